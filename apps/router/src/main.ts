@@ -1,0 +1,8 @@
+import { bootstrap, configOrExit } from '@hub/common';
+import { RouterModule } from './router.module';
+
+async function main(): Promise<void> {
+  const config = configOrExit('router');
+  await bootstrap(RouterModule.forRoot(config) as never, { port: config.routerPort });
+}
+void main();

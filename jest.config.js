@@ -1,0 +1,32 @@
+// Two projects: `unit` (pure logic, co-located *.spec.ts, no services) and `integration`
+// (test/**/*.test.ts, real PostgreSQL and Redis, fake upstreams on loopback; run serially
+// because they share one database server).
+const moduleNameMapper = {
+  '^@hub/(rules|connectors|store|queues|common)$': '<rootDir>/libs/$1/src',
+  '^@hub/(rules|connectors|store|queues|common)/(.*)$': '<rootDir>/libs/$1/src/$2',
+};
+const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+      moduleNameMapper,
+      transform,
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'integration',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      moduleNameMapper,
+      transform,
+      testEnvironment: 'node',
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      testTimeout: 120000,
+      maxWorkers: 1,
+    },
+  ],
+};

@@ -1,0 +1,83 @@
+import 'reflect-metadata';
+import { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HubExceptionFilter, translateError } from '../errors/http-exception.filter';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the exact bytes received: signatures are computed over them (contracts §1) */
+    rawBody?: Buffer;
+  }
+}
+
+/** contracts §2: bodies over 1 MiB answer 413 without being buffered whole. */
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface BootstrapOptions {
+  port: number;
+  host?: string;
+  docs?: { title: string; description: string };
+}
+
+class NotJsonError extends Error {
+  readonly code = 'FST_ERR_CTP_INVALID_JSON_BODY';
+  readonly statusCode = 400;
+}
+
+/** Fastify tuned for the hub: raw body kept, contract error codes, slow clients cut off. */
+export function createAdapter(): FastifyAdapter {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    // Slow clients (slowloris) are cut off: whole request within 30 s, idle sockets after 65 s.
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+    keepAliveTimeout: 65_000,
+    // ids in paths are ours to validate; keep Fastify from rejecting long ones with its own format
+    maxParamLength: 512,
+    trustProxy: true,
+  });
+  const fastify = adapter.getInstance() as unknown as FastifyInstance;
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (req: FastifyRequest, body: Buffer | string, done) => {
+    const buf = typeof body === 'string' ? Buffer.from(body) : body;
+    req.rawBody = buf;
+    if (buf.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(buf.toString('utf8')));
+    } catch {
+      done(new NotJsonError('body is not valid JSON'), undefined);
+    }
+  });
+  fastify.setErrorHandler((err, _req, reply) => {
+    const t = translateError(err);
+    for (const [k, v] of Object.entries(t.headers)) void reply.header(k, v);
+    void reply.status(t.status).send(t.body);
+  });
+  return adapter;
+}
+
+export async function createApp(module: Type<unknown>): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(module, createAdapter(), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new HubExceptionFilter());
+  app.enableShutdownHooks();
+  return app;
+}
+
+export function mountDocs(app: INestApplication, docs: { title: string; description: string }): void {
+  const config = new DocumentBuilder().setTitle(docs.title).setDescription(docs.description).setVersion('1').addBearerAuth().build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+}
+
+/** Starts an app: graceful shutdown on SIGTERM/SIGINT finishes or returns in-flight work. */
+export async function bootstrap(module: Type<unknown>, opts: BootstrapOptions): Promise<NestFastifyApplication> {
+  const app = await createApp(module);
+  if (opts.docs) mountDocs(app, opts.docs);
+  await app.listen(opts.port, opts.host ?? '0.0.0.0');
+  return app;
+}

@@ -1,0 +1,40 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one app process (served at /metrics). */
+export const registry = new Registry();
+let defaultsCollected = false;
+export function collectDefaults(app: string): void {
+  if (defaultsCollected) return;
+  defaultsCollected = true;
+  registry.setDefaultLabels({ app });
+  collectDefaultMetrics({ register: registry });
+}
+
+export const ticketsReceived = new Counter({
+  name: 'hub_intake_total',
+  help: 'Inbound intake requests by source, record and answer',
+  labelNames: ['source', 'record', 'answer'] as const,
+  registers: [registry],
+});
+
+export const deliveries = new Counter({
+  name: 'hub_deliveries_total',
+  help: 'Delivery attempts by target kind and outcome',
+  labelNames: ['target', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const deliveryDuration = new Histogram({
+  name: 'hub_delivery_duration_seconds',
+  help: 'Duration of one delivery attempt',
+  labelNames: ['target'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
+export const routed = new Counter({
+  name: 'hub_routing_decisions_total',
+  help: 'Routing outcomes',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});

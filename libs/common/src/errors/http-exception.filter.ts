@@ -1,0 +1,60 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { HubError } from './hub-error';
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+}
+
+export interface TranslatedError {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+/** Maps any thrown value to the hub's answer; shared by the Nest filter and Fastify's own error handler. */
+export function translateError(e: unknown): TranslatedError {
+  if (e instanceof HubError) {
+    return { status: e.status, body: { error: e.code, message: e.message, ...e.details }, headers: e.headers };
+  }
+  const fe = e as FastifyLikeError;
+  switch (fe?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, body: { error: 'too_large', message: 'body over 1 MiB' }, headers: {} };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, body: { error: 'not_json', message: 'Content-Type must be application/json' }, headers: {} };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, body: { error: 'not_json', message: 'body is not valid JSON' }, headers: {} };
+  }
+  if (e instanceof HttpException) {
+    const status = e.getStatus();
+    const resp = e.getResponse();
+    const message = typeof resp === 'string' ? resp : ((resp as { message?: unknown }).message ?? e.message);
+    const code = status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 400 ? 'bad_request' : 'error';
+    return { status, body: { error: code, message: Array.isArray(message) ? message.join('; ') : String(message) }, headers: {} };
+  }
+  if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, body: { error: 'bad_request', message: fe.message ?? 'bad request' }, headers: {} };
+  }
+  return { status: 500, body: { error: 'internal', message: 'internal error' }, headers: {} };
+}
+
+/**
+ * The one place errors become HTTP answers. Fastify's own errors (oversized body, unsupported media
+ * type, malformed JSON) are translated into the contract's codes (contracts §2).
+ */
+@Catch()
+export class HubExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HubExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { status, body, headers } = translateError(exception);
+    if (status >= 500) this.logger.error({ err: exception }, 'unhandled error');
+    for (const [k, v] of Object.entries(headers)) void reply.header(k, v);
+    void reply.status(status).send(body);
+  }
+}

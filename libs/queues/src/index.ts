@@ -1,0 +1,40 @@
+/**
+ * One table of queues and their job payloads, shared by producers (the relay) and processors.
+ * Jobs carry ids only: the worker reloads the outbox row and does nothing if it is already done.
+ */
+export const QUEUES = {
+  /** internal work for the router: intake checks and dispatch (outbox target `router`) */
+  route: 'route',
+  /** deliveries to outside systems (every other outbox target) */
+  deliver: 'deliver',
+  /** clock timers: warnings, misses, supervision (rows of the deadline table) */
+  clock: 'clock',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface OutboxJob {
+  outboxId: string;
+  /** the attempt this job is for; a stale job (the row moved on) does nothing */
+  attempt: number;
+}
+
+export interface ClockJob {
+  clockId: string;
+  /** the due/warn instant this job was scheduled for */
+  at: string;
+}
+
+export interface JobPayloads {
+  route: OutboxJob;
+  deliver: OutboxJob;
+  clock: ClockJob;
+}
+
+/** Fixed job ids derived from the row served, so relaying twice queues once. */
+export const outboxJobId = (outboxId: string, attempt: number): string => `o${outboxId}-a${attempt}`;
+
+export function queueForTarget(target: string): QueueName {
+  return target === 'router' ? QUEUES.route : QUEUES.deliver;
+}
+export * from './retry-policy';
+export * from './bull-connection';

@@ -1,0 +1,65 @@
+import { DataSource } from 'typeorm';
+import { Client } from 'pg';
+import { MIGRATIONS } from './migrations';
+
+export interface DataSourceOptions {
+  url: string;
+  poolSize?: number;
+  appName?: string;
+}
+
+/** PostgreSQL through TypeORM; migrations only, never `synchronize`. */
+export function createDataSource(opts: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: opts.url,
+    entities: [],
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    applicationName: opts.appName ?? 'hub',
+    extra: { max: opts.poolSize ?? 20, connectionTimeoutMillis: 10_000 },
+  });
+}
+
+/** Creates the database named in the URL when it does not exist (the run command's first step). */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const target = new URL(url);
+  const dbName = decodeURIComponent(target.pathname.replace(/^\//, '')) || 'postgres';
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
+    if (rowCount) return false;
+    await client.query(`CREATE DATABASE "${dbName.replace(/"/g, '""')}"`);
+    return true;
+  } catch (e) {
+    // Two starters racing: the other one created it.
+    if ((e as { code?: string }).code === '42P04') return false;
+    throw e;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function migrate(url: string): Promise<string[]> {
+  await ensureDatabase(url);
+  const ds = createDataSource({ url, poolSize: 3, appName: 'hub-migrate' });
+  await ds.initialize();
+  // One migrator at a time, however many apps start together: the lock lives on its own connection.
+  const lock = ds.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(72012345)');
+    const done = await ds.runMigrations({ transaction: 'each' });
+    return done.map((m) => m.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(72012345)').catch(() => undefined);
+    await lock.release();
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { Source, SourceRecord } from '@hub/rules/model/ticket';
+
+/**
+ * The transactional outbox is the hub's only way out (ARCHITECTURE.md): a state change writes its
+ * messages in the same transaction, the relay moves them into BullMQ, the notifier delivers them.
+ * `router` is internal work (intake checks and dispatch); every other target is an outside system.
+ */
+export type OutboxTarget = 'router' | 'hotline' | 'ywtb' | 'national' | `unit:${string}`;
+
+export interface OutboxMessage {
+  /** stable on every attempt: the receiver deduplicates on it (contracts §3: 409 = already have it) */
+  eventId: string;
+  ticketId: string | null;
+  target: OutboxTarget;
+  /** status | receipt | return | result | work_order | route */
+  type: string;
+  /** messages with one key are delivered in the order they were written; default target + ticket */
+  orderKey?: string;
+  /**
+   * For outside systems: the path under the target's base URL as unencoded segments (the
+   * sender encodes them) and the JSON body.
+   */
+  payload: { segments?: string[]; body?: Record<string, unknown> } & Record<string, unknown>;
+}
+
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+export const STATUS_TYPES = [
+  'accepted', 'not_accepted', 'merged', 'archived', 'dispatched', 'signed', 'contacted', 'objected',
+  'redispatched', 'extended', 'replied', 'reopened', 'supervised', 'closed', 'terminated', 'unfounded',
+] as const;
+export type StatusType = (typeof STATUS_TYPES)[number];
+
+export interface TicketRef {
+  id: string;
+  source: Source;
+  sourceRecord: SourceRecord;
+  externalId: string;
+}
+
+export interface StatusDetails {
+  occurredAt: string;
+  unit?: { code: string; name: string } | null;
+  due?: Record<string, string> | null;
+  reason?: string | null;
+  replyPoints?: string | null;
+}
+
+/**
+ * A status event for the system the ticket came from (contracts §3, §4). National transfers get
+ * receipts, returns and results instead (§5), so they have no status events: null.
+ */
+export function statusMessage(t: TicketRef, type: StatusType, d: StatusDetails): OutboxMessage | null {
+  const eventId = randomUUID();
+  const common = {
+    eventId,
+    ticketId: t.id,
+    type,
+    occurredAt: d.occurredAt,
+    unit: d.unit ?? null,
+    ...(d.due ? { due: d.due } : {}),
+    reason: d.reason ?? null,
+    replyPoints: d.replyPoints ?? null,
+  };
+  if (t.source === 'hotline') {
+    return { eventId, ticketId: t.id, target: 'hotline', type: 'status', payload: { segments: ['api', 'orders', t.externalId, 'status'], body: { ...common, orderNo: t.externalId } } };
+  }
+  if (t.source === 'ywtb') {
+    if (type === 'unfounded' && t.sourceRecord !== 'evaluation') return null;
+    const [seg, idField] = t.sourceRecord === 'evaluation' ? ['evaluations', 'evaluationId'] : ['suggestions', 'suggestionId'];
+    return { eventId, ticketId: t.id, target: 'ywtb', type: 'status', payload: { segments: ['api', seg, t.externalId, 'status'], body: { ...common, [idField]: t.externalId } } };
+  }
+  return null;
+}
+
+/** §5 receipt, written at intake in the same transaction as the ticket. */
+export function nationalReceipt(ticketId: string, transferId: string, receivedAt: string): OutboxMessage {
+  const eventId = randomUUID();
+  return { eventId, ticketId, target: 'national', type: 'receipt', payload: { segments: ['api', 'v1', 'transfers', transferId, 'receipt'], body: { eventId, receivedAt, ticketId } } };
+}
+
+export function nationalReturn(ticketId: string, transferId: string, reason: 'out_of_jurisdiction' | 'incomplete_elements', detail: string, returnedAt: string): OutboxMessage {
+  const eventId = randomUUID();
+  return { eventId, ticketId, target: 'national', type: 'return', payload: { segments: ['api', 'v1', 'transfers', transferId, 'return'], body: { eventId, reason, detail, returnedAt } } };
+}
+
+export interface NationalResultBody {
+  report: string;
+  replyPoints: string;
+  approvedBy: string;
+  sealedDocument: { name: string; sha256: string; url: string };
+  visit: { satisfied: boolean; result: number; efficiency: number; attitude: number; note: string };
+  concludedAt: string;
+}
+
+export function nationalResult(ticketId: string, transferId: string, result: NationalResultBody): OutboxMessage {
+  const eventId = randomUUID();
+  return { eventId, ticketId, target: 'national', type: 'result', payload: { segments: ['api', 'v1', 'transfers', transferId, 'result'], body: { eventId, ...result } } };
+}
+
+export type WorkOrderType = 'assigned' | 'reopened' | 'warning' | 'supervised' | 'withdrawn' | 'supplement' | 'redispatched_away';
+
+/** §6: a work order for a unit's own system (only units that registered an endpoint). */
+export function unitWorkOrder(
+  unitCode: string,
+  ticketId: string,
+  type: WorkOrderType,
+  role: 'lead' | 'co',
+  due: Record<string, string>,
+  ticket: Record<string, unknown>,
+): OutboxMessage {
+  const eventId = randomUUID();
+  return { eventId, ticketId, target: `unit:${unitCode}`, type: 'work_order', payload: { segments: ['work-orders'], body: { eventId, ticketId, type, role, due, ticket } } };
+}
+
+/** Internal: the router's intake checks and dispatch for a newly stored ticket. */
+export function routeJob(ticketId: string): OutboxMessage {
+  return { eventId: randomUUID(), ticketId, target: 'router', type: 'route', payload: {} };
+}
+
+/** The columns and values of a multi-row INSERT, usable inside a CTE or alone. */
+export function outboxValues(msgs: OutboxMessage[], startParam: number): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const rows = msgs.map((m) => {
+    const base = startParam + params.length;
+    params.push(m.eventId, m.ticketId, m.target, m.type, m.orderKey ?? `${m.target}:${m.ticketId ?? m.eventId}`, JSON.stringify(m.payload));
+    return `($${base}::uuid, $${base + 1}::uuid, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb)`;
+  });
+  return { sql: rows.join(', '), params };
+}
+
+export const OUTBOX_COLUMNS = '(event_id, ticket_id, target, type, order_key, payload)';
+
+/** Writes messages inside the caller's transaction. */
+export async function writeOutbox(db: Queryable, msgs: Array<OutboxMessage | null>): Promise<void> {
+  const list = msgs.filter((m): m is OutboxMessage => m !== null);
+  if (list.length === 0) return;
+  const { sql, params } = outboxValues(list, 1);
+  await db.query(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${sql}`, params);
+}
+
+/**
+ * Rows of a query through TypeORM or pg alike. TypeORM answers UPDATE/DELETE … RETURNING with
+ * `[rows, count]`; everything else with the rows.
+ */
+export async function queryRows<T>(db: Queryable, sql: string, params?: unknown[]): Promise<T[]> {
+  const r = (await db.query(sql, params)) as unknown;
+  if (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number') return r[0] as T[];
+  if (r && typeof r === 'object' && 'rows' in r && Array.isArray((r as { rows: unknown }).rows)) return (r as { rows: T[] }).rows;
+  return (r ?? []) as T[];
+}

@@ -1,0 +1,57 @@
+import type { DataSource } from 'typeorm';
+import { validateDirectory, type DirectoryDocument, type DirectoryError } from '@hub/rules/directory';
+import { Queryable, queryRows } from '../outbox/outbox-message';
+
+export interface DirectoryVersionInfo {
+  id: number;
+  version: string;
+  active: boolean;
+  importedAt: Date;
+  importedBy: string;
+  activatedAt: Date | null;
+}
+
+export type ImportResult = { ok: true; info: DirectoryVersionInfo } | { ok: false; errors: DirectoryError[] };
+
+const INFO = `id, version, active, imported_at AS "importedAt", imported_by AS "importedBy", activated_at AS "activatedAt"`;
+
+/**
+ * Imports a directory document (contracts §7): validated whole first, so a rejected document
+ * changes nothing; every imported version is kept; activation swaps the one active version.
+ */
+export async function importDirectory(ds: DataSource, doc: unknown, by: string, activate: boolean): Promise<ImportResult> {
+  const v = validateDirectory(doc);
+  if (!v.ok) return { ok: false, errors: v.errors };
+  const info = await ds.transaction(async (tx) => {
+    const rows = await queryRows<DirectoryVersionInfo>(tx, `INSERT INTO directory_versions (version, document, imported_by) VALUES ($1, $2::jsonb, $3) RETURNING ${INFO}`, [
+      v.directory.version,
+      JSON.stringify(v.directory),
+      by,
+    ]);
+    if (activate) return activateVersion(tx, rows[0].id);
+    return rows[0];
+  });
+  return { ok: true, info };
+}
+
+export async function activateVersion(db: Queryable, id: number): Promise<DirectoryVersionInfo> {
+  await db.query(`SELECT pg_advisory_xact_lock(72012346)`);
+  await db.query(`UPDATE directory_versions SET active = false WHERE active AND id <> $1`, [id]);
+  const list = await queryRows<DirectoryVersionInfo>(db, `UPDATE directory_versions SET active = true, activated_at = now() WHERE id = $1 RETURNING ${INFO}`, [id]);
+  if (!list[0]) throw new Error(`directory version ${id} does not exist`);
+  return list[0];
+}
+
+export async function activeDirectory(db: Queryable): Promise<{ id: number; document: DirectoryDocument } | undefined> {
+  const rows = await queryRows<{ id: number; document: DirectoryDocument }>(db, `SELECT id, document FROM directory_versions WHERE active`);
+  return rows[0];
+}
+
+export async function directoryVersion(db: Queryable, id: number): Promise<{ id: number; document: DirectoryDocument } | undefined> {
+  const rows = await queryRows<{ id: number; document: DirectoryDocument }>(db, `SELECT id, document FROM directory_versions WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export async function listDirectoryVersions(db: Queryable): Promise<DirectoryVersionInfo[]> {
+  return queryRows<DirectoryVersionInfo>(db, `SELECT ${INFO} FROM directory_versions ORDER BY id DESC`);
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { CanonicalTicket } from '@hub/rules/model/ticket';
+import { OUTBOX_COLUMNS, OutboxMessage, Queryable, outboxValues, queryRows } from '../outbox/outbox-message';
+
+export type StoreResult =
+  | { created: true; ticketId: string }
+  | { created: false; ticketId: string; sameContent: boolean };
+
+export interface NewTicket {
+  ticket: CanonicalTicket;
+  contentHash: string;
+  rawPayload: unknown;
+  /** what a pulled transfer lacks (stored anyway, returned by the router) */
+  intakeProblems?: Array<{ path: string; message: string }>;
+  actor: string;
+  /** messages to commit with the ticket: the routing job, the national receipt … */
+  outbox: (ticketId: string) => OutboxMessage[];
+}
+
+/**
+ * Stores a ticket, its first event and its outbox messages in ONE statement (so one implicit
+ * transaction and one round trip): either all of them commit before the 2xx, or none does.
+ * The unique (source, record, external id) makes concurrent deliveries of one order collapse
+ * into one ticket; the loser learns the winner's id and whether the content was the same.
+ */
+export async function storeTicket(db: Queryable, n: NewTicket): Promise<StoreResult> {
+  const t = n.ticket;
+  const id = randomUUID();
+  const params: unknown[] = [
+    id, t.source, t.sourceRecord, t.externalId, n.contentHash, t.kind, t.channel, t.categoryCode ?? null,
+    t.title, t.content, JSON.stringify(t.citizen), t.respondent ? JSON.stringify(t.respondent) : null,
+    t.serviceItemCode ?? null, t.location?.regionCode ?? null, t.location ? JSON.stringify(t.location) : null,
+    t.urgency, t.complex, t.designatedUnitCode ?? null, JSON.stringify(t.attachments),
+    t.national || t.designatedUnitName ? JSON.stringify({ ...(t.national ?? {}), designatedUnitName: t.designatedUnitName }) : null,
+    t.evaluation ? JSON.stringify(t.evaluation) : null, t.receivedAt, JSON.stringify(n.rawPayload ?? null),
+    n.intakeProblems?.length ? JSON.stringify(n.intakeProblems) : null,
+    n.actor, JSON.stringify({ source: t.source, record: t.sourceRecord, externalId: t.externalId, problems: n.intakeProblems ?? undefined }),
+  ];
+  const msgs = n.outbox(id);
+  const ob = outboxValues(msgs, params.length + 1);
+  params.push(...ob.params);
+  const sql = `
+    WITH t AS (
+      INSERT INTO tickets (id, source, source_record, external_id, content_hash, kind, channel, category_code,
+        title, content, citizen, respondent, service_item_code, region_code, location, urgency, complex,
+        designated_unit_code, attachments, national, evaluation, received_at, raw_payload, intake_problems)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, $15::jsonb, $16, $17, $18,
+        $19::jsonb, $20::jsonb, $21::jsonb, $22::timestamptz, $23::jsonb, $24::jsonb)
+      ON CONFLICT (source, source_record, external_id) DO NOTHING
+      RETURNING id),
+    e AS (
+      INSERT INTO ticket_events (ticket_id, type, actor, data) SELECT id, 'received', $25, $26::jsonb FROM t)
+    ${msgs.length ? `, o AS (INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT v.* FROM (VALUES ${ob.sql}) AS v WHERE EXISTS (SELECT 1 FROM t))` : ''}
+    SELECT id::text AS id FROM t`;
+  const rows = await queryRows<{ id: string }>(db, sql, params);
+  if (rows.length === 1) return { created: true, ticketId: rows[0].id };
+  const existing = await queryRows<{ id: string; contentHash: string }>(
+    db,
+    `SELECT id::text AS id, content_hash AS "contentHash" FROM tickets WHERE source = $1 AND source_record = $2 AND external_id = $3`,
+    [t.source, t.sourceRecord, t.externalId],
+  );
+  if (existing.length === 0) throw new Error('ticket vanished after a conflicting insert');
+  return { created: false, ticketId: existing[0].id, sameContent: existing[0].contentHash === n.contentHash };
+}
+
+export type RecordResult = { created: true } | { created: false; sameContent: boolean };
+
+/** 好差评 ratings 3–5: kept for statistics only (contracts §4). */
+export async function storeEvaluationRecord(
+  db: Queryable,
+  r: { evaluationId: string; rating: number; unitCode: string; serviceItemCode: string; evaluatedAt: string; contentHash: string; payload: unknown },
+): Promise<RecordResult> {
+  const rows = await queryRows<unknown>(
+    db,
+    `INSERT INTO evaluation_records (evaluation_id, rating, unit_code, service_item_code, evaluated_at, content_hash, payload)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (evaluation_id) DO NOTHING RETURNING evaluation_id`,
+    [r.evaluationId, r.rating, r.unitCode, r.serviceItemCode, r.evaluatedAt, r.contentHash, JSON.stringify(r.payload)],
+  );
+  if (rows.length === 1) return { created: true };
+  const ex = await queryRows<{ h: string }>(db, `SELECT content_hash AS h FROM evaluation_records WHERE evaluation_id = $1`, [r.evaluationId]);
+  return { created: false, sameContent: ex[0]?.h === r.contentHash };
+}
+
+export type InboundEventResult =
+  | { outcome: 'created'; ticketId: string }
+  | { outcome: 'redelivered'; ticketId: string }
+  | { outcome: 'conflict'; ticketId: string }
+  | { outcome: 'no_ticket' };
+
+/**
+ * Later news from the citizen about an order (补充 / 催办 / 撤诉), idempotent on the upstream's
+ * eventId; it joins the ticket's event log and is handed to the router in the same statement.
+ */
+export async function storeInboundEvent(
+  db: Queryable,
+  e: { source: string; record: string; externalId: string; eventId: string; type: string; occurredAt: string; contentHash: string; payload: unknown; actor: string },
+  outbox: (ticketId: string, inboundId: string) => OutboxMessage[],
+): Promise<InboundEventResult> {
+  const found = await queryRows<{ id: string }>(db, `SELECT id::text AS id FROM tickets WHERE source = $1 AND source_record = $2 AND external_id = $3`, [
+    e.source,
+    e.record,
+    e.externalId,
+  ]);
+  if (found.length === 0) return { outcome: 'no_ticket' };
+  const ticketId = found[0].id;
+  const id = randomUUID();
+  const msgs = outbox(ticketId, id);
+  const params: unknown[] = [id, e.source, e.eventId, ticketId, e.type, e.occurredAt, e.contentHash, JSON.stringify(e.payload), e.actor];
+  const ob = outboxValues(msgs, params.length + 1);
+  params.push(...ob.params);
+  const rows = await queryRows<unknown>(db, `WITH i AS (
+       INSERT INTO inbound_events (id, source, event_id, ticket_id, type, occurred_at, content_hash, payload)
+       VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7, $8::jsonb)
+       ON CONFLICT (source, event_id) DO NOTHING RETURNING id, ticket_id),
+     e AS (INSERT INTO ticket_events (ticket_id, type, actor, data)
+       SELECT ticket_id, $5, $9, jsonb_build_object('inboundEventId', $3::text, 'payload', $8::jsonb) FROM i)
+     ${msgs.length ? `, o AS (INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT v.* FROM (VALUES ${ob.sql}) AS v WHERE EXISTS (SELECT 1 FROM i))` : ''}
+     SELECT id FROM i`,
+    params,
+  );
+  if (rows.length === 1) return { outcome: 'created', ticketId };
+  const ex = await queryRows<{ ticketId: string; h: string }>(
+    db,
+    `SELECT ticket_id::text AS "ticketId", content_hash AS h FROM inbound_events WHERE source = $1 AND event_id = $2`,
+    [e.source, e.eventId],
+  );
+  if (ex[0]?.ticketId !== ticketId) return { outcome: 'conflict', ticketId: ex[0]?.ticketId ?? ticketId };
+  return { outcome: ex[0].h === e.contentHash ? 'redelivered' : 'conflict', ticketId };
+}
