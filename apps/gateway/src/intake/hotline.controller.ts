@@ -1,0 +1,47 @@
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HotlineOrderDto, HotlineOrderEventDto, mapHotlineOrder } from '@hub/connectors/hotline';
+import { HubError } from '@hub/common';
+import { IntakeService } from './intake.service';
+import { UpstreamAuthService } from './upstream-auth.service';
+
+/** 12345 hotline system → hub (contracts §3). */
+@ApiTags('intake: 12345 hotline')
+@Controller('connectors/hotline')
+export class HotlineController {
+  constructor(
+    private readonly intake: IntakeService,
+    private readonly auth: UpstreamAuthService,
+  ) {}
+
+  @Post('orders')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'A work order from the hotline (signed, contracts §1–§3)' })
+  async order(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown): Promise<Record<string, unknown>> {
+    await this.auth.authenticate('hotline', req);
+    const dto = this.intake.validate(HotlineOrderDto, body);
+    const a = await this.intake.receive(mapHotlineOrder(dto), dto, body, 'hotline');
+    void reply.status(a.status);
+    return a.body;
+  }
+
+  @Post('orders/:orderNo/events')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Later news from the citizen: supplement 补充, urge 催办, withdraw 撤诉' })
+  async event(
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('orderNo') orderNo: string,
+    @Body() body: unknown,
+  ): Promise<Record<string, unknown>> {
+    await this.auth.authenticate('hotline', req);
+    if (!orderNo || orderNo.length > 64) {
+      throw new HubError(400, 'validation_failed', 'orderNo: must be 1–64 characters', { fields: [{ path: 'orderNo', message: 'must be 1–64 characters' }] });
+    }
+    const dto = this.intake.validate(HotlineOrderEventDto, body);
+    const a = await this.intake.orderEvent(orderNo, dto, dto, body);
+    void reply.status(a.status);
+    return a.body;
+  }
+}

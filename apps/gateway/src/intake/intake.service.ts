@@ -1,0 +1,91 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { HubError, ValidationFailed, ticketsReceived } from '@hub/common';
+import { validateBody, contentHash } from '@hub/connectors/common';
+import type { CanonicalTicket } from '@hub/rules/model/ticket';
+import { OutboxMessage, nationalReceipt, routeJob, storeTicket, storeEvaluationRecord, storeInboundEvent } from '@hub/store';
+
+type DtoClass<T> = new () => T;
+
+export interface IntakeAnswer {
+  status: 200 | 201 | 202;
+  body: Record<string, unknown>;
+}
+
+/**
+ * The front door (contracts §2): validate, store durably with the first event and the routing
+ * job in one transaction, answer. A 4xx stores nothing; a 2xx is durable before it is sent.
+ */
+@Injectable()
+export class IntakeService {
+  private readonly logger = new Logger(IntakeService.name);
+
+  constructor(private readonly ds: DataSource) {}
+
+  validate<T extends object>(dto: DtoClass<T>, body: unknown): T {
+    const v = validateBody(dto, body);
+    if (!v.ok) throw new ValidationFailed(v.fields);
+    return v.value;
+  }
+
+  /** Stores a new ticket (or recognises a retry) and answers per §2. */
+  async receive(ticket: CanonicalTicket, dto: object, raw: unknown, actor: string, problems?: Array<{ path: string; message: string }>): Promise<IntakeAnswer> {
+    const hash = contentHash(dto);
+    const r = await storeTicket(this.ds, {
+      ticket,
+      contentHash: hash,
+      rawPayload: raw,
+      intakeProblems: problems,
+      actor,
+      outbox: (id) => this.firstMessages(id, ticket),
+    });
+    const labels = { source: ticket.source, record: ticket.sourceRecord };
+    if (r.created) {
+      ticketsReceived.inc({ ...labels, answer: '201' });
+      this.logger.log({ ticketId: r.ticketId, source: ticket.source, externalId: ticket.externalId }, 'ticket received');
+      return { status: 201, body: { ticketId: r.ticketId, status: 'received' } };
+    }
+    if (r.sameContent) {
+      ticketsReceived.inc({ ...labels, answer: '200' });
+      return { status: 200, body: { ticketId: r.ticketId, status: 'received', redelivered: true } };
+    }
+    ticketsReceived.inc({ ...labels, answer: '409' });
+    throw new HubError(409, 'conflict', `${ticket.sourceRecord} ${ticket.externalId} was already received with different content`, { ticketId: r.ticketId });
+  }
+
+  /** What commits with every new ticket: the routing job, and for national transfers the receipt (§5). */
+  firstMessages(ticketId: string, t: CanonicalTicket): OutboxMessage[] {
+    const msgs: OutboxMessage[] = [routeJob(ticketId)];
+    if (t.source === 'national') msgs.push(nationalReceipt(ticketId, t.externalId, new Date().toISOString()));
+    return msgs;
+  }
+
+  /** 好差评 ratings 3–5: recorded for statistics, 202 (contracts §4). */
+  async record(r: { evaluationId: string; rating: number; unitCode: string; serviceItemCode: string; evaluatedAt: string }, dto: object, raw: unknown): Promise<IntakeAnswer> {
+    const res = await storeEvaluationRecord(this.ds, { ...r, contentHash: contentHash(dto), payload: raw });
+    if (!res.created && !res.sameContent) {
+      throw new HubError(409, 'conflict', `evaluation ${r.evaluationId} was already received with different content`, { ticketId: null });
+    }
+    ticketsReceived.inc({ source: 'ywtb', record: 'evaluation', answer: '202' });
+    return { status: 202, body: { recorded: true, ticketId: null } };
+  }
+
+  /** 补充 / 催办 / 撤诉 for a hotline order, idempotent on eventId. */
+  async orderEvent(orderNo: string, e: { eventId: string; type: string; occurredAt: string }, dto: object, raw: unknown): Promise<IntakeAnswer> {
+    const res = await storeInboundEvent(
+      this.ds,
+      { source: 'hotline', record: 'order', externalId: orderNo, eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, contentHash: contentHash(dto), payload: raw, actor: 'hotline' },
+      (ticketId, inboundId) => [{ ...routeJob(ticketId), type: 'citizen_event', payload: { inboundEventId: inboundId } }],
+    );
+    switch (res.outcome) {
+      case 'no_ticket':
+        throw new HubError(404, 'not_found', `order ${orderNo} is not known to the hub`);
+      case 'conflict':
+        throw new HubError(409, 'conflict', `event ${e.eventId} was already received with different content`, { ticketId: res.ticketId });
+      case 'redelivered':
+        return { status: 200, body: { ticketId: res.ticketId, eventId: e.eventId, status: 'received', redelivered: true } };
+      case 'created':
+        return { status: 201, body: { ticketId: res.ticketId, eventId: e.eventId, status: 'received' } };
+    }
+  }
+}

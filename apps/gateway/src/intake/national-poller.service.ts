@@ -1,0 +1,202 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, QueryRunner } from 'typeorm';
+import { HUB_CONFIG, HubConfig, ticketsReceived } from '@hub/common';
+import { parseKeyRing } from '@hub/connectors/signing';
+import { NationalClient, TransferPageItem, mapNationalTransfer } from '@hub/connectors/national';
+import { contentHash } from '@hub/connectors/common';
+import type { CanonicalTicket } from '@hub/rules/model/ticket';
+import { nationalReceipt, routeJob, storeTicket } from '@hub/store';
+
+const POLL_LOCK = 72012347;
+
+export interface PollReport {
+  outcome: 'done' | 'locked' | 'not_configured' | 'retry_later' | 'failed';
+  pages: number;
+  stored: number;
+  duplicates: number;
+  conflicts: number;
+  incomplete: number;
+  skipped: number;
+  retryInMs?: number;
+}
+
+/**
+ * Pulls transfers from the national platform (contracts §5). One poller at a time across all
+ * gateway replicas (advisory lock); each page's tickets, receipts, routing jobs and the cursor
+ * commit together, so a restart resumes after the last stored page and nothing is lost or
+ * duplicated. Obeys Retry-After on 429 and backs off on 5xx.
+ */
+@Injectable()
+export class NationalPollerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(NationalPollerService.name);
+  private client?: NationalClient;
+  private timer?: NodeJS.Timeout;
+  private failures = 0;
+  private stopped = false;
+  private current: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+  ) {
+    const n = config.upstreams.national;
+    if (n.url && n.keys) {
+      this.client = new NationalClient({ baseUrl: n.url, keyRing: parseKeyRing('HUB_NATIONAL_KEYS', n.keys), timeoutMs: config.delivery.timeoutMs });
+    }
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.client && !this.config.disablePoller) this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.current.catch(() => undefined);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.current = this.pollOnce()
+        .then((r) => this.schedule(r.retryInMs ?? this.config.nationalPollMs))
+        .catch((err) => {
+          this.logger.error({ err }, 'national poll failed');
+          this.schedule(this.backoff());
+        });
+    }, ms);
+  }
+
+  private backoff(): number {
+    this.failures += 1;
+    return Math.min(1000 * 2 ** Math.min(this.failures - 1, 16), this.config.nationalPollMs);
+  }
+
+  /** One cycle: pages until `nextCursor` is null. Public for tests and operators. */
+  async pollOnce(): Promise<PollReport> {
+    const report: PollReport = { outcome: 'done', pages: 0, stored: 0, duplicates: 0, conflicts: 0, incomplete: 0, skipped: 0 };
+    if (!this.client) return { ...report, outcome: 'not_configured' };
+    const qr = this.ds.createQueryRunner();
+    await qr.connect();
+    try {
+      const [{ locked }] = (await qr.query(`SELECT pg_try_advisory_lock($1) AS locked`, [POLL_LOCK])) as Array<{ locked: boolean }>;
+      if (!locked) return { ...report, outcome: 'locked' };
+      try {
+        await this.pages(qr, report);
+      } finally {
+        await qr.query(`SELECT pg_advisory_unlock($1)`, [POLL_LOCK]);
+      }
+      if (report.outcome === 'done') this.failures = 0;
+      return report;
+    } finally {
+      await qr.release();
+    }
+  }
+
+  private async pages(qr: QueryRunner, report: PollReport): Promise<void> {
+    for (let guard = 0; guard < 10_000 && !this.stopped; guard++) {
+      const rows = (await qr.query(`SELECT cursor FROM poll_cursors WHERE name = 'national'`)) as Array<{ cursor: string | null }>;
+      const cursor = rows[0]?.cursor ?? null;
+      const page = await this.client!.pullTransfers({ cursor, limit: this.config.nationalPageLimit });
+      if (page.outcome === 'retry') {
+        report.outcome = 'retry_later';
+        report.retryInMs = page.retryAfterMs ?? this.backoff();
+        this.logger.warn({ status: page.status, error: page.error, retryInMs: report.retryInMs }, 'national platform asked us to wait');
+        return;
+      }
+      if (page.outcome === 'permanent') {
+        report.outcome = 'failed';
+        report.retryInMs = this.backoff();
+        this.logger.error({ status: page.status, error: page.error }, 'national platform answered something we cannot use');
+        return;
+      }
+      report.pages += 1;
+      await qr.startTransaction();
+      try {
+        for (const item of page.items) await this.storeItem(qr, item, report);
+        // On the last page keep the cursor we used: the next poll asks again from there and the
+        // platform appends new transfers after it (already stored ones collapse on their id).
+        const next = page.nextCursor ?? cursor;
+        await qr.query(
+          `INSERT INTO poll_cursors (name, cursor, updated_at) VALUES ('national', $1, now())
+           ON CONFLICT (name) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
+          [next],
+        );
+        await qr.commitTransaction();
+      } catch (e) {
+        await qr.rollbackTransaction();
+        throw e;
+      }
+      if (page.nextCursor === null || page.nextCursor === cursor) return;
+    }
+  }
+
+  private async storeItem(qr: QueryRunner, item: TransferPageItem, report: PollReport): Promise<void> {
+    let ticket: CanonicalTicket;
+    let hash: string;
+    let raw: unknown;
+    let problems: Array<{ path: string; message: string }> | undefined;
+    if (item.ok) {
+      ticket = mapNationalTransfer(item.value);
+      hash = item.contentHash;
+      raw = item.value;
+    } else if (item.transferId) {
+      // A transfer lacking required elements is still ours to answer: stored with its problems,
+      // the router returns it as incomplete_elements within 5 working days (003 Art. 4(一)).
+      ticket = lenientTransfer(item.transferId, item.raw);
+      hash = contentHash(item.raw);
+      raw = item.raw;
+      problems = item.fields;
+      report.incomplete += 1;
+    } else {
+      report.skipped += 1;
+      this.logger.error({ fields: item.fields }, 'national transfer without a usable transferId skipped');
+      return;
+    }
+    const r = await storeTicket(qr, {
+      ticket,
+      contentHash: hash,
+      rawPayload: raw,
+      intakeProblems: problems,
+      actor: 'national',
+      outbox: (id) => [routeJob(id), nationalReceipt(id, ticket.externalId, new Date().toISOString())],
+    });
+    if (r.created) {
+      report.stored += 1;
+      ticketsReceived.inc({ source: 'national', record: 'transfer', answer: 'stored' });
+    } else if (r.sameContent) {
+      report.duplicates += 1;
+    } else {
+      report.conflicts += 1;
+      this.logger.warn({ transferId: ticket.externalId, ticketId: r.ticketId }, 'national transfer redelivered with different content; first version kept');
+    }
+  }
+}
+
+function text(v: unknown, max: number): string {
+  return typeof v === 'string' ? v.slice(0, max) : '';
+}
+
+/** The best canonical reading of a transfer that failed validation (kept for the return). */
+export function lenientTransfer(transferId: string, raw: unknown): CanonicalTicket {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const region = typeof r.regionCode === 'string' && /^[0-9]{6}([0-9]{3}){0,2}$/.test(r.regionCode) ? r.regionCode : undefined;
+  const at = typeof r.transferredAt === 'string' && !Number.isNaN(Date.parse(r.transferredAt)) ? r.transferredAt : new Date().toISOString();
+  const level = r.level === 'special' || r.level === 'urgent' ? r.level : 'general';
+  return {
+    source: 'national',
+    sourceRecord: 'transfer',
+    externalId: transferId,
+    kind: 'complaint',
+    channel: 'national',
+    title: text(r.title, 200),
+    content: text(r.content, 20000),
+    citizen: { anonymous: true, confidential: false },
+    location: region ? { regionCode: region } : undefined,
+    urgency: level === 'general' ? 'normal' : 'urgent',
+    complex: false,
+    attachments: [],
+    receivedAt: at,
+    national: { level, transferredAt: at },
+  };
+}

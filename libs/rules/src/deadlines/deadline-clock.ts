@@ -1,0 +1,140 @@
+/**
+ * Deadline clocks: started from a policy, evaluated against `now` (always a parameter; the rules
+ * have no clock of their own, ARCHITECTURE.md).
+ *
+ * A clock keeps its working-day count (`days`, the total after extensions) next to the computed
+ * `due`, so that importing a new calendar year can re-derive the deadline (contracts §7) instead of
+ * trusting a date computed under an older schedule.
+ */
+import type { NationalLevel } from '../model/ticket';
+import { formatDue, formatInstant, parseInstant } from '../calendar/rfc3339-format';
+import type { WorkingCalendar } from '../calendar/working-calendar';
+import type { ClockPolicy, ClockType } from './clock-policy';
+
+/** `stopped`: the obligation was met or dropped (the lifecycle decides); the clock no longer runs. */
+export type ClockState = 'running' | 'stopped';
+
+/** What a clock means at a given instant. */
+export type ClockStatus = 'running' | 'warning' | 'missed' | 'stopped';
+
+export interface DeadlineClock {
+  type: ClockType;
+  policyId: string;
+  startedAt: Date;
+  /**
+   * Working days counted from the day after `startedAt`'s day (Civil Code Art. 201) — the total
+   * after any extension. `null` when the deadline is fixed upstream (a national 特殊/紧急 dueAt) and
+   * not derived from the calendar.
+   */
+  days: number | null;
+  /** days before any extension (for reports: how much was granted) */
+  baseDays: number | null;
+  /** complex matter (复杂件): decides the resolve days and the extension cap */
+  complex: boolean;
+  /** exclusive end: the clock is missed when now >= due */
+  due: Date;
+  /** last day of the period, `YYYY-MM-DD` (a working day unless fixed upstream or days = 0) */
+  dueDate: string;
+  /** start of the 预警 window */
+  warnAt: Date;
+  warnBeforeDays: number;
+  /** the deadline counts days of a year whose schedule is not published yet */
+  provisional: boolean;
+  state: ClockState;
+}
+
+export interface ClockSubject {
+  complex: boolean;
+  /** national transfers: level and, for 特殊/紧急, the deadline the national system gives */
+  national?: { level: NationalLevel; dueAt?: Date | string };
+}
+
+/** warnAt for a due: the calendar's 预警 start, never before the clock started. */
+export function warnAtFor(calendar: WorkingCalendar, startedAt: Date, due: Date, warnBeforeDays: number): Date {
+  const warn = calendar.warningTime(due, warnBeforeDays);
+  return warn.getTime() < startedAt.getTime() ? new Date(startedAt.getTime()) : warn;
+}
+
+/** Working days of a clock type under a policy for a subject (complex → complexDays for resolve). */
+export function clockDays(policy: ClockPolicy, type: ClockType, complex: boolean): number {
+  const days = type === 'resolve' && complex && policy.complexDays !== undefined ? policy.complexDays : policy.days[type];
+  if (days === undefined) throw new RangeError(`policy ${policy.id} has no ${type} clock`);
+  return days;
+}
+
+/**
+ * Start the clocks of `types` (default: the policy's `dispatchClocks`) at `startedAt` — the instant
+ * the obligation arises (order received by the unit, transfer received, review decided).
+ * Throws RangeError for a type the policy lacks, or for a national 特殊/紧急 item without `dueAt`
+ * (the contract makes it mandatory; guessing 25 days could silently miss a shorter one).
+ */
+export function startClocks(
+  policy: ClockPolicy,
+  subject: ClockSubject,
+  startedAt: Date,
+  calendar: WorkingCalendar,
+  types?: readonly ClockType[],
+): DeadlineClock[] {
+  if (!(startedAt instanceof Date) || Number.isNaN(startedAt.getTime())) throw new RangeError('startedAt is not a valid Date');
+  const wanted = [...new Set(types ?? policy.dispatchClocks)];
+  const upstreamLevel = subject.national && policy.upstreamDueLevels?.includes(subject.national.level);
+  return wanted.map((type): DeadlineClock => {
+    if (type === 'resolve' && upstreamLevel) {
+      const raw = subject.national?.dueAt;
+      if (raw === undefined) throw new RangeError(`national ${subject.national?.level} item without dueAt`);
+      const due = typeof raw === 'string' ? parseInstant(raw) : new Date(raw.getTime());
+      if (Number.isNaN(due.getTime())) throw new RangeError('national dueAt is not a valid Date');
+      return {
+        type,
+        policyId: policy.id,
+        startedAt: new Date(startedAt.getTime()),
+        days: null,
+        baseDays: null,
+        complex: subject.complex,
+        due,
+        dueDate: calendar.dateOf(new Date(due.getTime() - 1)),
+        warnAt: warnAtFor(calendar, startedAt, due, policy.warnBeforeDays),
+        warnBeforeDays: policy.warnBeforeDays,
+        provisional: false,
+        state: 'running',
+      };
+    }
+    const days = clockDays(policy, type, subject.complex);
+    const { due, dueDate, provisional } = calendar.addWorkingDays(startedAt, days);
+    return {
+      type,
+      policyId: policy.id,
+      startedAt: new Date(startedAt.getTime()),
+      days,
+      baseDays: days,
+      complex: subject.complex,
+      due,
+      dueDate,
+      warnAt: warnAtFor(calendar, startedAt, due, policy.warnBeforeDays),
+      warnBeforeDays: policy.warnBeforeDays,
+      provisional,
+      state: 'running',
+    };
+  });
+}
+
+/**
+ * A clock's status at `now`: missed from the exclusive end on (now >= due), warning from `warnAt`,
+ * running before; a stopped clock is `stopped` whatever the time.
+ */
+export function evaluateClock(clock: Pick<DeadlineClock, 'state' | 'due' | 'warnAt'>, now: Date): ClockStatus {
+  const t = now instanceof Date ? now.getTime() : Number.NaN;
+  if (Number.isNaN(t)) throw new RangeError('now is not a valid Date');
+  if (clock.state !== 'running') return 'stopped';
+  if (t >= clock.due.getTime()) return 'missed';
+  if (t >= clock.warnAt.getTime()) return 'warning';
+  return 'running';
+}
+
+/**
+ * Wire form of a clock's deadline (contracts §3 `due`): the last second of the last working day
+ * for calendar clocks; the upstream's own instant, unchanged, for a fixed national dueAt.
+ */
+export function formatClockDue(clock: Pick<DeadlineClock, 'due' | 'days'>, timeZone?: string): string {
+  return clock.days === null ? formatInstant(clock.due, timeZone) : formatDue(clock.due, timeZone);
+}

@@ -1,0 +1,22 @@
+/** Deadline policies and clocks (DOMAIN.md "The clock"; 003 Art. 4–7; 001 Art. 10–13). */
+export {
+  CLOCK_POLICIES,
+  CLOCK_TYPES,
+  NATIONAL,
+  SHANGHAI_1_5_15,
+  SUPERVISION_LEVELS,
+  YUNNAN_2_3_10,
+  defineClockPolicy,
+  getClockPolicy,
+} from './clock-policy';
+export type { ClockPolicy, ClockPolicyInput, ClockType, ExtensionCap, SupervisionLevel } from './clock-policy';
+export { DEFAULT_POLICY_TABLE, selectPolicy } from './policy-selection';
+export type { PolicySelectionRule, PolicySelectionTable } from './policy-selection';
+export { clockDays, evaluateClock, formatClockDue, startClocks, warnAtFor } from './deadline-clock';
+export type { ClockState, ClockStatus, ClockSubject, DeadlineClock } from './deadline-clock';
+export { supervisionPlan } from './supervision-plan';
+export type { SupervisionStep } from './supervision-plan';
+export { applyExtension } from './clock-extension';
+export type { ExtensionError, ExtensionResult } from './clock-extension';
+export { recomputeClock } from './clock-recompute';
+export type { RecomputeResult } from './clock-recompute';

@@ -1,0 +1,48 @@
+/**
+ * Which clock policy applies to a ticket, as data: a table of (source, kind) rules and a default.
+ * Kept out of code so an installation (e.g. a Yunnan hub) changes a table, not a function.
+ */
+import type { Source, TicketKind } from '../model/ticket';
+
+export interface PolicySelectionRule {
+  /** matches any source when absent */
+  source?: Source;
+  /** matches any kind when absent */
+  kind?: TicketKind;
+  policyId: string;
+}
+
+export interface PolicySelectionTable {
+  rules: readonly PolicySelectionRule[];
+  /** the policy when no rule matches */
+  defaultPolicyId: string;
+}
+
+/**
+ * Shanghai's hub: national transfers run on the national clock (25 WD, 003 Art. 5); everything
+ * else — hotline orders, 一网通办 差评 and suggestions — on 1/5/15.
+ */
+export const DEFAULT_POLICY_TABLE: PolicySelectionTable = Object.freeze({
+  rules: Object.freeze([Object.freeze({ source: 'national', policyId: 'national' } as const)]),
+  defaultPolicyId: 'shanghai-1-5-15',
+});
+
+/**
+ * The policy id for a ticket. The most specific matching rule wins (source and kind named beats
+ * one named beats none); among equally specific rules the first listed wins, so the table reads
+ * top-down without surprises. No match → `defaultPolicyId`.
+ */
+export function selectPolicy(table: PolicySelectionTable, source: Source, kind: TicketKind): string {
+  let best: PolicySelectionRule | undefined;
+  let bestScore = -1;
+  for (const rule of table.rules) {
+    if (rule.source !== undefined && rule.source !== source) continue;
+    if (rule.kind !== undefined && rule.kind !== kind) continue;
+    const score = (rule.source !== undefined ? 1 : 0) + (rule.kind !== undefined ? 1 : 0);
+    if (score > bestScore) {
+      best = rule;
+      bestScore = score;
+    }
+  }
+  return best ? best.policyId : table.defaultPolicyId;
+}

@@ -1,0 +1,36 @@
+import { compileDirectory, type CompiledDirectory } from '@hub/rules/directory';
+import type { Queryable } from '../outbox/outbox-message';
+import { activeDirectory } from './directory.repository';
+
+export interface ActiveDirectory {
+  id: number;
+  compiled: CompiledDirectory;
+}
+
+/**
+ * The active directory, compiled once per version. The active id is checked at most every
+ * `checkEveryMs`, so an activation reaches every replica within that time.
+ */
+export class DirectoryCache {
+  private cached?: ActiveDirectory;
+  private checkedAt = 0;
+
+  constructor(private readonly checkEveryMs = 2_000) {}
+
+  async current(db: Queryable): Promise<ActiveDirectory | undefined> {
+    if (this.cached && Date.now() - this.checkedAt < this.checkEveryMs) return this.cached;
+    const ids = (await db.query(`SELECT id FROM directory_versions WHERE active`)) as Array<{ id: number }>;
+    this.checkedAt = Date.now();
+    const id = ids[0]?.id;
+    if (id === undefined) return (this.cached = undefined);
+    if (this.cached?.id === id) return this.cached;
+    const doc = await activeDirectory(db);
+    if (!doc) return (this.cached = undefined);
+    this.cached = { id: doc.id, compiled: compileDirectory(doc.document) };
+    return this.cached;
+  }
+
+  invalidate(): void {
+    this.checkedAt = 0;
+  }
+}
