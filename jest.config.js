@@ -5,8 +5,9 @@ const moduleNameMapper = {
   '^@hub/(rules|connectors|store|queues|common)$': '<rootDir>/libs/$1/src',
   '^@hub/(rules|connectors|store|queues|common)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 module.exports = {
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -25,7 +26,7 @@ module.exports = {
       testEnvironment: 'node',
       setupFiles: ['<rootDir>/test/setup-env.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
-      testTimeout: 120000,
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
       maxWorkers: 1,
     },
   ],

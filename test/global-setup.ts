@@ -1,17 +1,37 @@
 import { Client } from 'pg';
 import { migrate } from '../libs/store/src/data-source';
 
-/** A fresh test database, migrated exactly as the run command migrates production. */
+/**
+ * A fresh database for this run (its own name, so two runs on one machine do not drop each
+ * other's), migrated exactly as the run command migrates production. Workers inherit the URL.
+ */
 export default async function globalSetup(): Promise<void> {
-  const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub_test';
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
-  const admin = new URL(url);
+  const base = process.env.TEST_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const url = new URL(base);
+  const name = `hub_test_${process.pid}`;
+  url.pathname = `/${name}`;
+  const admin = new URL(base);
   admin.pathname = '/postgres';
   const c = new Client({ connectionString: admin.toString() });
   await c.connect();
+  // Databases left by runs that were killed.
+  const stale = (await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'hub_test_%'`)).rows as Array<{ datname: string }>;
+  for (const { datname } of stale) {
+    const pid = Number(datname.slice('hub_test_'.length));
+    if (pid && !isAlive(pid)) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
   await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await c.query(`CREATE DATABASE "${name}"`);
   await c.end();
-  await migrate(url);
+  await migrate(url.toString());
+  process.env.TEST_DATABASE_URL = url.toString();
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

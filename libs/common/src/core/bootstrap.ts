@@ -37,11 +37,12 @@ export function createAdapter(): FastifyAdapter {
     connectionTimeout: 30_000,
     keepAliveTimeout: 65_000,
     // ids in paths are ours to validate; keep Fastify from rejecting long ones with its own format
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
     trustProxy: true,
   });
   const fastify = adapter.getInstance() as unknown as FastifyInstance;
-  fastify.removeContentTypeParser('application/json');
+  // JSON only: any other media type answers 415 not_json (contracts §2).
+  fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (req: FastifyRequest, body: Buffer | string, done) => {
     const buf = typeof body === 'string' ? Buffer.from(body) : body;
     req.rawBody = buf;
@@ -61,17 +62,18 @@ export function createAdapter(): FastifyAdapter {
 }
 
 export async function createApp(module: Type<unknown>): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(module, createAdapter(), { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(module, createAdapter(), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HubExceptionFilter());
   app.enableShutdownHooks();
   return app;
 }
 
-export function mountDocs(app: INestApplication, docs: { title: string; description: string }): void {
+/** OpenAPI at /docs (UI) and /docs/json. `ui: false` serves only the JSON (the UI's static files are ESM, which Jest cannot load). */
+export function mountDocs(app: INestApplication, docs: { title: string; description: string }, ui = true): void {
   const config = new DocumentBuilder().setTitle(docs.title).setDescription(docs.description).setVersion('1').addBearerAuth().build();
   const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json', swaggerUiEnabled: ui });
 }
 
 /** Starts an app: graceful shutdown on SIGTERM/SIGINT finishes or returns in-flight work. */

@@ -31,6 +31,8 @@ export function translateError(e: unknown): TranslatedError {
   }
   if (e instanceof HttpException) {
     const status = e.getStatus();
+    if (status === 413) return { status, body: { error: 'too_large', message: 'body over 1 MiB' }, headers: {} };
+    if (status === 415) return { status, body: { error: 'not_json', message: 'Content-Type must be application/json' }, headers: {} };
     const resp = e.getResponse();
     const message = typeof resp === 'string' ? resp : ((resp as { message?: unknown }).message ?? e.message);
     const code = status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 400 ? 'bad_request' : 'error';

@@ -1,0 +1,4 @@
+export * from './national-transfer.dto';
+export * from './national-page.util';
+export * from './national.mapper';
+export * from './national.client';

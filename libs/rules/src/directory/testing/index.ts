@@ -1,0 +1,1 @@
+export { shanghaiDocument, shanghaiDirectory } from './shanghai-directory.fixture';
