@@ -25,6 +25,8 @@ export default async function globalSetup(): Promise<void> {
   await c.end();
   await migrate(url.toString());
   process.env.TEST_DATABASE_URL = url.toString();
+  // Its own Redis logical database too (1–15), so that a test wiping Redis wipes only this run's.
+  process.env.TEST_REDIS_URL ??= `redis://127.0.0.1:6379/${1 + (process.pid % 15)}`;
 }
 
 function isAlive(pid: number): boolean {
