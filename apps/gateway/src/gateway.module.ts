@@ -1,19 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CoreModule, HubConfig } from '@hub/common';
+import { CoreModule, HubAuthModule, HubConfig, NOW, systemNow } from '@hub/common';
 import { HotlineController } from './intake/hotline.controller';
 import { YwtbController } from './intake/ywtb.controller';
 import { IntakeService } from './intake/intake.service';
 import { UpstreamAuthService } from './intake/upstream-auth.service';
 import { NationalPollerService } from './intake/national-poller.service';
+import { CalendarController } from './calendar/calendar.controller';
+import { CalendarService } from './calendar/calendar.service';
 
 @Module({})
 export class GatewayModule {
   static forRoot(config: HubConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [CoreModule.forApp({ app: 'gateway', config, poolSize: 40 })],
-      controllers: [HotlineController, YwtbController],
-      providers: [IntakeService, UpstreamAuthService, NationalPollerService],
+      imports: [CoreModule.forApp({ app: 'gateway', config, poolSize: 40 }), HubAuthModule.register(config)],
+      controllers: [HotlineController, YwtbController, CalendarController],
+      providers: [IntakeService, UpstreamAuthService, NationalPollerService, { provide: NOW, useValue: systemNow }, CalendarService],
     };
   }
 }

@@ -39,6 +39,8 @@ export interface HubConfig {
     relayIntervalMs: number;
     requeueAfterMs: number;
   };
+  /** signs the hub's access tokens (HS256); at least 32 characters */
+  jwtSecret: string;
   /** 'true' in tests: the national poller does not start by itself */
   disablePoller: boolean;
 }
@@ -127,6 +129,21 @@ export function loadConfig(env: Env = process.env): HubConfig {
       relayIntervalMs: int(env, 'HUB_RELAY_INTERVAL_MS', 500, 10, 60_000),
       requeueAfterMs: int(env, 'HUB_RELAY_REQUEUE_AFTER_MS', 60_000, 100, 3_600_000),
     },
+    jwtSecret: jwtSecret(env),
     disablePoller: bool('HUB_DISABLE_POLLER'),
   };
+}
+
+/**
+ * HUB_JWT_SECRET signs access tokens. Outside production a fixed development secret is used when
+ * it is unset, so the run command works on a fresh machine; NODE_ENV=production requires it.
+ */
+function jwtSecret(env: Env): string {
+  const v = env.HUB_JWT_SECRET;
+  if (v === undefined || v === '') {
+    if (env.NODE_ENV === 'production') throw new ConfigError('HUB_JWT_SECRET', 'is required in production (at least 32 characters)');
+    return 'development-only-secret-do-not-use-in-production';
+  }
+  if (v.length < 32) throw new ConfigError('HUB_JWT_SECRET', 'must be at least 32 characters');
+  return v;
 }

@@ -9,3 +9,7 @@ export * from './core/health.controller';
 export * from './core/metrics';
 export * from './core/bootstrap';
 export * from './core/main-helper';
+export * from './auth/actor';
+export * from './auth/auth.guard';
+export * from './auth/auth.service';
+export * from './auth/auth.module';

@@ -2,12 +2,14 @@ import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/commo
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HotlineOrderDto, HotlineOrderEventDto, mapHotlineOrder } from '@hub/connectors/hotline';
-import { HubError } from '@hub/common';
+import { HubError, Public } from '@hub/common';
 import { IntakeService } from './intake.service';
 import { UpstreamAuthService } from './upstream-auth.service';
 
 /** 12345 hotline system → hub (contracts §3). */
 @ApiTags('intake: 12345 hotline')
+// Upstream systems authenticate by signature (contracts §1), not with user tokens.
+@Public()
 @Controller('connectors/hotline')
 export class HotlineController {
   constructor(

@@ -2,11 +2,14 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { YwtbEvaluationDto, YwtbSuggestionDto, isBadReview, mapYwtbEvaluation, mapYwtbSuggestion } from '@hub/connectors/ywtb';
+import { Public } from '@hub/common';
 import { IntakeService } from './intake.service';
 import { UpstreamAuthService } from './upstream-auth.service';
 
 /** 一网通办 platform → hub (contracts §4). */
 @ApiTags('intake: 一网通办')
+// Upstream systems authenticate by signature (contracts §1), not with user tokens.
+@Public()
 @Controller('connectors/ywtb')
 export class YwtbController {
   constructor(

@@ -5,12 +5,14 @@ import { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
 import { Queue } from 'bullmq';
 import { REDIS } from './tokens';
+import { Public } from '../auth/actor';
 import { registry } from './metrics';
 
 export const HEALTH_QUEUES = Symbol('HEALTH_QUEUES');
 
 /** Health of one app: PostgreSQL, Redis and the queues it works with; Prometheus metrics. */
 @ApiExcludeController()
+@Public()
 @Controller()
 export class HealthController {
   constructor(
