@@ -2,8 +2,8 @@
 // (test/**/*.test.ts, real PostgreSQL and Redis, fake upstreams on loopback; run serially
 // because they share one database server).
 const moduleNameMapper = {
-  '^@hub/(rules|connectors|store|queues|common)$': '<rootDir>/libs/$1/src',
-  '^@hub/(rules|connectors|store|queues|common)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@hub/(rules|connectors|store|queues|common|workflow)$': '<rootDir>/libs/$1/src',
+  '^@hub/(rules|connectors|store|queues|common|workflow)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 module.exports = {

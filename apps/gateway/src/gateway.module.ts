@@ -6,6 +6,8 @@ import { IntakeService } from './intake/intake.service';
 import { UpstreamAuthService } from './intake/upstream-auth.service';
 import { NationalPollerService } from './intake/national-poller.service';
 import { CalendarController } from './calendar/calendar.controller';
+import { DirectoryController } from './directory/directory.controller';
+import { DirectoryService } from './directory/directory.service';
 import { CalendarService } from './calendar/calendar.service';
 
 @Module({})
@@ -14,8 +16,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [CoreModule.forApp({ app: 'gateway', config, poolSize: 40 }), HubAuthModule.register(config)],
-      controllers: [HotlineController, YwtbController, CalendarController],
-      providers: [IntakeService, UpstreamAuthService, NationalPollerService, { provide: NOW, useValue: systemNow }, CalendarService],
+      controllers: [HotlineController, YwtbController, CalendarController, DirectoryController],
+      providers: [IntakeService, UpstreamAuthService, NationalPollerService, { provide: NOW, useValue: systemNow }, CalendarService, DirectoryService],
     };
   }
 }

@@ -6,3 +6,7 @@ export * from './outbox/internal-job';
 export * from './repositories/directory.repository';
 export * from './repositories/ticket.repository';
 export * from './repositories/directory-cache';
+export * from './repositories/clock.repository';
+export * from './repositories/calendar.loader';
+export * from './repositories/calendar-year.service';
+export * from './repositories/merge.repository';

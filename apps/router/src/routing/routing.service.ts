@@ -1,10 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { maskName, maskPhone, routed } from '@hub/common';
-import { checkIntake, route, DEFAULT_INTAKE_CONFIG, type IntakeConfig, type RoutingDecision } from '@hub/rules/dispatch';
+import { checkIntake, hashCitizenId, hashPhone, route, DEFAULT_INTAKE_CONFIG, type IntakeConfig, type RoutingDecision } from '@hub/rules/dispatch';
+import { ClockService } from '@hub/workflow/clock';
 import type { CompiledDirectory } from '@hub/rules/directory';
 import {
+  DEFAULT_MERGE_CONFIG,
   DirectoryCache,
+  findMergeTarget,
+  officeSetting,
+  setMergeKeys,
   OutboxMessage,
   OutboxRow,
   TicketRow,
@@ -26,7 +31,8 @@ import {
 export class RoutingService {
   private readonly logger = new Logger(RoutingService.name);
   readonly directories = new DirectoryCache();
-  intakeConfig: IntakeConfig = DEFAULT_INTAKE_CONFIG;
+
+  constructor(private readonly clocks: ClockService) {}
 
   async handle(tx: EntityManager, row: OutboxRow): Promise<void> {
     if (!row.ticketId) return;
@@ -53,7 +59,8 @@ export class RoutingService {
       return;
     }
 
-    const check = checkIntake(t.ticket, d, this.intakeConfig);
+    const intakeConfig = await officeSetting<IntakeConfig>(tx, 'intake', DEFAULT_INTAKE_CONFIG);
+    const check = checkIntake(t.ticket, d, intakeConfig);
     if (check !== 'accept') {
       if (check.action === 'return') return this.returnNational(tx, t, check.reason, check.detail, now, d.version);
       if (check.action === 'not_accepted') {
@@ -69,6 +76,8 @@ export class RoutingService {
       routed.inc({ outcome: 'archived' });
       return;
     }
+
+    if (await this.mergeIfRepeat(tx, t, now, d.version)) return;
 
     const decision = route(t.ticket, d);
     if (decision.outcome === 'dispute') {
@@ -90,14 +99,57 @@ export class RoutingService {
       trace: decision.trace,
     });
     const unit = { code: decision.unitCode, name: decision.unitName };
+    // 1/5/15 (003 Art. 5): the unit's clocks start when the order reaches it.
+    const due = await this.clocks.startForDispatch(tx, t, new Date(now));
     const msgs: Array<OutboxMessage | null> = [
       statusMessage(t, 'accepted', { occurredAt: now }),
-      statusMessage(t, 'dispatched', { occurredAt: now, unit }),
+      statusMessage(t, 'dispatched', { occurredAt: now, unit, due }),
     ];
     const u = d.units.get(decision.unitCode);
-    if (u?.endpoint) msgs.push(unitWorkOrder(u.code, t.id, 'assigned', 'lead', {}, workOrderTicket(t, true)));
+    if (u?.endpoint) msgs.push(unitWorkOrder(u.code, t.id, 'assigned', 'lead', due, workOrderTicket(t, true)));
     await writeOutbox(tx, msgs);
     routed.inc({ outcome: `dispatched:${decision.rule}` });
+  }
+
+  /**
+   * 001 Art. 13: the same matter through another channel while the first is open becomes one
+   * handled ticket. This one is marked merged; its source is told and, from then on, hears every
+   * event of the handled ticket under its own id.
+   */
+  private async mergeIfRepeat(tx: EntityManager, t: TicketRow, now: string, version: string): Promise<boolean> {
+    // National transfers owe the platform their own result (003 Art. 4(六)); they are not folded into local tickets.
+    if (t.source === 'national') return false;
+    const c = t.ticket.citizen;
+    const keys = [c.phone ? `p:${hashPhone(c.phone)}` : null, c.idNumber ? `i:${hashCitizenId(c.idNumber)}` : null].filter((k): k is string => k !== null);
+    if (keys.length === 0) return false;
+    await setMergeKeys(tx, t.id, keys);
+    const cfg = await officeSetting(tx, 'merge', DEFAULT_MERGE_CONFIG);
+    const target = await findMergeTarget(
+      tx,
+      {
+        id: t.id,
+        mergeKeys: keys,
+        respondentUnitCode: t.ticket.respondent?.unitCode,
+        categoryCode: t.ticket.categoryCode,
+        regionCode: t.ticket.location?.regionCode,
+        text: `${t.ticket.title} ${t.ticket.content}`,
+      },
+      cfg,
+    );
+    if (!target) return false;
+    await updateTicketState(tx, t.id, { state: 'merged', mergedInto: target.id, directoryVersion: version });
+    await appendEvent(tx, t.id, 'merged', 'router', { into: target.id, intoExternalId: target.externalId, intoSource: target.source, similarity: target.similarity });
+    await appendEvent(tx, target.id, 'absorbed', 'router', { ticketId: t.id, source: t.source, externalId: t.externalId, similarity: target.similarity });
+    const primary = await loadTicket(tx, target.id);
+    await writeOutbox(tx, [
+      statusMessage(t, 'merged', {
+        occurredAt: now,
+        reason: `与工单 ${target.source}:${target.externalId} 为同一事项，已合并办理 (merged into ${target.id})`,
+        unit: primary?.unitCode ? { code: primary.unitCode, name: this.directories.peek()?.compiled.units.get(primary.unitCode)?.name ?? primary.unitCode } : null,
+      }),
+    ]);
+    routed.inc({ outcome: 'merged' });
+    return true;
   }
 
   private async toDispute(

@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HubExceptionFilter, translateError } from '../errors/http-exception.filter';
+import { HubExceptionFilter } from '../errors/http-exception.filter';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,11 +53,7 @@ export function createAdapter(): FastifyAdapter {
       done(new NotJsonError('body is not valid JSON'), undefined);
     }
   });
-  fastify.setErrorHandler((err, _req, reply) => {
-    const t = translateError(err);
-    for (const [k, v] of Object.entries(t.headers)) void reply.header(k, v);
-    void reply.status(t.status).send(t.body);
-  });
+  // Errors raised before a route (413, 415, bad JSON) reach Nest's handler and the HubExceptionFilter.
   return adapter;
 }
 

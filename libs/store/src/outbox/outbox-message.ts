@@ -152,3 +152,16 @@ export async function queryRows<T>(db: Queryable, sql: string, params?: unknown[
   if (r && typeof r === 'object' && 'rows' in r && Array.isArray((r as { rows: unknown }).rows)) return (r as { rows: T[] }).rows;
   return (r ?? []) as T[];
 }
+
+/**
+ * A status event for a ticket and for every ticket merged into it (001 Art. 13): each source
+ * hears every later event of the handled ticket under its own id.
+ */
+export async function statusMessagesWithMerged(db: Queryable, t: TicketRef, type: StatusType, d: StatusDetails): Promise<Array<OutboxMessage | null>> {
+  const merged = await queryRows<TicketRef>(
+    db,
+    `SELECT id::text AS id, source, source_record AS "sourceRecord", external_id AS "externalId" FROM tickets WHERE merged_into = $1 ORDER BY created_at`,
+    [t.id],
+  );
+  return [statusMessage(t, type, d), ...merged.map((m) => statusMessage(m, type, d))];
+}

@@ -30,6 +30,11 @@ export class DirectoryCache {
     return this.cached;
   }
 
+  /** The last loaded version, without asking the database. */
+  peek(): ActiveDirectory | undefined {
+    return this.cached;
+  }
+
   invalidate(): void {
     this.checkedAt = 0;
   }

@@ -23,7 +23,15 @@ export interface NewTicket {
  * The unique (source, record, external id) makes concurrent deliveries of one order collapse
  * into one ticket; the loser learns the winner's id and whether the content was the same.
  */
-export async function storeTicket(db: Queryable, n: NewTicket): Promise<StoreResult> {
+export async function storeTicket(db: Queryable, input: NewTicket): Promise<StoreResult> {
+  // PostgreSQL refuses U+0000 in text and jsonb (22021 / 22P05). Left alone, one such character
+  // makes the statement fail every time: a 500 the hotline retries forever, or a national page that
+  // can never commit and blocks the feed behind it. It carries no meaning in a complaint, so it is
+  // replaced by U+FFFD; the content hash was taken from what arrived, so a redelivery still matches.
+  // Every text of the ticket is taken from the raw payload, so checking its JSON is enough.
+  let rawJson = JSON.stringify(input.rawPayload ?? null);
+  const n = rawJson.includes('\\u0000') ? scrubNul(input) : input;
+  if (n !== input) rawJson = JSON.stringify(n.rawPayload ?? null);
   const t = n.ticket;
   const id = randomUUID();
   const params: unknown[] = [
@@ -32,7 +40,7 @@ export async function storeTicket(db: Queryable, n: NewTicket): Promise<StoreRes
     t.serviceItemCode ?? null, t.location?.regionCode ?? null, t.location ? JSON.stringify(t.location) : null,
     t.urgency, t.complex, t.designatedUnitCode ?? null, JSON.stringify(t.attachments),
     t.national || t.designatedUnitName ? JSON.stringify({ ...(t.national ?? {}), designatedUnitName: t.designatedUnitName }) : null,
-    t.evaluation ? JSON.stringify(t.evaluation) : null, t.receivedAt, JSON.stringify(n.rawPayload ?? null),
+    t.evaluation ? JSON.stringify(t.evaluation) : null, t.receivedAt, rawJson,
     n.intakeProblems?.length ? JSON.stringify(n.intakeProblems) : null,
     n.actor, JSON.stringify({ source: t.source, record: t.sourceRecord, externalId: t.externalId, problems: n.intakeProblems ?? undefined }),
   ];
@@ -61,6 +69,12 @@ export async function storeTicket(db: Queryable, n: NewTicket): Promise<StoreRes
   );
   if (existing.length === 0) throw new Error('ticket vanished after a conflicting insert');
   return { created: false, ticketId: existing[0].id, sameContent: existing[0].contentHash === n.contentHash };
+}
+
+/** U+0000 → U+FFFD in every string (an escaped backslash followed by "u0000" is text, left alone). */
+function scrubNul(n: NewTicket): NewTicket {
+  const clean = <T>(v: T): T => JSON.parse(JSON.stringify(v ?? null).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd')) as T;
+  return { ...n, ticket: clean(n.ticket), rawPayload: clean(n.rawPayload), intakeProblems: n.intakeProblems && clean(n.intakeProblems) };
 }
 
 export type RecordResult = { created: true } | { created: false; sameContent: boolean };

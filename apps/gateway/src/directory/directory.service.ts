@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { HubError, ValidationFailed } from '@hub/common';
+import { compileDirectory, type CompiledDirectory } from '@hub/rules/directory';
+import { route, type RoutingDecision, type RoutingInput } from '@hub/rules/dispatch';
+import { CalendarLoader, activateVersion, directoryVersion, importDirectory, listDirectoryVersions, queryRows, recomputeOpenClocks, toTicketRow } from '@hub/store';
+import type { DirectoryVersionInfo } from '@hub/store';
+
+export interface ReplayChange {
+  ticketId: string;
+  externalId: string;
+  source: string;
+  state: string;
+  currentUnit: string | null;
+  candidate: { outcome: string; unitCode?: string; rule?: string; reason?: string };
+  why: string;
+}
+
+/**
+ * The directory (contracts §7) as the office manages it: import (validated whole, every version
+ * kept), activate, and before activating, try a hypothetical ticket or replay recent tickets
+ * against a candidate version to see which would change unit and why.
+ */
+@Injectable()
+export class DirectoryService {
+  private readonly compiled = new Map<number, CompiledDirectory>();
+  private readonly calendars = new CalendarLoader();
+
+  constructor(private readonly ds: DataSource) {}
+
+  async import(doc: unknown, by: string, activate: boolean): Promise<DirectoryVersionInfo> {
+    const r = await importDirectory(this.ds, doc, by, activate);
+    if (!r.ok) {
+      throw new HubError(400, 'invalid_directory', `directory rejected: ${r.errors.length} problem(s); nothing changed`, { errors: r.errors });
+    }
+    if (activate) await this.afterActivation();
+    return r.info;
+  }
+
+  list(): Promise<DirectoryVersionInfo[]> {
+    return listDirectoryVersions(this.ds);
+  }
+
+  async activate(id: number): Promise<DirectoryVersionInfo> {
+    const info = await this.ds.transaction(async (tx) => {
+      const exists = await directoryVersion(tx, id);
+      if (!exists) throw new HubError(404, 'not_found', `directory version ${id} not found`);
+      return activateVersion(tx, id);
+    });
+    await this.afterActivation();
+    return info;
+  }
+
+  /** A new calendar may move open deadlines (contracts §7): recompute them and tell the sources. */
+  private async afterActivation(): Promise<void> {
+    await this.ds.transaction((tx) => recomputeOpenClocks(tx, this.calendars, new Date(), 'all'));
+  }
+
+  async compiledVersion(id?: number): Promise<{ id: number; dir: CompiledDirectory }> {
+    let vid = id;
+    if (vid === undefined) {
+      const rows = await queryRows<{ id: number }>(this.ds, `SELECT id FROM directory_versions WHERE active`);
+      if (!rows[0]) throw new HubError(409, 'no_active_directory', 'no directory is active; import one first');
+      vid = rows[0].id;
+    }
+    let dir = this.compiled.get(vid);
+    if (!dir) {
+      const v = await directoryVersion(this.ds, vid);
+      if (!v) throw new HubError(404, 'not_found', `directory version ${vid} not found`);
+      dir = compileDirectory(v.document);
+      this.compiled.set(vid, dir);
+    }
+    return { id: vid, dir };
+  }
+
+  /** Routes a hypothetical ticket: nothing is stored. */
+  async tryRoute(input: RoutingInput, versionId?: number): Promise<RoutingDecision & { versionId: number }> {
+    const { id, dir } = await this.compiledVersion(versionId);
+    return { ...route(input, dir), versionId: id };
+  }
+
+  /**
+   * Replays the last `limit` routed tickets against a candidate version and lists those whose
+   * unit would change, with the rule and the reason, before the office activates it.
+   */
+  async replay(versionId: number, limit: number): Promise<{ versionId: number; replayed: number; changed: ReplayChange[] }> {
+    const { dir } = await this.compiledVersion(versionId);
+    const rows = await queryRows<Parameters<typeof toTicketRow>[0]>(
+      this.ds,
+      `SELECT *, id::text AS id, merged_into::text AS merged_into FROM tickets
+        WHERE unit_code IS NOT NULL OR state = 'disputed' ORDER BY created_at DESC LIMIT $1`,
+      [limit],
+    );
+    const changed: ReplayChange[] = [];
+    for (const raw of rows) {
+      const t = toTicketRow(raw);
+      const d = route(t.ticket, dir);
+      const now = d.outcome === 'unit' ? d.unitCode : null;
+      if (now === t.unitCode) continue;
+      const last = d.trace[d.trace.length - 1];
+      changed.push({
+        ticketId: t.id,
+        externalId: t.externalId,
+        source: t.source,
+        state: t.state,
+        currentUnit: t.unitCode,
+        candidate: d.outcome === 'unit' ? { outcome: 'unit', unitCode: d.unitCode, rule: d.rule } : { outcome: 'dispute', reason: d.reason },
+        why: last ? `${last.step}: ${last.detail}` : '',
+      });
+    }
+    return { versionId, replayed: rows.length, changed };
+  }
+}
+
+export function parseVersionId(raw: string | undefined, path: string): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[1-9][0-9]{0,9}$/.test(raw)) throw new ValidationFailed([{ path, message: 'must be a positive integer' }]);
+  return Number(raw);
+}

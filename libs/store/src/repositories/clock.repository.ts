@@ -1,0 +1,493 @@
+/**
+ * The deadline table (`ticket_clocks`), the office's calendar years and extension requests: plain
+ * SQL, no decisions. The decisions (which policy, when to warn, how supervision climbs) live in
+ * `@hub/rules/deadlines` and the router's ClockService; this file only reads and writes rows.
+ *
+ * Dates: `date` columns are always read as `::text` (`YYYY-MM-DD`). node-postgres would otherwise
+ * turn them into a `Date` at local midnight of the *server's* zone, which is not the calendar's.
+ */
+import type { ClockType, DeadlineClock } from '@hub/rules/deadlines';
+import { formatClockDue } from '@hub/rules/deadlines';
+import type { Source, SourceRecord } from '@hub/rules/model/ticket';
+import { Queryable, queryRows } from '../outbox/outbox-message';
+
+export type ClockRowState = 'running' | 'met' | 'missed' | 'stopped';
+
+/** States in which a clock still matters: running, or missed and still under 督办 until met or stopped. */
+export const OPEN_CLOCK_STATES: readonly ClockRowState[] = ['running', 'missed'];
+
+/**
+ * Clocks that are duties of the handling unit: warned before (预警) and supervised after (督办)
+ * their due (003 Art. 5; 001 Art. 10–13). `objection` (003 Art. 7(二)) and `appeal` (Art. 6(二))
+ * are windows — their end limits the unit's rights and is not lateness — and `return` is the
+ * hub's own duty towards the national platform; those only expire.
+ */
+export const DUTY_CLOCK_TYPES: readonly ClockType[] = ['contact', 'resolve', 'forward', 'accept'];
+
+/** Clocks the status events carry in `due` (contracts §3: `{"contact": …, "resolve": …}`). */
+export const WIRE_CLOCK_TYPES: readonly ClockType[] = ['contact', 'resolve'];
+
+export interface ClockRow {
+  id: string;
+  ticketId: string;
+  type: ClockType;
+  policyId: string;
+  state: ClockRowState;
+  complex: boolean;
+  unitCode: string | null;
+  startedAt: Date;
+  days: number | null;
+  baseDays: number | null;
+  /** exclusive end */
+  due: Date;
+  /** `YYYY-MM-DD` */
+  dueDate: string;
+  warnBeforeDays: number;
+  warnAt: Date;
+  provisional: boolean;
+  warnedAt: Date | null;
+  missedAt: Date | null;
+  metAt: Date | null;
+  stoppedAt: Date | null;
+  superviseCount: number;
+  lastSupervisedAt: Date | null;
+  nextFireAt: Date | null;
+  scheduledFor: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const CLOCK_COLUMNS = `id::text AS id, ticket_id::text AS "ticketId", type, policy_id AS "policyId", state, complex,
+  unit_code AS "unitCode", started_at AS "startedAt", days, base_days AS "baseDays", due, due_date::text AS "dueDate",
+  warn_before_days AS "warnBeforeDays", warn_at AS "warnAt", provisional, warned_at AS "warnedAt", missed_at AS "missedAt",
+  met_at AS "metAt", stopped_at AS "stoppedAt", supervise_count AS "superviseCount", last_supervised_at AS "lastSupervisedAt",
+  next_fire_at AS "nextFireAt", scheduled_for AS "scheduledFor", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** The rules' view of a stored clock (an open clock counts as running for them). */
+export function toDeadlineClock(row: ClockRow): DeadlineClock {
+  return {
+    type: row.type,
+    policyId: row.policyId,
+    startedAt: row.startedAt,
+    days: row.days,
+    baseDays: row.baseDays,
+    complex: row.complex,
+    due: row.due,
+    dueDate: row.dueDate,
+    warnAt: row.warnAt,
+    warnBeforeDays: row.warnBeforeDays,
+    provisional: row.provisional,
+    state: OPEN_CLOCK_STATES.includes(row.state) ? 'running' : 'stopped',
+  };
+}
+
+/**
+ * The next moment a running clock needs attention: its 预警 while not yet given (duty clocks
+ * only, and only when the warning comes before the due), else its due.
+ */
+export function runningNextFire(c: Pick<ClockRow, 'type' | 'warnAt' | 'due' | 'warnedAt'>): Date {
+  const warns = DUTY_CLOCK_TYPES.includes(c.type) && c.warnedAt === null && c.warnAt.getTime() < c.due.getTime();
+  return warns ? c.warnAt : c.due;
+}
+
+/**
+ * The wire `due` object of a ticket's open clocks (contracts §3): the types the upstreams know,
+ * each as its last second (or the national platform's own instant, formatClockDue).
+ */
+export function wireDue(clocks: ReadonlyArray<Pick<ClockRow, 'type' | 'state' | 'due' | 'days'>>, timeZone: string): Record<string, string> {
+  const due: Record<string, string> = {};
+  for (const c of clocks) {
+    if (WIRE_CLOCK_TYPES.includes(c.type) && OPEN_CLOCK_STATES.includes(c.state)) due[c.type] = formatClockDue(c, timeZone);
+  }
+  return due;
+}
+
+// --- clocks ---------------------------------------------------------------------------------------
+
+/**
+ * Inserts a running clock; its unit is the ticket's handling unit at this moment. Fails on the
+ * unique index when an open clock of the type already exists (close it first).
+ */
+export async function insertClock(db: Queryable, ticketId: string, c: DeadlineClock, nextFireAt: Date): Promise<ClockRow> {
+  const rows = await queryRows<ClockRow>(
+    db,
+    `INSERT INTO ticket_clocks (ticket_id, type, policy_id, state, complex, unit_code, started_at, days, base_days, due, due_date,
+        warn_before_days, warn_at, provisional, next_fire_at)
+     SELECT t.id, $2, $3, 'running', $4, t.unit_code, $5, $6, $7, $8, $9::date, $10, $11, $12, $13 FROM tickets t WHERE t.id = $1
+     RETURNING ${CLOCK_COLUMNS}`,
+    [ticketId, c.type, c.policyId, c.complex, c.startedAt, c.days, c.baseDays, c.due, c.dueDate, c.warnBeforeDays, c.warnAt, c.provisional, nextFireAt],
+  );
+  if (!rows[0]) throw new Error(`ticket ${ticketId} does not exist`);
+  return rows[0];
+}
+
+export async function loadClock(db: Queryable, id: string, lock = false): Promise<ClockRow | undefined> {
+  const rows = await queryRows<ClockRow>(db, `SELECT ${CLOCK_COLUMNS} FROM ticket_clocks WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
+  return rows[0];
+}
+
+/** Every clock of a ticket, oldest first (history included). */
+export async function clocksOf(db: Queryable, ticketId: string): Promise<ClockRow[]> {
+  return queryRows<ClockRow>(db, `SELECT ${CLOCK_COLUMNS} FROM ticket_clocks WHERE ticket_id = $1 ORDER BY id`, [ticketId]);
+}
+
+/** The open (running or missed) clocks of a ticket, optionally locked. */
+export async function openClocksOf(db: Queryable, ticketId: string, lock = false): Promise<ClockRow[]> {
+  return queryRows<ClockRow>(
+    db,
+    `SELECT ${CLOCK_COLUMNS} FROM ticket_clocks WHERE ticket_id = $1 AND state IN ('running','missed') ORDER BY id ${lock ? 'FOR UPDATE' : ''}`,
+    [ticketId],
+  );
+}
+
+/**
+ * Closes the open clocks of `types`: `met` (fulfilled, on time or late) or `stopped` (dropped,
+ * counts neither way). A running clock met at or after its due was late even if the miss had not
+ * fired yet (a slow sweeper must not turn a late reply into an on-time one).
+ */
+export async function closeClocks(db: Queryable, ticketId: string, types: readonly ClockType[], outcome: 'met' | 'stopped', at: Date): Promise<ClockRow[]> {
+  if (types.length === 0) return [];
+  return queryRows<ClockRow>(
+    db,
+    `UPDATE ticket_clocks SET
+        state = $3,
+        met_at = CASE WHEN $3 = 'met' THEN $4::timestamptz ELSE met_at END,
+        stopped_at = CASE WHEN $3 = 'stopped' THEN $4::timestamptz ELSE stopped_at END,
+        missed_at = CASE WHEN $3 = 'met' AND state = 'running' AND due <= $4::timestamptz THEN due ELSE missed_at END,
+        next_fire_at = NULL, scheduled_for = NULL, updated_at = now()
+      WHERE ticket_id = $1 AND type = ANY($2::text[]) AND state IN ('running','missed')
+      RETURNING ${CLOCK_COLUMNS}`,
+    [ticketId, [...types], outcome, at],
+  );
+}
+
+/** What a timer firing changes on a clock. */
+export interface ClockTimerUpdate {
+  state: 'running' | 'missed';
+  warnedAt: Date | null;
+  missedAt: Date | null;
+  superviseCount: number;
+  lastSupervisedAt: Date | null;
+  nextFireAt: Date | null;
+}
+
+export async function updateClockTimer(db: Queryable, id: string, u: ClockTimerUpdate): Promise<void> {
+  await db.query(
+    `UPDATE ticket_clocks SET state = $2, warned_at = $3, missed_at = $4, supervise_count = $5, last_supervised_at = $6,
+        next_fire_at = $7, scheduled_for = NULL, updated_at = now()
+      WHERE id = $1`,
+    [id, u.state, u.warnedAt, u.missedAt, u.superviseCount, u.lastSupervisedAt, u.nextFireAt],
+  );
+}
+
+/** A moved deadline (extension or calendar change). */
+export interface ClockDeadlineUpdate {
+  id: string;
+  days: number | null;
+  due: Date;
+  dueDate: string;
+  warnAt: Date;
+  provisional: boolean;
+  warnedAt: Date | null;
+  nextFireAt: Date | null;
+}
+
+/** Writes moved deadlines in one statement (a calendar change can move thousands). */
+export async function updateClockDeadlines(db: Queryable, list: readonly ClockDeadlineUpdate[]): Promise<void> {
+  if (list.length === 0) return;
+  await db.query(
+    `UPDATE ticket_clocks c SET days = v.days, due = v.due, due_date = v.due_date, warn_at = v.warn_at, provisional = v.provisional,
+        warned_at = v.warned_at, next_fire_at = v.next_fire_at, scheduled_for = NULL, updated_at = now()
+       FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::date[], $5::timestamptz[], $6::boolean[], $7::timestamptz[], $8::timestamptz[])
+         AS v(id, days, due, due_date, warn_at, provisional, warned_at, next_fire_at)
+      WHERE c.id = v.id`,
+    [
+      list.map((c) => c.id),
+      list.map((c) => c.days),
+      list.map((c) => c.due.toISOString()),
+      list.map((c) => c.dueDate),
+      list.map((c) => c.warnAt.toISOString()),
+      list.map((c) => c.provisional),
+      list.map((c) => c.warnedAt?.toISOString() ?? null),
+      list.map((c) => c.nextFireAt?.toISOString() ?? null),
+    ],
+  );
+}
+
+// --- timers -----------------------------------------------------------------------------------------
+
+/**
+ * The sweeper's question: which timers are due at `$1`? A range scan of ix_ticket_clocks_next_fire
+ * that reads nothing but the index (Index Only Scan; bench/sweeper.bench.ts measures it on a
+ * million open clocks). Paged by (next_fire_at, id) after (`$2`, `$3`): a clock that keeps failing
+ * must not hide the ones behind it, and thousands of dues share the instant 00:00.
+ */
+export const DUE_CLOCKS_SQL = `SELECT id::text AS id, next_fire_at AS "nextFireAt" FROM ticket_clocks
+  WHERE next_fire_at IS NOT NULL AND next_fire_at <= $1 AND (next_fire_at, id) > ($2::timestamptz, $3::bigint)
+  ORDER BY next_fire_at, id LIMIT $4`;
+
+export interface DueClock {
+  id: string;
+  nextFireAt: Date;
+}
+
+export async function dueClocks(db: Queryable, now: Date, limit: number, after?: DueClock): Promise<DueClock[]> {
+  return queryRows<DueClock>(db, DUE_CLOCKS_SQL, [now, after ? after.nextFireAt : '-infinity', after ? after.id : 0, limit]);
+}
+
+/**
+ * Marks the timers of (now, until] that have no delayed job yet as queued and returns them; the
+ * caller adds the jobs in the same transaction, so a failed add leaves them unmarked.
+ */
+export async function claimClocksToSchedule(db: Queryable, now: Date, until: Date, limit: number): Promise<Array<{ id: string; nextFireAt: Date }>> {
+  return queryRows<{ id: string; nextFireAt: Date }>(
+    db,
+    `UPDATE ticket_clocks c SET scheduled_for = c.next_fire_at
+      WHERE c.id IN (
+        SELECT id FROM ticket_clocks
+         WHERE next_fire_at IS NOT NULL AND next_fire_at > $1 AND next_fire_at <= $2 AND scheduled_for IS DISTINCT FROM next_fire_at
+         ORDER BY next_fire_at LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+      RETURNING c.id::text AS id, c.next_fire_at AS "nextFireAt"`,
+    [now, until, limit],
+  );
+}
+
+/** A clock whose job came early (clock skew): queue it again at the next scheduling pass. */
+export async function unmarkScheduled(db: Queryable, id: string): Promise<void> {
+  await db.query(`UPDATE ticket_clocks SET scheduled_for = NULL WHERE id = $1`, [id]);
+}
+
+/**
+ * Redis lost its jobs: every timer up to `until` is to be queued again. Queued timers always lie
+ * within the horizon of the pass that queued them, so the range scan finds them all.
+ */
+export async function forgetScheduled(db: Queryable, until: Date): Promise<number> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    `UPDATE ticket_clocks SET scheduled_for = NULL
+      WHERE next_fire_at IS NOT NULL AND next_fire_at <= $1 AND scheduled_for IS NOT NULL
+      RETURNING id::text AS id`,
+    [until],
+  );
+  return rows.length;
+}
+
+// --- calendar years ---------------------------------------------------------------------------------
+
+export interface CalendarYearRow {
+  year: number;
+  holidays: string[];
+  workdays: string[];
+  published: boolean;
+  revision: string;
+  recomputePending: boolean;
+  replacedAt: Date;
+  replacedBy: string;
+}
+
+const YEAR_COLUMNS = `year, holidays::text[] AS holidays, workdays::text[] AS workdays, published, revision::text AS revision,
+  recompute_pending AS "recomputePending", replaced_at AS "replacedAt", replaced_by AS "replacedBy"`;
+
+export async function loadCalendarYears(db: Queryable): Promise<CalendarYearRow[]> {
+  return queryRows<CalendarYearRow>(db, `SELECT ${YEAR_COLUMNS} FROM calendar_years ORDER BY year`);
+}
+
+/** What a cached calendar depends on: the active directory and the latest year replacement. */
+export async function calendarStamp(db: Queryable): Promise<string> {
+  const rows = await queryRows<{ dir: number | null; rev: string | null }>(
+    db,
+    `SELECT (SELECT id FROM directory_versions WHERE active) AS dir, (SELECT max(revision)::text FROM calendar_years) AS rev`,
+  );
+  return `${rows[0]?.dir ?? '-'}:${rows[0]?.rev ?? '-'}`;
+}
+
+/** The active directory's calendar and zone (the directory document, contracts §7). */
+export async function directoryCalendar(db: Queryable): Promise<{ calendar: unknown; timeZone: string | null } | undefined> {
+  const rows = await queryRows<{ calendar: unknown; timeZone: string | null }>(
+    db,
+    `SELECT document->'calendar' AS calendar, document->'jurisdiction'->>'timezone' AS "timeZone" FROM directory_versions WHERE active`,
+  );
+  return rows[0];
+}
+
+/** Replaces (or adds) one year, marks it for recomputation and records the change. */
+export async function upsertCalendarYear(
+  db: Queryable,
+  entry: { year: number; holidays: readonly string[]; workdays: readonly string[]; published: boolean },
+  by: string,
+  at: Date,
+): Promise<CalendarYearRow> {
+  const rows = await queryRows<CalendarYearRow>(
+    db,
+    `INSERT INTO calendar_years AS y (year, holidays, workdays, published, replaced_at, replaced_by)
+     VALUES ($1, $2::date[], $3::date[], $4, $5, $6)
+     ON CONFLICT (year) DO UPDATE SET holidays = EXCLUDED.holidays, workdays = EXCLUDED.workdays, published = EXCLUDED.published,
+        revision = nextval('calendar_revision_seq'), recompute_pending = true, replaced_at = EXCLUDED.replaced_at, replaced_by = EXCLUDED.replaced_by
+     RETURNING ${YEAR_COLUMNS}`,
+    [entry.year, [...entry.holidays], [...entry.workdays], entry.published, at, by],
+  );
+  const row = rows[0];
+  await db.query(
+    `INSERT INTO calendar_year_changes (year, holidays, workdays, published, revision, replaced_at, replaced_by)
+     VALUES ($1, $2::date[], $3::date[], $4, $5::bigint, $6, $7)`,
+    [row.year, row.holidays, row.workdays, row.published, row.revision, at, by],
+  );
+  return row;
+}
+
+/** Years replaced but not yet recomputed, with the revision to clear. */
+export async function pendingRecomputes(db: Queryable): Promise<Array<{ year: number; revision: string }>> {
+  return queryRows<{ year: number; revision: string }>(db, `SELECT year, revision::text AS revision FROM calendar_years WHERE recompute_pending ORDER BY year`);
+}
+
+/** Clears the flag of the given replacements — not of a newer one that landed meanwhile. */
+export async function markRecomputed(db: Queryable, done: ReadonlyArray<{ year: number; revision: string }>, counts: { recomputed: number; moved: number }): Promise<void> {
+  if (done.length === 0) return;
+  const years = done.map((d) => d.year);
+  const revisions = done.map((d) => d.revision);
+  await db.query(
+    `UPDATE calendar_years y SET recompute_pending = false FROM unnest($1::int[], $2::bigint[]) AS d(year, revision)
+      WHERE y.year = d.year AND y.revision = d.revision`,
+    [years, revisions],
+  );
+  await db.query(
+    `UPDATE calendar_year_changes c SET clocks_recomputed = $3, clocks_moved = $4 FROM unnest($1::int[], $2::bigint[]) AS d(year, revision)
+      WHERE c.year = d.year AND c.revision = d.revision`,
+    [years, revisions, counts.recomputed, counts.moved],
+  );
+}
+
+// --- calendar recomputation --------------------------------------------------------------------------
+
+/**
+ * Tickets with a running clock whose counted span (started_at's day, due_date] meets the days in
+ * [firstDay, endExclusive): only those can move when that stretch of the calendar changes. No range
+ * means every ticket with a running clock.
+ */
+export async function ticketsWithRunningClocks(db: Queryable, range?: { firstDay: string; endExclusive: Date }): Promise<string[]> {
+  const rows = range
+    ? await queryRows<{ id: string }>(
+        db,
+        `SELECT DISTINCT ticket_id::text AS id FROM ticket_clocks WHERE state = 'running' AND due_date >= $1::date AND started_at < $2 ORDER BY 1`,
+        [range.firstDay, range.endExclusive],
+      )
+    : await queryRows<{ id: string }>(db, `SELECT DISTINCT ticket_id::text AS id FROM ticket_clocks WHERE state = 'running' ORDER BY 1`);
+  return rows.map((r) => r.id);
+}
+
+export interface LockedTicketRef {
+  id: string;
+  source: Source;
+  sourceRecord: SourceRecord;
+  externalId: string;
+  unitCode: string | null;
+}
+
+/** Locks tickets in id order (the same order everywhere, so two batches cannot deadlock). */
+export async function lockTicketRefs(db: Queryable, ids: readonly string[]): Promise<LockedTicketRef[]> {
+  if (ids.length === 0) return [];
+  return queryRows<LockedTicketRef>(
+    db,
+    `SELECT id::text AS id, source, source_record AS "sourceRecord", external_id AS "externalId", unit_code AS "unitCode"
+       FROM tickets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+    [[...ids]],
+  );
+}
+
+export async function openClocksOfTickets(db: Queryable, ids: readonly string[]): Promise<ClockRow[]> {
+  if (ids.length === 0) return [];
+  return queryRows<ClockRow>(
+    db,
+    `SELECT ${CLOCK_COLUMNS} FROM ticket_clocks WHERE ticket_id = ANY($1::uuid[]) AND state IN ('running','missed') ORDER BY ticket_id, id FOR UPDATE`,
+    [[...ids]],
+  );
+}
+
+/** Appends many events to the log in one statement (same table and rules as appendEvent). */
+export async function appendEvents(db: Queryable, events: ReadonlyArray<{ ticketId: string; type: string; actor: string; data: Record<string, unknown> }>): Promise<void> {
+  if (events.length === 0) return;
+  await db.query(
+    `INSERT INTO ticket_events (ticket_id, type, actor, data)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])`,
+    [events.map((e) => e.ticketId), events.map((e) => e.type), events.map((e) => e.actor), events.map((e) => JSON.stringify(e.data))],
+  );
+}
+
+/** Names of units in the active directory (for the `unit` of status events). */
+export async function unitNames(db: Queryable, codes: readonly string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await queryRows<{ code: string; name: string }>(
+    db,
+    `SELECT u->>'code' AS code, u->>'name' AS name
+       FROM directory_versions d CROSS JOIN LATERAL jsonb_array_elements(d.document->'units') u
+      WHERE d.active AND u->>'code' = ANY($1::text[])`,
+    [[...new Set(codes)]],
+  );
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+// --- extension requests -------------------------------------------------------------------------------
+
+export type ExtensionStatus = 'pending' | 'approved' | 'refused';
+
+export interface ExtensionRequestRow {
+  id: string;
+  ticketId: string;
+  clockType: 'resolve';
+  clockId: string | null;
+  requestedDueDate: string;
+  reason: string;
+  status: ExtensionStatus;
+  requestedBy: string;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionNote: string | null;
+  previousDueDate: string | null;
+  createdAt: Date;
+}
+
+const EXTENSION_COLUMNS = `id::text AS id, ticket_id::text AS "ticketId", clock_type AS "clockType", clock_id::text AS "clockId",
+  requested_due_date::text AS "requestedDueDate", reason, status, requested_by AS "requestedBy", decided_by AS "decidedBy",
+  decided_at AS "decidedAt", decision_note AS "decisionNote", previous_due_date::text AS "previousDueDate", created_at AS "createdAt"`;
+
+/** Inserts a pending request; null when the ticket already has one pending (unique index). */
+export async function insertExtensionRequest(
+  db: Queryable,
+  r: { ticketId: string; clockId: string; requestedDueDate: string; reason: string; requestedBy: string; at: Date },
+): Promise<ExtensionRequestRow | null> {
+  const rows = await queryRows<ExtensionRequestRow>(
+    db,
+    `INSERT INTO extension_requests (ticket_id, clock_id, requested_due_date, reason, requested_by, created_at)
+     VALUES ($1, $2, $3::date, $4, $5, $6)
+     ON CONFLICT (ticket_id) WHERE status = 'pending' DO NOTHING
+     RETURNING ${EXTENSION_COLUMNS}`,
+    [r.ticketId, r.clockId, r.requestedDueDate, r.reason, r.requestedBy, r.at],
+  );
+  return rows[0] ?? null;
+}
+
+export async function loadExtensionRequest(db: Queryable, id: string, lock = false): Promise<ExtensionRequestRow | undefined> {
+  if (!/^\d{1,18}$/.test(id)) return undefined;
+  const rows = await queryRows<ExtensionRequestRow>(db, `SELECT ${EXTENSION_COLUMNS} FROM extension_requests WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
+  return rows[0];
+}
+
+export async function extensionRequestsOf(db: Queryable, ticketId: string): Promise<ExtensionRequestRow[]> {
+  return queryRows<ExtensionRequestRow>(db, `SELECT ${EXTENSION_COLUMNS} FROM extension_requests WHERE ticket_id = $1 ORDER BY id`, [ticketId]);
+}
+
+export async function decideExtensionRequest(
+  db: Queryable,
+  id: string,
+  d: { status: 'approved' | 'refused'; by: string; note: string | null; at: Date; previousDueDate: string | null },
+): Promise<ExtensionRequestRow> {
+  const rows = await queryRows<ExtensionRequestRow>(
+    db,
+    `UPDATE extension_requests SET status = $2, decided_by = $3, decision_note = $4, decided_at = $5, previous_due_date = $6::date
+      WHERE id = $1 AND status = 'pending' RETURNING ${EXTENSION_COLUMNS}`,
+    [id, d.status, d.by, d.note, d.at, d.previousDueDate],
+  );
+  if (!rows[0]) throw new Error(`extension request ${id} is not pending`);
+  return rows[0];
+}
