@@ -212,3 +212,41 @@ describe('intake checks and dispatch, end to end through the fake upstreams', ()
     });
   });
 });
+
+describe('office settings drive intake', () => {
+  let hub: RunningHub;
+  let hotlineFake: FakeUpstream;
+  beforeAll(async () => {
+    hotlineFake = await FakeUpstream.start({});
+    hub = await startHub(testConfig({ HUB_HOTLINE_KEYS: HOTLINE_KEYS, HUB_HOTLINE_URL: hotlineFake.url }));
+    await resetDatabase(hub.ds);
+    expect((await importDirectory(hub.ds, directory, 'test', true)).ok).toBe(true);
+  });
+  afterAll(async () => {
+    await hub.close();
+    await hotlineFake.close();
+  });
+
+  it('a matter the office flags as in litigation is not accepted; bad settings are refused precisely', async () => {
+    const sup = { ...(await authHeader(hub, { role: 'supervisor' })), 'content-type': 'application/json' };
+    const bad = await fetch(`${hub.url}/office/settings/intake`, {
+      method: 'PUT',
+      headers: sup,
+      body: JSON.stringify({ minContentChars: -1, excludedMatters: [{ id: 'm1', status: 'court', match: {} }], archive: null }),
+    });
+    expect(bad.status).toBe(400);
+    const badBody = (await bad.json()) as { fields: Array<{ path: string }> };
+    expect(badBody.fields.map((f) => f.path).sort()).toEqual(['excludedMatters[0].status', 'minContentChars']);
+    const op = { ...(await authHeader(hub, { role: 'operator' })), 'content-type': 'application/json' };
+    const settings = { minContentChars: 5, excludedMatters: [{ id: 'm-court', status: 'litigation', match: { keywords: ['拆迁补偿'] } }], archive: null };
+    expect((await fetch(`${hub.url}/office/settings/intake`, { method: 'PUT', headers: op, body: JSON.stringify(settings) })).status).toBe(403);
+    expect((await fetch(`${hub.url}/office/settings/intake`, { method: 'PUT', headers: sup, body: JSON.stringify(settings) })).status).toBe(200);
+
+    const order = hotlineOrder({ content: '关于拆迁补偿标准的投诉，要求重新评估。' });
+    await new SignedClient(hub.url, first(HOTLINE_KEYS)).post('/connectors/hotline/orders', order);
+    await hotlineFake.waitFor((rs) => rs.some((r) => (r.body as Body)?.orderNo === order.orderNo), 15_000);
+    const got = hotlineFake.received().map((r) => r.body as Body).filter((b) => b.orderNo === order.orderNo);
+    expect(got[0]).toMatchObject({ type: 'not_accepted' });
+    expect(String(got[0].reason)).toContain('in_other_proceedings');
+  });
+});

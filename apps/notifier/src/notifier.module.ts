@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
-import { CoreModule, HEALTH_QUEUES, HubConfig } from '@hub/common';
+import { CoreModule, HEALTH_QUEUES, HubConfig, HealthController } from '@hub/common';
 import { HubQueuesModule } from '@hub/queues/bull.module';
 import { QUEUES } from '@hub/queues';
 import { OutboxRelayService } from './relay/outbox-relay.service';
@@ -14,6 +14,7 @@ export class NotifierModule {
     return {
       module: NotifierModule,
       imports: [CoreModule.forApp({ app: 'notifier', config, poolSize: 30 }), HubQueuesModule.register(config, [QUEUES.route, QUEUES.deliver])],
+      controllers: [HealthController],
       providers: [
         OutboxRelayService,
         UnitEndpoints,

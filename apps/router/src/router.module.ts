@@ -1,22 +1,35 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CoreModule, HEALTH_QUEUES, HubConfig } from '@hub/common';
+import { CoreModule, HEALTH_QUEUES, HubConfig, NOW, systemNow, HealthController } from '@hub/common';
 import { HubQueuesModule } from '@hub/queues/bull.module';
 import { QUEUES } from '@hub/queues';
 import { getQueueToken } from '@nestjs/bullmq';
 import { RouteProcessor } from './routing/route.processor';
 import { RoutingService } from './routing/routing.service';
+import { ClockService } from './clock/clock.service';
+import { ClockTimersService } from './clock/clock-timers.service';
+import { ClockTimersProcessor } from './clock/clock-timers.processor';
+import { CLOCK_SETTINGS, loadClockSettings } from './clock/clock.settings';
 
 @Module({})
 export class RouterModule {
   static forRoot(config: HubConfig): DynamicModule {
+    // Read at boot so a bad HUB_CLOCK_* value stops the router with a message naming it.
+    const clockSettings = loadClockSettings();
     return {
       module: RouterModule,
-      imports: [CoreModule.forApp({ app: 'router', config }), HubQueuesModule.register(config, [QUEUES.route])],
+      imports: [CoreModule.forApp({ app: 'router', config }), HubQueuesModule.register(config, [QUEUES.route, QUEUES.clock])],
+      controllers: [HealthController],
       providers: [
         RoutingService,
         RouteProcessor,
-        { provide: HEALTH_QUEUES, useFactory: (...qs: unknown[]) => qs, inject: [getQueueToken(QUEUES.route)] },
+        { provide: NOW, useValue: systemNow },
+        { provide: CLOCK_SETTINGS, useValue: clockSettings },
+        ClockService,
+        ClockTimersService,
+        ClockTimersProcessor,
+        { provide: HEALTH_QUEUES, useFactory: (...qs: unknown[]) => qs, inject: [getQueueToken(QUEUES.route), getQueueToken(QUEUES.clock)] },
       ],
+      exports: [ClockService],
     };
   }
 }

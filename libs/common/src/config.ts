@@ -43,6 +43,37 @@ export interface HubConfig {
   jwtSecret: string;
   /** 'true' in tests: the national poller does not start by itself */
   disablePoller: boolean;
+  /** whole-request deadline (slow clients, slowloris): HUB_REQUEST_TIMEOUT_MS */
+  requestTimeoutMs: number;
+  security: SecurityConfig;
+}
+
+/** Who may do what, and how citizens' data is protected (docs/security.md; 001 Art. 9; 003 Art. 10). */
+export interface SecurityConfig {
+  /** lifetime of an access token issued by POST /auth/login, seconds */
+  accessTokenTtlS: number;
+  /** earlier HUB_JWT_SECRET values still accepted while tokens signed with them expire (rotation) */
+  jwtPreviousSecrets: string[];
+  /** `keyId:base64key,...`: the first encrypts, every one decrypts (key rotation) */
+  dataKeys: string;
+  /** cipher for new data: AES-256-GCM, or SM4 (国密) as SM4-CTR + HMAC-SM3 */
+  dataCipher: 'aes-256-gcm' | 'sm4-ctr-hmac-sm3';
+  /** base64 key of the keyed search hashes of phones and ID numbers (HMAC-SHA256) */
+  searchKey: string;
+  /** created at gateway start when no active admin exists (HUB_ADMIN_USERNAME / HUB_ADMIN_PASSWORD) */
+  adminBootstrap?: { username: string; password: string };
+  rateLimit: RateLimitConfig;
+}
+
+/** Requests per minute; 0 switches that limit off. Shared by all gateway replicas through Redis. */
+export interface RateLimitConfig {
+  enabled: boolean;
+  /** per upstream key id on the intake endpoints (contracts §3–§4) */
+  intakePerMin: number;
+  /** per user or unit API key on the hub's own API */
+  apiPerMin: number;
+  /** per username and client address on POST /auth/login (password guessing) */
+  loginPerMin: number;
 }
 
 export interface UpstreamConfig {
@@ -131,6 +162,54 @@ export function loadConfig(env: Env = process.env): HubConfig {
     },
     jwtSecret: jwtSecret(env),
     disablePoller: bool('HUB_DISABLE_POLLER'),
+    requestTimeoutMs: int(env, 'HUB_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    security: securityConfig(env, bool),
+  };
+}
+
+/** Development keys: fixed so a fresh machine runs without setup; refused in production. */
+const DEV_DATA_KEYS = 'dev:ZGV2ZWxvcG1lbnQtb25seS1kYXRhLWtleS0zMmJ5dGU=';
+const DEV_SEARCH_KEY = 'ZGV2ZWxvcG1lbnQtb25seS1zZWFyY2gta2V5LTMyYnl0ZQ==';
+
+function securityConfig(env: Env, bool: (name: string) => boolean): SecurityConfig {
+  const production = env.NODE_ENV === 'production';
+  const required = (name: string, dev: string): string => {
+    const v = env[name];
+    if (v !== undefined && v !== '') return v;
+    if (production) throw new ConfigError(name, 'is required in production');
+    return dev;
+  };
+  const cipher = str(env, 'HUB_DATA_CIPHER', 'aes-256-gcm');
+  if (cipher !== 'aes-256-gcm' && cipher !== 'sm4-ctr-hmac-sm3') {
+    throw new ConfigError('HUB_DATA_CIPHER', `must be aes-256-gcm or sm4-ctr-hmac-sm3, got "${cipher}"`);
+  }
+  const searchKey = required('HUB_SEARCH_KEY', DEV_SEARCH_KEY);
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(searchKey) || Buffer.from(searchKey, 'base64').length < 32) {
+    throw new ConfigError('HUB_SEARCH_KEY', 'must be base64 of at least 32 random bytes');
+  }
+  const previous = (env.HUB_JWT_PREVIOUS_SECRETS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const p of previous) if (p.length < 32) throw new ConfigError('HUB_JWT_PREVIOUS_SECRETS', 'each secret must be at least 32 characters');
+  const adminPassword = env.HUB_ADMIN_PASSWORD;
+  if (adminPassword !== undefined && adminPassword !== '' && adminPassword.length < 12) {
+    throw new ConfigError('HUB_ADMIN_PASSWORD', 'must be at least 12 characters');
+  }
+  const rate = (name: string, fallback: number): number => int(env, name, fallback, 0, 10_000_000);
+  return {
+    accessTokenTtlS: int(env, 'HUB_ACCESS_TOKEN_TTL_S', 900, 30, 86_400),
+    jwtPreviousSecrets: previous,
+    dataKeys: required('HUB_DATA_KEYS', DEV_DATA_KEYS),
+    dataCipher: cipher,
+    searchKey,
+    adminBootstrap: adminPassword ? { username: str(env, 'HUB_ADMIN_USERNAME', 'admin'), password: adminPassword } : undefined,
+    rateLimit: {
+      enabled: env.HUB_RATE_LIMIT_ENABLED === undefined || env.HUB_RATE_LIMIT_ENABLED === '' ? true : bool('HUB_RATE_LIMIT_ENABLED'),
+      intakePerMin: rate('HUB_RATE_LIMIT_INTAKE_PER_MIN', 120_000),
+      apiPerMin: rate('HUB_RATE_LIMIT_API_PER_MIN', 3_000),
+      loginPerMin: rate('HUB_RATE_LIMIT_LOGIN_PER_MIN', 10),
+    },
   };
 }
 

@@ -6,7 +6,6 @@ import Redis from 'ioredis';
 import { createDataSource } from '@hub/store/data-source';
 import { HubConfig, loadConfig } from '../config';
 import { pinoOptions } from '../logging/logger';
-import { HealthController } from './health.controller';
 import { APP_NAME, HUB_CONFIG, REDIS } from './tokens';
 import { collectDefaults } from './metrics';
 
@@ -30,7 +29,10 @@ class ConnectionsCloser implements OnApplicationShutdown {
   }
 }
 
-/** Configuration, logging, PostgreSQL, Redis, health and metrics: what every app needs. */
+/**
+ * Configuration, logging, PostgreSQL, Redis and metrics: what every app needs. Each app mounts
+ * HealthController itself, so that it sees the queues that app provides (HEALTH_QUEUES).
+ */
 @Global()
 @Module({})
 export class CoreModule {
@@ -54,7 +56,6 @@ export class CoreModule {
           },
         }),
       ],
-      controllers: [HealthController],
       providers: [
         { provide: APP_NAME, useValue: opts.app },
         { provide: HUB_CONFIG, useValue: config },
@@ -72,7 +73,7 @@ export class CoreModule {
         },
         ConnectionsCloser,
       ],
-      exports: [HUB_CONFIG, APP_NAME, DataSource, REDIS],
+      exports: [HUB_CONFIG, APP_NAME, DataSource, REDIS, TerminusModule],
     };
   }
 }

@@ -1,0 +1,118 @@
+/**
+ * From intake to `dispatched` delivered: signed hotline orders posted at a fixed rate to the
+ * gateway; the router checks, routes and starts the clocks; the notifier delivers `accepted` and
+ * `dispatched` to a fake hotline on loopback. Latency = from the scheduled send time to the moment
+ * the fake hotline receives `dispatched` (coordinated-omission aware).
+ *
+ *   npm run build && npx ts-node -r tsconfig-paths/register --transpile-only bench/dispatch-e2e.bench.ts
+ *
+ * Target (issue 4): p99 under 1 s at 200 tickets/s. Env: BENCH_RATE (200), BENCH_SECONDS (20).
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { parseKeyRing, signRequest } from '@hub/connectors/signing';
+import { createDataSource, importDirectory, migrate } from '@hub/store';
+import { Client } from 'pg';
+import { FakeUpstream } from '../test/fakes/fake-upstream';
+import { hotlineOrder } from '../test/factories/tickets.factory';
+import { peakRssMiB, percentile, startApp } from './support/processes';
+
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const DB = 'postgres://postgres@127.0.0.1:5432/hub_bench_e2e';
+const KEYS = 'bk1:bench-hotline-secret:hmac-sha256';
+
+async function main(): Promise<void> {
+  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS hub_bench_e2e WITH (FORCE)');
+  await admin.end();
+  await migrate(DB);
+  const ds = createDataSource({ url: DB, poolSize: 2 });
+  await ds.initialize();
+  const doc = JSON.parse(readFileSync('data/shanghai-directory.json', 'utf8')) as unknown;
+  const imp = await importDirectory(ds, doc, 'bench', true);
+  if (!imp.ok) throw new Error('directory import failed');
+
+  const sent = new Map<string, number>();
+  const latencies: number[] = [];
+  const fake = await FakeUpstream.start({});
+  fake.setHandler((req) => {
+    const body = req.body as { type?: string; orderNo?: string };
+    if (body?.type === 'dispatched' && body.orderNo) {
+      const t0 = sent.get(body.orderNo);
+      if (t0 !== undefined) latencies.push(performance.now() - t0);
+    }
+    return { status: 200, body: { ok: true } };
+  });
+
+  const env = {
+    DATABASE_URL: DB,
+    REDIS_URL: 'redis://127.0.0.1:6379/14',
+    HUB_QUEUE_PREFIX: 'bench-e2e',
+    LOG_LEVEL: 'warn',
+    HUB_HOTLINE_KEYS: KEYS,
+    HUB_HOTLINE_URL: fake.url,
+    HUB_DISABLE_POLLER: 'true',
+    HUB_RATE_LIMIT_DISABLED: 'true',
+    PORT: '3100',
+    ROUTER_PORT: '3101',
+    NOTIFIER_PORT: '3102',
+  };
+  const gateway = await startApp('gateway', env, 3100);
+  const router = await startApp('router', env, 3101);
+  const notifier = await startApp('notifier', env, 3102);
+  const key = parseKeyRing('HUB_HOTLINE_KEYS', KEYS).signingKey!;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+  const post = (order: Record<string, unknown>): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const raw = Buffer.from(JSON.stringify(order));
+      const headers = { ...signRequest(key, 'POST', '/connectors/hotline/orders', raw, new Date()), 'content-type': 'application/json', 'content-length': String(raw.length) };
+      const req = http.request({ host: '127.0.0.1', port: 3100, method: 'POST', path: '/connectors/hotline/orders', headers, agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(raw);
+    });
+
+  const total = RATE * SECONDS;
+  const start = performance.now();
+  const pending: Array<Promise<number>> = [];
+  let errors = 0;
+  for (let i = 0; i < total; i++) {
+    const at = start + (i * 1000) / RATE;
+    const wait = at - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const order = hotlineOrder({ categoryCode: i % 3 === 0 ? '0201' : '0101', location: { regionCode: ['310104', '310115', '310101'][i % 3] } });
+    sent.set(order.orderNo as string, at);
+    pending.push(post(order).then((s) => (s === 201 ? s : (errors++, s))));
+  }
+  await Promise.all(pending);
+  const deadline = performance.now() + 30_000;
+  while (latencies.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const rows = [
+    ['offered rate', `${RATE}/s for ${SECONDS} s (${total} orders)`],
+    ['intake errors (non-201)', String(errors)],
+    ['dispatched delivered', `${latencies.length} of ${total} in ${elapsed.toFixed(1)} s`],
+    ['intake → dispatched p50', `${percentile(latencies, 50).toFixed(1)} ms`],
+    ['intake → dispatched p99', `${percentile(latencies, 99).toFixed(1)} ms`],
+    ['intake → dispatched max', `${latencies[latencies.length - 1]?.toFixed(1)} ms`],
+    ['peak RSS gateway / router / notifier', `${peakRssMiB(gateway.pid)} / ${peakRssMiB(router.pid)} / ${peakRssMiB(notifier.pid)} MiB`],
+  ];
+  console.log('\nintake → dispatched (issue 4 target: p99 < 1 s at 200/s)');
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(40)} ${v}`);
+  for (const c of [gateway, router, notifier]) c.kill('SIGTERM');
+  agent.destroy();
+  await fake.close();
+  await ds.destroy();
+  process.exit(latencies.length === total ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

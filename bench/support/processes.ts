@@ -1,0 +1,37 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+
+/** Starts one built app (`npm run build` first) as a child process and waits for its /health. */
+export async function startApp(app: 'gateway' | 'router' | 'notifier', env: Record<string, string>, healthPort: number): Promise<ChildProcess> {
+  const entry = path.resolve(__dirname, `../../dist/apps/${app}/src/main.js`);
+  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const end = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(`http://127.0.0.1:${healthPort}/health`);
+      if (r.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > end) throw new Error(`${app} did not become healthy`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Peak resident memory of a process from /proc (Linux), in MiB. */
+export function peakRssMiB(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
+    const m = /VmHWM:\s+(\d+) kB/.exec(status);
+    return m ? Math.round(Number(m[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}

@@ -1,0 +1,108 @@
+import { loadConfig, type SecurityConfig } from '../config';
+import { DataCipher, parseDataKeys } from './data-cipher';
+import { SearchHasher } from './search-hash';
+
+/** The personal fields of a citizen (投诉人) that are encrypted at rest. */
+export const PII_FIELDS = ['name', 'phone', 'idNumber'] as const;
+export type PiiField = (typeof PII_FIELDS)[number];
+
+/** Objects in upstream payloads that describe a person (contracts §3 citizen, §4 applicant, §5 submitter). */
+const PERSON_KEYS = ['citizen', 'applicant', 'submitter'] as const;
+
+export interface CitizenHashes {
+  phoneHash: string | null;
+  idHash: string | null;
+}
+
+type Person = Record<string, unknown>;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Seals and opens citizens' personal data (001 Art. 9; 003 Art. 10). Used by the store when it
+ * writes and reads tickets; nothing else should need the keys.
+ */
+export class DataProtection {
+  constructor(
+    readonly cipher: DataCipher,
+    readonly hasher: SearchHasher,
+  ) {}
+
+  static fromConfig(s: Pick<SecurityConfig, 'dataKeys' | 'dataCipher' | 'searchKey'>): DataProtection {
+    return new DataProtection(new DataCipher(parseDataKeys('HUB_DATA_KEYS', s.dataKeys), s.dataCipher), new SearchHasher(Buffer.from(s.searchKey, 'base64')));
+  }
+
+  /** A copy with name, phone and idNumber encrypted; flags and idType stay readable. */
+  sealPerson<T extends Person>(person: T, context: string): T {
+    const out: Person = { ...person };
+    for (const f of PII_FIELDS) {
+      const v = person[f];
+      if (typeof v === 'string' && v !== '' && !DataCipher.isSealed(v)) out[f] = this.cipher.encrypt(v, `${context}.${f}`);
+    }
+    return out as T;
+  }
+
+  /** Reverses `sealPerson`; values written before encryption existed (clear) pass through. */
+  openPerson<T extends Person>(person: T, context: string): T {
+    const out: Person = { ...person };
+    for (const f of PII_FIELDS) {
+      const v = person[f];
+      if (DataCipher.isSealed(v)) out[f] = this.cipher.decrypt(v, `${context}.${f}`);
+    }
+    return out as T;
+  }
+
+  hashes(person: { phone?: unknown; idNumber?: unknown }): CitizenHashes {
+    return {
+      phoneHash: typeof person.phone === 'string' && person.phone !== '' ? this.hasher.phone(person.phone) : null,
+      idHash: typeof person.idNumber === 'string' && person.idNumber !== '' ? this.hasher.idNumber(person.idNumber) : null,
+    };
+  }
+
+  /**
+   * An upstream's raw payload as stored for the record: the person objects it carries (citizen,
+   * applicant, submitter) get their personal fields sealed, everything else stays as received.
+   */
+  sealPayload(payload: unknown, context: string): unknown {
+    return this.mapPersons(payload, context, (p, ctx) => this.sealPerson(p, ctx));
+  }
+
+  openPayload(payload: unknown, context: string): unknown {
+    return this.mapPersons(payload, context, (p, ctx) => this.openPerson(p, ctx));
+  }
+
+  private mapPersons(payload: unknown, context: string, fn: (p: Person, ctx: string) => Person): unknown {
+    if (!isRecord(payload)) return payload;
+    let out: Record<string, unknown> | undefined;
+    for (const k of PERSON_KEYS) {
+      const v = payload[k];
+      if (isRecord(v)) {
+        out ??= { ...payload };
+        out[k] = fn(v, `${context}.${k}`);
+      }
+    }
+    return out ?? payload;
+  }
+}
+
+let current: DataProtection | undefined;
+
+/** Installed by every app at boot (CoreModule) from its validated configuration. */
+export function configureDataProtection(s: Pick<SecurityConfig, 'dataKeys' | 'dataCipher' | 'searchKey'>): DataProtection {
+  current = DataProtection.fromConfig(s);
+  return current;
+}
+
+/**
+ * The process's data protection. Outside an app (scripts, tests calling the store directly) it is
+ * built from the environment on first use, the same way the apps build it.
+ */
+export function dataProtection(): DataProtection {
+  current ??= DataProtection.fromConfig(loadConfig().security);
+  return current;
+}
+
+/** Contexts bind ciphertext to its row: a token copied elsewhere does not decrypt. */
+export const ticketCitizenContext = (ticketId: string): string => `tickets.citizen:${ticketId}`;
+export const ticketPayloadContext = (ticketId: string): string => `tickets.raw_payload:${ticketId}`;
+export const evaluationPayloadContext = (evaluationId: string): string => `evaluation_records.payload:${evaluationId}`;
