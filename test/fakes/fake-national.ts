@@ -22,6 +22,8 @@ export interface FakeNationalOptions {
   /** answer a repeated eventId of receipt/return/result with 409 (default true) */
   conflictOnRepeatedEvent?: boolean;
   port?: number;
+  /** keep only the last N requests (a long-running sandbox) */
+  keepRequests?: number;
 }
 
 const TRANSFERS_PATH = '/api/v1/transfers';
@@ -42,6 +44,7 @@ export class FakeNational {
       keyRing: options.keyRing,
       rejectInvalidSignatures: true,
       port: options.port,
+      keepRequests: options.keepRequests,
     });
     const fake = new FakeNational(upstream, options);
     upstream.setHandler((req) => fake.handle(req));

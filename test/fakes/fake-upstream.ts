@@ -55,6 +55,8 @@ export interface FakeUpstreamOptions {
   defaultResponse?: FakeResponse;
   handler?: RequestHandler;
   port?: number;
+  /** keep only the last N requests (a long-running sandbox); all of them unless set */
+  keepRequests?: number;
 }
 
 interface Plan {
@@ -125,6 +127,12 @@ export class FakeUpstream {
   /** Requests received so far, optionally only those whose path starts with `pathPrefix`. */
   received(pathPrefix?: string): RecordedRequest[] {
     return pathPrefix === undefined ? [...this.requests] : this.requests.filter((r) => r.path.startsWith(pathPrefix));
+  }
+
+  /** Calls `listener` with every request once it is recorded and answered; returns the unsubscribe. */
+  onRecorded(listener: (request: RecordedRequest) => void): () => void {
+    this.events.on('request', listener);
+    return () => this.events.off('request', listener);
   }
 
   /** Resolves with the requests once `predicate(requests)` holds; rejects after `timeoutMs`. */
@@ -263,6 +271,7 @@ export class FakeUpstream {
     }
     recorded.responseStatus = response.destroy ? undefined : response.status;
     this.requests.push(recorded);
+    if (this.options.keepRequests !== undefined && this.requests.length > this.options.keepRequests) this.requests.shift();
     this.events.emit('request', recorded);
 
     const answer = (): void => {

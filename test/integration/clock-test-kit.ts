@@ -74,7 +74,7 @@ export async function startClockHub(startAt: string, settings: Partial<ClockSett
     .overrideProvider(CLOCK_SETTINGS)
     .useValue({ ...loadClockSettings({}), sweepIntervalMs: 0, ...settings })
     .compile();
-  const router = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), { logger: false });
+  const router = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), { logger: false, bodyParser: false });
   await router.init();
   return {
     hub,

@@ -12,15 +12,32 @@ import { OfficeSettingsController } from './directory/office-settings.controller
 import { CalendarService } from './calendar/calendar.service';
 import { DeliveriesController } from './office/deliveries.controller';
 import { DeliveriesService } from './office/deliveries.service';
+import { GatewayAuthModule } from './auth/gateway-auth.module';
+import { CLOCK_SETTINGS, ClockService, loadClockSettings } from '@hub/workflow/clock';
+import { WorkOrderService } from '@hub/workflow';
+import { WorkOrdersController } from './work-orders/work-orders.controller';
+import { WorkOrdersService } from './work-orders/work-orders.service';
+import { WorkOrderViews } from './work-orders/work-order-views.service';
+import { OfficeWorkOrdersController } from './office/office-work-orders.controller';
+import { OfficeWorkOrdersService } from './office/office-work-orders.service';
 
 @Module({})
 export class GatewayModule {
   static forRoot(config: HubConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [CoreModule.forApp({ app: 'gateway', config, poolSize: 40 }), HubAuthModule.register(config)],
-      controllers: [HealthController, HotlineController, YwtbController, CalendarController, DirectoryController, OfficeSettingsController, DeliveriesController],
-      providers: [IntakeService, UpstreamAuthService, NationalPollerService, { provide: NOW, useValue: systemNow }, CalendarService, DirectoryService, DeliveriesService],
+      imports: [CoreModule.forApp({ app: 'gateway', config, poolSize: 40 }), HubAuthModule.register(config), GatewayAuthModule],
+      controllers: [HealthController, HotlineController, YwtbController, CalendarController, DirectoryController, OfficeSettingsController, DeliveriesController, WorkOrdersController, OfficeWorkOrdersController],
+      providers: [IntakeService, UpstreamAuthService, NationalPollerService, { provide: NOW, useValue: systemNow }, CalendarService, DirectoryService, DeliveriesService,
+        // The work-order lifecycle: the executor moves the clocks, so the gateway has its own ClockService
+        // (no timers here: those run in the router). Settings read at boot, as in the router.
+        { provide: CLOCK_SETTINGS, useValue: loadClockSettings() },
+        ClockService,
+        WorkOrderService,
+        WorkOrderViews,
+        WorkOrdersService,
+        OfficeWorkOrdersService,
+      ],
     };
   }
 }

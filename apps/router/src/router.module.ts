@@ -5,6 +5,7 @@ import { QUEUES } from '@hub/queues';
 import { getQueueToken } from '@nestjs/bullmq';
 import { RouteProcessor } from './routing/route.processor';
 import { RoutingService } from './routing/routing.service';
+import { WorkOrderService } from '@hub/workflow';
 import { ClockService } from './clock/clock.service';
 import { ClockTimersService } from './clock/clock-timers.service';
 import { ClockTimersProcessor } from './clock/clock-timers.processor';
@@ -21,6 +22,7 @@ export class RouterModule {
       controllers: [HealthController],
       providers: [
         RoutingService,
+        WorkOrderService,
         RouteProcessor,
         { provide: NOW, useValue: systemNow },
         { provide: CLOCK_SETTINGS, useValue: clockSettings },

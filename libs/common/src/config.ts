@@ -162,9 +162,14 @@ export function loadConfig(env: Env = process.env): HubConfig {
     },
     jwtSecret: jwtSecret(env),
     disablePoller: bool('HUB_DISABLE_POLLER'),
-    requestTimeoutMs: int(env, 'HUB_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    requestTimeoutMs: requestTimeoutMs(env),
     security: securityConfig(env, bool),
   };
+}
+
+/** Whole-request deadline: a client that has not sent its request within it is cut off (408). */
+export function requestTimeoutMs(env: Env = process.env): number {
+  return int(env, 'HUB_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
 }
 
 /** Development keys: fixed so a fresh machine runs without setup; refused in production. */

@@ -10,3 +10,4 @@ export * from './repositories/clock.repository';
 export * from './repositories/calendar.loader';
 export * from './repositories/calendar-year.service';
 export * from './repositories/merge.repository';
+export * from './repositories/work-order.repository';

@@ -23,6 +23,7 @@ import { DataSource } from 'typeorm';
 import { CurrentActor, HubActor, HubError, OFFICE_ROLES, Roles, ValidationFailed } from '@hub/common';
 import { validateBody } from '@hub/connectors/common';
 import { DEFAULT_INTAKE_CONFIG } from '@hub/rules/dispatch';
+import { DEFAULT_WORK_ORDER_CONFIG } from '@hub/rules/lifecycle';
 import { DEFAULT_MERGE_CONFIG, officeSetting } from '@hub/store';
 
 class MatterMatchDto {
@@ -47,7 +48,7 @@ class ArchiveRuleDto {
 /** Intake rules the office sets (001 Art. 8; 003 Art. 4(一)). */
 class IntakeSettingsDto {
   @IsDefined() @IsInt() @Min(0) @Max(200) minContentChars!: number;
-  @IsDefined() @IsArray() @ArrayMaxSize(5000) @ValidateNested({ each: true }) @Type(() => ExcludedMatterDto) excludedMatters!: ExcludedMatterDto[];
+  @IsDefined() @IsArray() @ArrayMaxSize(5000) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ExcludedMatterDto) excludedMatters!: ExcludedMatterDto[];
   @ValidateIf((o: IntakeSettingsDto) => o.archive !== null) @IsObject() @ValidateNested() @Type(() => ArchiveRuleDto) archive!: ArchiveRuleDto | null;
 }
 
@@ -59,15 +60,22 @@ class MergeSettingsDto {
   @IsDefined() @IsArray() @IsIn(['accepted', 'disputed', 'dispatched', 'signed', 'contacted', 'objected', 'replied'], { each: true }) openStates!: string[];
 }
 
+/** Work-order rules (003 Art. 4(三), Art. 7): when a bouncing ticket is flagged, when the office may terminate. */
+class WorkOrderSettingsDto {
+  @IsDefined() @IsInt() @Min(0) @Max(20) maxBounces!: number;
+  @IsDefined() @IsInt() @Min(1) @Max(10) unsatisfiedBeforeTerminate!: number;
+}
+
 const SETTINGS = {
   intake: { dto: IntakeSettingsDto, defaults: DEFAULT_INTAKE_CONFIG },
   merge: { dto: MergeSettingsDto, defaults: DEFAULT_MERGE_CONFIG },
+  work_order: { dto: WorkOrderSettingsDto, defaults: DEFAULT_WORK_ORDER_CONFIG },
 } as const;
 type SettingName = keyof typeof SETTINGS;
 
 function settingName(name: string): SettingName {
-  if (name !== 'intake' && name !== 'merge') throw new HubError(404, 'not_found', `no setting "${name}"; settings are intake, merge`);
-  return name;
+  if (!(name in SETTINGS)) throw new HubError(404, 'not_found', `no setting "${name}"; settings are ${Object.keys(SETTINGS).join(', ')}`);
+  return name as SettingName;
 }
 
 /** The office's own rules for intake and merging; the router reads them on every ticket. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { HubError, ValidationFailed, ticketsReceived } from '@hub/common';
+import { HubError, ValidationFailed, pgSafe, pgSafeText, ticketsReceived } from '@hub/common';
 import { validateBody, contentHash } from '@hub/connectors/common';
 import type { CanonicalTicket } from '@hub/rules/model/ticket';
 import { OutboxMessage, nationalReceipt, routeJob, storeTicket, storeEvaluationRecord, storeInboundEvent } from '@hub/store';
@@ -62,7 +62,8 @@ export class IntakeService {
 
   /** 好差评 ratings 3–5: recorded for statistics, 202 (contracts §4). */
   async record(r: { evaluationId: string; rating: number; unitCode: string; serviceItemCode: string; evaluatedAt: string }, dto: object, raw: unknown): Promise<IntakeAnswer> {
-    const res = await storeEvaluationRecord(this.ds, { ...r, contentHash: contentHash(dto), payload: raw });
+    // U+0000 / unpaired surrogates cannot be stored: replaced, as for tickets (storeTicket).
+    const res = await storeEvaluationRecord(this.ds, { ...pgSafe(r), contentHash: contentHash(dto), payload: pgSafe(raw) });
     if (!res.created && !res.sameContent) {
       throw new HubError(409, 'conflict', `evaluation ${r.evaluationId} was already received with different content`, { ticketId: null });
     }
@@ -72,9 +73,10 @@ export class IntakeService {
 
   /** 补充 / 催办 / 撤诉 for a hotline order, idempotent on eventId. */
   async orderEvent(orderNo: string, e: { eventId: string; type: string; occurredAt: string }, dto: object, raw: unknown): Promise<IntakeAnswer> {
+    // U+0000 / unpaired surrogates cannot be stored (nor looked up): replaced, as for tickets (storeTicket).
     const res = await storeInboundEvent(
       this.ds,
-      { source: 'hotline', record: 'order', externalId: orderNo, eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, contentHash: contentHash(dto), payload: raw, actor: 'hotline' },
+      { source: 'hotline', record: 'order', externalId: pgSafeText(orderNo), eventId: pgSafeText(e.eventId), type: e.type, occurredAt: e.occurredAt, contentHash: contentHash(dto), payload: pgSafe(raw), actor: 'hotline' },
       (ticketId, inboundId) => [{ ...routeJob(ticketId), type: 'citizen_event', payload: { inboundEventId: inboundId } }],
     );
     switch (res.outcome) {

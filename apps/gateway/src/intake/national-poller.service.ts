@@ -5,9 +5,15 @@ import { parseKeyRing } from '@hub/connectors/signing';
 import { NationalClient, TransferPageItem, mapNationalTransfer } from '@hub/connectors/national';
 import { contentHash } from '@hub/connectors/common';
 import type { CanonicalTicket } from '@hub/rules/model/ticket';
-import { nationalReceipt, routeJob, storeTicket } from '@hub/store';
+import { type StoreResult, nationalReceipt, routeJob, storeTicket } from '@hub/store';
 
-const POLL_LOCK = 72012347;
+/**
+ * Advisory lock key of the poller; unique among the hub's keys (it was 72012347, which is also
+ * CALENDAR_LOCK: a poll then held up every clock write for as long as it ran, and any clock write
+ * made the poll stand aside as 'locked').
+ */
+export const POLL_LOCK = 72012351;
+const MIN_RETRY_MS = 1000;
 
 export interface PollReport {
   outcome: 'done' | 'locked' | 'not_configured' | 'retry_later' | 'failed';
@@ -100,7 +106,9 @@ export class NationalPollerService implements OnApplicationBootstrap, OnApplicat
       const page = await this.client!.pullTransfers({ cursor, limit: this.config.nationalPageLimit });
       if (page.outcome === 'retry') {
         report.outcome = 'retry_later';
-        report.retryInMs = page.retryAfterMs ?? this.backoff();
+        // Retry-After obeyed, but never below a second: "Retry-After: 0" on every answer would
+        // otherwise have the poller hammer a platform that is already overloaded.
+        report.retryInMs = page.retryAfterMs === undefined ? this.backoff() : Math.max(page.retryAfterMs, MIN_RETRY_MS);
         this.logger.warn({ status: page.status, error: page.error, retryInMs: report.retryInMs }, 'national platform asked us to wait');
         return;
       }
@@ -147,22 +155,42 @@ export class NationalPollerService implements OnApplicationBootstrap, OnApplicat
       hash = contentHash(item.raw);
       raw = item.raw;
       problems = item.fields;
-      report.incomplete += 1;
     } else {
       report.skipped += 1;
       this.logger.error({ fields: item.fields }, 'national transfer without a usable transferId skipped');
       return;
     }
-    const r = await storeTicket(qr, {
-      ticket,
-      contentHash: hash,
-      rawPayload: raw,
-      intakeProblems: problems,
-      actor: 'national',
-      outbox: (id) => [routeJob(id), nationalReceipt(id, ticket.externalId, new Date().toISOString())],
-    });
+    const store = (t: CanonicalTicket, p: typeof problems): Promise<StoreResult> =>
+      storeTicket(qr, {
+        ticket: t,
+        contentHash: hash,
+        rawPayload: raw,
+        intakeProblems: p,
+        actor: 'national',
+        outbox: (id) => [routeJob(id), nationalReceipt(id, t.externalId, new Date().toISOString())],
+      });
+    // Each transfer behind its own savepoint: a value PostgreSQL cannot hold (a date in year 0000
+    // passes the wire format) would otherwise fail the page on every poll and block the feed
+    // behind it. Such a transfer is kept as incomplete with neutral dates, the router returns it.
+    let r: StoreResult;
+    await qr.query('SAVEPOINT national_transfer');
+    try {
+      r = await store(ticket, problems);
+      await qr.query('RELEASE SAVEPOINT national_transfer');
+    } catch (e) {
+      const code = sqlState(e);
+      if (code === undefined || !code.startsWith('22')) throw e;
+      await qr.query('ROLLBACK TO SAVEPOINT national_transfer');
+      this.logger.error({ transferId: ticket.externalId, sqlState: code }, 'national transfer refused by the store as sent; kept as incomplete');
+      const { transferredAt: _at, dueAt: _due, ...rest } = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+      problems = [...(problems ?? []), { path: '', message: `could not be stored as sent (SQLSTATE ${code}); times replaced by the time of receipt` }];
+      ticket = lenientTransfer(ticket.externalId, rest);
+      r = await store(ticket, problems);
+    }
     if (r.created) {
       report.stored += 1;
+      // Counted when stored, not when seen: the last page is read again on every poll.
+      if (problems) report.incomplete += 1;
       ticketsReceived.inc({ source: 'national', record: 'transfer', answer: 'stored' });
     } else if (r.sameContent) {
       report.duplicates += 1;
@@ -171,6 +199,12 @@ export class NationalPollerService implements OnApplicationBootstrap, OnApplicat
       this.logger.warn({ transferId: ticket.externalId, ticketId: r.ticketId }, 'national transfer redelivered with different content; first version kept');
     }
   }
+}
+
+/** The SQLSTATE of a PostgreSQL error (TypeORM copies the driver's fields onto its own error). */
+function sqlState(e: unknown): string | undefined {
+  const code = e && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 function text(v: unknown, max: number): string {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { FastifyRequest } from 'fastify';
-import { HUB_CONFIG, HubConfig, HubError, REDIS } from '@hub/common';
+import { HUB_CONFIG, HubConfig, HubError, REDIS, RateLimiter } from '@hub/common';
 import { KeyRing, RedisNonceStore, parseKeyRing, verifySignature } from '@hub/connectors/signing';
 import type { Source } from '@hub/rules/model/ticket';
 
@@ -16,7 +16,11 @@ export class UpstreamAuthService {
   private readonly rings: Record<Source, KeyRing>;
   private readonly nonces: RedisNonceStore;
 
-  constructor(@Inject(HUB_CONFIG) config: HubConfig, @Inject(REDIS) redis: Redis) {
+  constructor(
+    @Inject(HUB_CONFIG) config: HubConfig,
+    @Inject(REDIS) redis: Redis,
+    private readonly limiter: RateLimiter,
+  ) {
     this.rings = {
       hotline: parseKeyRing('HUB_HOTLINE_KEYS', config.upstreams.hotline.keys),
       ywtb: parseKeyRing('HUB_YWTB_KEYS', config.upstreams.ywtb.keys),
@@ -42,6 +46,8 @@ export class UpstreamAuthService {
       this.logger.warn({ source, error: r.error, keyId: r.keyId, detail: r.detail }, 'signature rejected');
       throw new HubError(401, r.error, r.detail);
     }
+    // Counted per key only once the signature holds: a forger cannot spend a system's budget.
+    await this.limiter.hit('intakePerMin', `${source}:${r.keyId}`);
     return r.keyId;
   }
 }

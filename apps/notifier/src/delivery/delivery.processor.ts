@@ -5,8 +5,17 @@ import { HUB_CONFIG, HubConfig } from '@hub/common';
 import { OutboxJob, QUEUES } from '@hub/queues';
 import { DeliveryService } from './delivery.service';
 
-/** Deliveries to outside systems; the schedule of retries lives on the outbox row, not in Redis. */
-@Processor(QUEUES.deliver)
+/**
+ * Deliveries to outside systems; the schedule of retries lives on the outbox row, not in Redis.
+ *
+ * A notifier killed mid-delivery leaves its jobs "active" in Redis, and the relay cannot queue them
+ * again under the same job id; BullMQ's stalled-job check gives them back once their lock expires.
+ * A delivery holds its lock for at most the 10 s timeout plus two statements, so 15 s locks
+ * (renewed every 7.5 s while the worker lives) and a check every 5 s bring a crashed worker's
+ * messages back within about 20 s instead of BullMQ's default minute. A job taken for stalled by
+ * mistake is harmless: the row records each attempt once and the target deduplicates on eventId.
+ */
+@Processor(QUEUES.deliver, { lockDuration: 15_000, stalledInterval: 5_000 })
 export class DeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
   constructor(
     private readonly delivery: DeliveryService,

@@ -6,6 +6,10 @@ import { DataSource } from 'typeorm';
 import { HUB_CONFIG, HubConfig } from '@hub/common';
 import { claimReady } from '@hub/store';
 import { OutboxJob, QUEUES, outboxJobId, queueForTarget } from '@hub/queues';
+import { DeliveryService } from '../delivery/delivery.service';
+
+/** Rows claimed per statement; a pass repeats until a claim comes back short. */
+const RELAY_BATCH = 500;
 
 /**
  * Moves due outbox rows into BullMQ. Woken by PostgreSQL NOTIFY when a message commits or a
@@ -27,6 +31,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @InjectQueue(QUEUES.route) private readonly routeQueue: Queue<OutboxJob>,
     @InjectQueue(QUEUES.deliver) private readonly deliverQueue: Queue<OutboxJob>,
+    private readonly delivery: DeliveryService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,14 +51,30 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'hub-relay-listen' });
     client.on('notification', () => this.wake());
     client.on('error', (err) => {
-      // The timer keeps the relay going; try to listen again shortly.
+      // The timer keeps the relay going meanwhile (a lost notification costs latency only).
       this.logger.warn({ err: err.message }, 'outbox listener lost; polling until it is back');
-      this.listener = undefined;
-      setTimeout(() => !this.stopped && this.listen().catch(() => undefined), 1000);
+      if (this.listener === client) this.listener = undefined;
+      void client.end().catch(() => undefined);
+      this.relisten();
     });
-    await client.connect();
-    await client.query('LISTEN hub_outbox');
+    try {
+      await client.connect();
+      await client.query('LISTEN hub_outbox');
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
     this.listener = client;
+    // Whatever committed while nobody listened.
+    this.wake();
+  }
+
+  /** Tries to listen again every second until it works (PostgreSQL may be down for a while). */
+  private relisten(): void {
+    setTimeout(() => {
+      if (this.stopped || this.listener) return;
+      this.listen().catch(() => this.relisten());
+    }, 1000).unref();
   }
 
   /** Coalesces wake-ups: one pass at a time, one more if woken meanwhile. */
@@ -73,24 +94,16 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     });
   }
 
-  private targets(): string[] {
-    const u = this.config.upstreams;
-    const t = ['router'];
-    if (u.hotline.url && u.hotline.keys) t.push('hotline');
-    if (u.ywtb.url && u.ywtb.keys) t.push('ywtb');
-    if (u.national.url && u.national.keys) t.push('national');
-    return t;
-  }
-
   /** One pass: claim and queue until nothing is ready. Exposed for tests and the bench. */
   async drain(): Promise<number> {
     let total = 0;
     try {
       for (;;) {
-        const batch = 500;
+        const batch = RELAY_BATCH;
+        const { targets, units } = this.delivery.deliverableTargets();
         const rows = await claimReady(this.ds, {
-          targets: this.targets(),
-          units: this.config.upstreams.units.keys !== '',
+          targets: ['router', ...targets],
+          units,
           batch,
           requeueAfterMs: this.config.delivery.requeueAfterMs,
         });

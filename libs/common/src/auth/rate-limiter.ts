@@ -41,15 +41,16 @@ export class RateLimiter {
 
   /**
    * Counts one request of `caller` against `scope`'s budget; throws 429 `rate_limited` with
-   * Retry-After when it is spent.
+   * Retry-After when it is spent. `factor` scales the configured limit (a wider budget for a
+   * coarser caller, e.g. a username from every address).
    */
-  async hit(scope: RateScope, caller: string): Promise<void> {
+  async hit(scope: RateScope, caller: string, factor = 1): Promise<void> {
     const rl = this.config.security.rateLimit;
-    const limit = rl[scope];
+    const limit = rl[scope] * factor;
     if (!rl.enabled || limit <= 0) return;
     // Callers may be attacker-chosen strings (usernames): hash them to bound the key size.
     const id = createHash('sha256').update(caller).digest('base64url').slice(0, 22);
-    const key = `${this.config.queuePrefix}:rl:${scope}:${id}`;
+    const key = `${this.config.queuePrefix}:rl:${scope}:${factor}:${id}`;
     let waitMs: number;
     try {
       waitMs = await withDeadline(this.redis.eval(GCRA, 1, key, String(WINDOW_MS / limit), String(WINDOW_MS)) as Promise<number>, REDIS_DEADLINE_MS);

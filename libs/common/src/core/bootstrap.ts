@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HubExceptionFilter } from '../errors/http-exception.filter';
+import { requestTimeoutMs } from '../config';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,13 +29,53 @@ class NotJsonError extends Error {
   readonly statusCode = 400;
 }
 
+/** No wire format of the hub nests deeper than a handful of levels (contracts §3–§7). */
+export const MAX_JSON_DEPTH = 64;
+
+class TooDeepError extends Error {
+  readonly code = 'HUB_JSON_TOO_DEEP';
+  readonly statusCode = 400;
+}
+
+/**
+ * True when the JSON text nests objects/arrays deeper than `max`. Checked on the bytes before
+ * parsing: a body of 100,000 nested arrays parses fine but overflows the stack of every recursive
+ * walker after it (validation, transformation, logging), a 500 on a hostile request.
+ */
+export function jsonDeeperThan(buf: Buffer, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+export interface AdapterOptions {
+  /** whole-request deadline; default HUB_REQUEST_TIMEOUT_MS (30 s) */
+  requestTimeoutMs?: number;
+}
+
 /** Fastify tuned for the hub: raw body kept, contract error codes, slow clients cut off. */
-export function createAdapter(): FastifyAdapter {
+export function createAdapter(opts: AdapterOptions = {}): FastifyAdapter {
+  const timeout = opts.requestTimeoutMs ?? requestTimeoutMs();
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
-    // Slow clients (slowloris) are cut off: whole request within 30 s, idle sockets after 65 s.
-    requestTimeout: 30_000,
-    connectionTimeout: 30_000,
+    // Slow clients (slowloris) are cut off (408): the whole request (headers and body) within the
+    // deadline (HUB_REQUEST_TIMEOUT_MS, 30 s), idle sockets after it. Given to the server at creation:
+    // Node swaps the two deadlines when headersTimeout (default 60 s) exceeds requestTimeout, so a
+    // body trickled after quick headers was only cut at 60 s. It checks deadlines every
+    // connectionsCheckingInterval (default 30 s, which would double them): a few times per deadline.
+    requestTimeout: timeout,
+    connectionTimeout: timeout,
+    http: { requestTimeout: timeout, headersTimeout: timeout, connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(timeout / 4))) },
     keepAliveTimeout: 65_000,
     // ids in paths are ours to validate; keep Fastify from rejecting long ones with its own format
     routerOptions: { maxParamLength: 512 },
@@ -47,6 +88,7 @@ export function createAdapter(): FastifyAdapter {
     const buf = typeof body === 'string' ? Buffer.from(body) : body;
     req.rawBody = buf;
     if (buf.length === 0) return done(null, undefined);
+    if (jsonDeeperThan(buf, MAX_JSON_DEPTH)) return done(new TooDeepError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
     try {
       done(null, JSON.parse(buf.toString('utf8')));
     } catch {
@@ -57,8 +99,8 @@ export function createAdapter(): FastifyAdapter {
   return adapter;
 }
 
-export async function createApp(module: Type<unknown>): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(module, createAdapter(), { bufferLogs: true, bodyParser: false });
+export async function createApp(module: Type<unknown>, adapter: AdapterOptions = {}): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(module, createAdapter(adapter), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HubExceptionFilter());
   app.enableShutdownHooks();

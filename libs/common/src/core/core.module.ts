@@ -3,11 +3,13 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import Redis from 'ioredis';
+import pino from 'pino';
 import { createDataSource } from '@hub/store/data-source';
 import { HubConfig, loadConfig } from '../config';
 import { pinoOptions } from '../logging/logger';
 import { APP_NAME, HUB_CONFIG, REDIS } from './tokens';
 import { collectDefaults } from './metrics';
+import { configureDataProtection } from '../crypto/data-protection';
 
 export interface CoreOptions {
   app: 'gateway' | 'router' | 'notifier';
@@ -38,7 +40,11 @@ class ConnectionsCloser implements OnApplicationShutdown {
 export class CoreModule {
   static forApp(opts: CoreOptions): DynamicModule {
     const config = opts.config ?? loadConfig();
+    // The store encrypts and decrypts citizens' data with this app's keys (001 Art. 9; 003 Art. 10).
+    configureDataProtection(config.security);
     collectDefaults(opts.app);
+    const threshold = pino.levels.values[config.logLevel] ?? Infinity;
+    const enabled = (level: string): boolean => (pino.levels.values[level] ?? 0) >= threshold;
     return {
       module: CoreModule,
       imports: [
@@ -47,8 +53,11 @@ export class CoreModule {
           pinoHttp: {
             ...pinoOptions(opts.app, config.logLevel),
             // Request lines at debug: at 1,000 tickets/s an info line per request costs more than the request.
-            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-            customProps: () => ({}),
+            // A level that is off answers 'silent', so pino-http skips building the line altogether.
+            customLogLevel: (_req, res, err) => {
+              const level = err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug';
+              return enabled(level) ? level : 'silent';
+            },
             serializers: {
               req: (req: { method?: string; url?: string; id?: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
               res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
@@ -69,7 +78,10 @@ export class CoreModule {
         },
         {
           provide: REDIS,
-          useFactory: () => new Redis(config.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false }),
+          // The gateway sends one or two commands per request (nonce, rate limit); auto-pipelining
+          // sends those of all requests handled in one event-loop turn in one write.
+          useFactory: () =>
+            new Redis(config.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, enableAutoPipelining: opts.app === 'gateway' }),
         },
         ConnectionsCloser,
       ],

@@ -33,20 +33,20 @@ export class DataProtection {
   }
 
   /** A copy with name, phone and idNumber encrypted; flags and idType stay readable. */
-  sealPerson<T extends Person>(person: T, context: string): T {
-    const out: Person = { ...person };
+  sealPerson<T extends object>(person: T, context: string): T {
+    const out: Person = { ...(person as Person) };
     for (const f of PII_FIELDS) {
-      const v = person[f];
+      const v = out[f];
       if (typeof v === 'string' && v !== '' && !DataCipher.isSealed(v)) out[f] = this.cipher.encrypt(v, `${context}.${f}`);
     }
     return out as T;
   }
 
   /** Reverses `sealPerson`; values written before encryption existed (clear) pass through. */
-  openPerson<T extends Person>(person: T, context: string): T {
-    const out: Person = { ...person };
+  openPerson<T extends object>(person: T, context: string): T {
+    const out: Person = { ...(person as Person) };
     for (const f of PII_FIELDS) {
-      const v = person[f];
+      const v = out[f];
       if (DataCipher.isSealed(v)) out[f] = this.cipher.decrypt(v, `${context}.${f}`);
     }
     return out as T;

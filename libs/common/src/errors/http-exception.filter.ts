@@ -25,9 +25,20 @@ export function translateError(e: unknown): TranslatedError {
       return { status: 413, body: { error: 'too_large', message: 'body over 1 MiB' }, headers: {} };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, body: { error: 'not_json', message: 'Content-Type must be application/json' }, headers: {} };
+    case 'HUB_JSON_TOO_DEEP':
+      return {
+        status: 400,
+        body: { error: 'validation_failed', message: fe.message ?? 'JSON nested too deep', fields: [{ path: '', message: fe.message ?? 'JSON nested too deep' }] },
+        headers: {},
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { status: 400, body: { error: 'not_json', message: 'body is not valid JSON' }, headers: {} };
+  }
+  // PostgreSQL data exceptions (class 22: U+0000 in text, an invalid uuid, a number or date out of
+  // range) come from a value the client sent that the database cannot hold: the request's fault, 400.
+  if (typeof fe?.code === 'string' && /^22[0-9A-Z]{3}$/.test(fe.code) && e instanceof Error) {
+    return { status: 400, body: { error: 'invalid_input', message: 'a value in the request cannot be stored or compared as sent' }, headers: {} };
   }
   if (e instanceof HttpException) {
     const status = e.getStatus();
@@ -56,6 +67,7 @@ export class HubExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body, headers } = translateError(exception);
     if (status >= 500) this.logger.error({ err: exception }, 'unhandled error');
+    else if (body.error === 'invalid_input') this.logger.warn({ err: exception }, 'database refused a value from the request');
     for (const [k, v] of Object.entries(headers)) void reply.header(k, v);
     void reply.status(status).send(body);
   }

@@ -29,7 +29,7 @@ export function maskName(name: string | undefined | null): string | undefined {
 // 18-character ID card / USCC numbers, then mainland mobiles (optionally +86), then landlines.
 const ID_RE = /(?<![0-9A-Za-z])([0-9]{6})([0-9]{8})([0-9]{3}[0-9Xx])(?![0-9A-Za-z])/g;
 const USCC_RE = /(?<![0-9A-Za-z])([0-9A-HJ-NPQRTUWXY]{2}[0-9]{6})([0-9A-HJ-NPQRTUWXY]{6})([0-9A-HJ-NPQRTUWXY]{4})(?![0-9A-Za-z])/g;
-const MOBILE_RE = /(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9])([0-9]{4})([0-9]{4})(?![0-9])/g;
+const MOBILE_RE = /(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9])[- ]?([0-9]{4})[- ]?([0-9]{4})(?![0-9])/g;
 const LANDLINE_RE = /(?<![0-9])(0[1-9][0-9]{1,2})-?([0-9]{4})([0-9]{3,4})(?![0-9])/g;
 
 /** Masks anything that looks like a phone or ID number inside free text. */
@@ -53,6 +53,8 @@ const SENSITIVE_KEYS: Record<string, (v: string) => string | undefined> = {
 export function maskPii(value: unknown, depth = 0): unknown {
   if (depth > 8) return '[depth]';
   if (typeof value === 'string') return scrubText(value);
+  // A mobile sent as a JSON number (a broken upstream) is still a mobile.
+  if (typeof value === 'number' && Number.isInteger(value) && /^1[3-9][0-9]{9}$/.test(String(value))) return maskPhone(String(value));
   if (Array.isArray(value)) return value.map((v) => maskPii(v, depth + 1));
   if (value && typeof value === 'object') {
     if (value instanceof Date) return value;
@@ -60,9 +62,9 @@ export function maskPii(value: unknown, depth = 0): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if ((k === 'citizen' || k === 'applicant' || k === 'submitter') && v && typeof v === 'object') {
-        out[k] = maskCitizen(v as Record<string, unknown>);
-      } else if (typeof v === 'string' && k in SENSITIVE_KEYS) {
-        out[k] = SENSITIVE_KEYS[k](v);
+        out[k] = maskCitizen(v as Record<string, unknown>, depth + 1);
+      } else if ((typeof v === 'string' || typeof v === 'number') && k in SENSITIVE_KEYS) {
+        out[k] = SENSITIVE_KEYS[k](String(v));
       } else if (/secret|password|authorization|x-signature/i.test(k)) {
         out[k] = '[redacted]';
       } else {
@@ -74,10 +76,16 @@ export function maskPii(value: unknown, depth = 0): unknown {
   return value;
 }
 
-export function maskCitizen<T extends Record<string, unknown>>(c: T): T {
-  const out: Record<string, unknown> = { ...c };
-  if (typeof c.name === 'string') out.name = maskName(c.name);
-  if (typeof c.phone === 'string') out.phone = maskPhone(c.phone);
-  if (typeof c.idNumber === 'string') out.idNumber = maskIdNumber(c.idNumber);
+export function maskCitizen<T extends Record<string, unknown>>(c: T, depth = 0): T {
+  // Other fields are scrubbed too: a hostile payload may hide a number anywhere (arrays, objects).
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) out[k] = k === 'name' || k === 'phone' || k === 'idNumber' ? v : maskPii(v, depth + 1);
+  const text = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+  if (text(c.name) !== undefined) out.name = maskName(text(c.name));
+  else if (c.name !== undefined) out.name = maskPii(c.name, depth + 1);
+  if (text(c.phone) !== undefined) out.phone = maskPhone(text(c.phone));
+  else if (c.phone !== undefined) out.phone = maskPii(c.phone, depth + 1);
+  if (text(c.idNumber) !== undefined) out.idNumber = maskIdNumber(text(c.idNumber));
+  else if (c.idNumber !== undefined) out.idNumber = maskPii(c.idNumber, depth + 1);
   return out as T;
 }

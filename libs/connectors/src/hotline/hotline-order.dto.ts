@@ -73,6 +73,8 @@ export class HotlineOrderDto {
   @OptionalField()
   @IsArray()
   @ArrayMaxSize(LIMITS.attachmentsCount)
+  // Each item an object: ValidateNested alone lets nested arrays ([[...]]) through.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => AttachmentDto)
   attachments?: AttachmentDto[];

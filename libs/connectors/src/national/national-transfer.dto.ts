@@ -67,6 +67,8 @@ export class NationalTransferDto {
   @OptionalField()
   @IsArray()
   @ArrayMaxSize(LIMITS.attachmentsCount)
+  // Each item an object: ValidateNested alone lets nested arrays ([[...]]) through.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => LooseAttachmentDto)
   attachments?: LooseAttachmentDto[];

@@ -220,11 +220,13 @@ export async function updateClockDeadlines(db: Queryable, list: readonly ClockDe
  * The sweeper's question: which timers are due at `$1`? A range scan of ix_ticket_clocks_next_fire
  * that reads nothing but the index (Index Only Scan; bench/sweeper.bench.ts measures it on a
  * million open clocks). Paged by (next_fire_at, id) after (`$2`, `$3`): a clock that keeps failing
- * must not hide the ones behind it, and thousands of dues share the instant 00:00.
+ * must not hide the ones behind it, and thousands of dues share the instant 00:00. The ORDER BY
+ * names the table's columns (not the `id::text` output): the index's order, so no sort, and the
+ * same order as the keyset comparison.
  */
-export const DUE_CLOCKS_SQL = `SELECT id::text AS id, next_fire_at AS "nextFireAt" FROM ticket_clocks
-  WHERE next_fire_at IS NOT NULL AND next_fire_at <= $1 AND (next_fire_at, id) > ($2::timestamptz, $3::bigint)
-  ORDER BY next_fire_at, id LIMIT $4`;
+export const DUE_CLOCKS_SQL = `SELECT c.id::text AS id, c.next_fire_at AS "nextFireAt" FROM ticket_clocks c
+  WHERE c.next_fire_at IS NOT NULL AND c.next_fire_at <= $1 AND (c.next_fire_at, c.id) > ($2::timestamptz, $3::bigint)
+  ORDER BY c.next_fire_at, c.id LIMIT $4`;
 
 export interface DueClock {
   id: string;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalTicket } from '@hub/rules/model/ticket';
+import { dataProtection, evaluationPayloadContext, ticketCitizenContext, ticketPayloadContext } from '@hub/common/crypto';
 import { OUTBOX_COLUMNS, OutboxMessage, Queryable, outboxValues, queryRows } from '../outbox/outbox-message';
 
 export type StoreResult =
@@ -29,20 +30,29 @@ export async function storeTicket(db: Queryable, input: NewTicket): Promise<Stor
   // can never commit and blocks the feed behind it. It carries no meaning in a complaint, so it is
   // replaced by U+FFFD; the content hash was taken from what arrived, so a redelivery still matches.
   // Every text of the ticket is taken from the raw payload, so checking its JSON is enough.
+  // Likewise an unpaired surrogate (\ud800 alone; JSON.stringify writes exactly these as escapes):
+  // jsonb refuses it, so it becomes U+FFFD as well.
   let rawJson = JSON.stringify(input.rawPayload ?? null);
-  const n = rawJson.includes('\\u0000') ? scrubNul(input) : input;
+  const n = /\\u0000|\\ud[89a-f]/.test(rawJson) ? scrubNul(input) : input;
   if (n !== input) rawJson = JSON.stringify(n.rawPayload ?? null);
   const t = n.ticket;
   const id = randomUUID();
+  // Citizens' names, phones and ID numbers are encrypted at rest, in the ticket and in the raw
+  // payload kept for the record; keyed hashes keep them searchable (001 Art. 9; 003 Art. 10).
+  const dp = dataProtection();
+  const hashes = dp.hashes(t.citizen);
+  const sealedRaw = dp.sealPayload(n.rawPayload ?? null, ticketPayloadContext(id));
+  if (sealedRaw !== (n.rawPayload ?? null)) rawJson = JSON.stringify(sealedRaw);
   const params: unknown[] = [
     id, t.source, t.sourceRecord, t.externalId, n.contentHash, t.kind, t.channel, t.categoryCode ?? null,
-    t.title, t.content, JSON.stringify(t.citizen), t.respondent ? JSON.stringify(t.respondent) : null,
+    t.title, t.content, JSON.stringify(dp.sealPerson(t.citizen, ticketCitizenContext(id))), t.respondent ? JSON.stringify(t.respondent) : null,
     t.serviceItemCode ?? null, t.location?.regionCode ?? null, t.location ? JSON.stringify(t.location) : null,
     t.urgency, t.complex, t.designatedUnitCode ?? null, JSON.stringify(t.attachments),
     t.national || t.designatedUnitName ? JSON.stringify({ ...(t.national ?? {}), designatedUnitName: t.designatedUnitName }) : null,
     t.evaluation ? JSON.stringify(t.evaluation) : null, t.receivedAt, rawJson,
     n.intakeProblems?.length ? JSON.stringify(n.intakeProblems) : null,
     n.actor, JSON.stringify({ source: t.source, record: t.sourceRecord, externalId: t.externalId, problems: n.intakeProblems ?? undefined }),
+    hashes.phoneHash, hashes.idHash,
   ];
   const msgs = n.outbox(id);
   const ob = outboxValues(msgs, params.length + 1);
@@ -51,9 +61,10 @@ export async function storeTicket(db: Queryable, input: NewTicket): Promise<Stor
     WITH t AS (
       INSERT INTO tickets (id, source, source_record, external_id, content_hash, kind, channel, category_code,
         title, content, citizen, respondent, service_item_code, region_code, location, urgency, complex,
-        designated_unit_code, attachments, national, evaluation, received_at, raw_payload, intake_problems)
+        designated_unit_code, attachments, national, evaluation, received_at, raw_payload, intake_problems,
+        citizen_phone_hash, citizen_id_hash)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, $15::jsonb, $16, $17, $18,
-        $19::jsonb, $20::jsonb, $21::jsonb, $22::timestamptz, $23::jsonb, $24::jsonb)
+        $19::jsonb, $20::jsonb, $21::jsonb, $22::timestamptz, $23::jsonb, $24::jsonb, $27, $28)
       ON CONFLICT (source, source_record, external_id) DO NOTHING
       RETURNING id),
     e AS (
@@ -71,9 +82,12 @@ export async function storeTicket(db: Queryable, input: NewTicket): Promise<Stor
   return { created: false, ticketId: existing[0].id, sameContent: existing[0].contentHash === n.contentHash };
 }
 
-/** U+0000 → U+FFFD in every string (an escaped backslash followed by "u0000" is text, left alone). */
+/**
+ * U+0000 and unpaired surrogates → U+FFFD in every string (an escaped backslash followed by "u0000"
+ * is text, left alone). JSON.stringify escapes a surrogate only when it is unpaired.
+ */
 function scrubNul(n: NewTicket): NewTicket {
-  const clean = <T>(v: T): T => JSON.parse(JSON.stringify(v ?? null).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd')) as T;
+  const clean = <T>(v: T): T => JSON.parse(JSON.stringify(v ?? null).replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g, '$1\\ufffd')) as T;
   return { ...n, ticket: clean(n.ticket), rawPayload: clean(n.rawPayload), intakeProblems: n.intakeProblems && clean(n.intakeProblems) };
 }
 
@@ -88,7 +102,8 @@ export async function storeEvaluationRecord(
     db,
     `INSERT INTO evaluation_records (evaluation_id, rating, unit_code, service_item_code, evaluated_at, content_hash, payload)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (evaluation_id) DO NOTHING RETURNING evaluation_id`,
-    [r.evaluationId, r.rating, r.unitCode, r.serviceItemCode, r.evaluatedAt, r.contentHash, JSON.stringify(r.payload)],
+    // The applicant of a 3–5 rating is a citizen too (001 Art. 9): the payload keeps them encrypted.
+    [r.evaluationId, r.rating, r.unitCode, r.serviceItemCode, r.evaluatedAt, r.contentHash, JSON.stringify(dataProtection().sealPayload(r.payload, evaluationPayloadContext(r.evaluationId)))],
   );
   if (rows.length === 1) return { created: true };
   const ex = await queryRows<{ h: string }>(db, `SELECT content_hash AS h FROM evaluation_records WHERE evaluation_id = $1`, [r.evaluationId]);

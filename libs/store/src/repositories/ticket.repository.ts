@@ -1,5 +1,6 @@
 import type { CanonicalTicket, Citizen, NationalLevel, Source, SourceRecord, TicketKind } from '@hub/rules/model/ticket';
 import { Queryable, queryRows } from '../outbox/outbox-message';
+import { dataProtection, ticketCitizenContext } from '@hub/common/crypto';
 
 /** A stored ticket: the canonical fields plus where it stands. */
 export interface TicketRow {
@@ -62,7 +63,8 @@ export function toTicketRow(r: RawRow): TicketRow {
     categoryCode: u(r.category_code),
     title: r.title,
     content: r.content,
-    citizen: r.citizen,
+    // Stored encrypted (storeTicket); in clear only in memory (001 Art. 9; 003 Art. 10).
+    citizen: dataProtection().openPerson(r.citizen, ticketCitizenContext(r.id)),
     respondent: u(r.respondent),
     serviceItemCode: u(r.service_item_code),
     location: u(r.location),

@@ -1,0 +1,157 @@
+/**
+ * Bodies of the hotline office's work-order API (热线管理办公室). Validated with validateBody; the
+ * swagger decorators document them at /docs.
+ */
+import 'reflect-metadata';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsNotBlank, LIMITS, OptionalField } from '@hub/connectors/common';
+import { TEXT } from '../work-orders/work-orders.dto';
+
+/** More co-handlers than this is not a multi-unit matter but a meeting (001 Art. 15). */
+export const MAX_CO_UNITS = 10;
+
+export class DesignateDto {
+  @ApiProperty({ description: 'the unit that handles it from now on (指定谁、谁办理, 003 Art. 4(二)); it can no longer object', example: '310104-MARKET' })
+  @IsDefined()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(LIMITS.code)
+  unit!: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'co-handlers (协办); omitted: keep the current ones' })
+  @OptionalField()
+  @IsArray()
+  @ArrayMaxSize(MAX_CO_UNITS)
+  @IsString({ each: true })
+  @MaxLength(LIMITS.code, { each: true })
+  coUnits?: string[];
+}
+
+export class ObjectionReviewDto {
+  @ApiProperty({ enum: ['accepted', 'refused'], description: 'accepted: redispatch to the suggested (or given) unit; refused: back to the unit' })
+  @IsDefined()
+  @IsIn(['accepted', 'refused'])
+  decision!: 'accepted' | 'refused';
+
+  @ApiPropertyOptional({ description: 'accepted: another unit than the one suggested' })
+  @OptionalField()
+  @IsString()
+  @MaxLength(LIMITS.code)
+  unit?: string;
+
+  @ApiPropertyOptional({ description: 'required when refused: told to the unit', maxLength: TEXT.short })
+  @ValidateIf((o: ObjectionReviewDto) => o.decision === 'refused' || o.reason !== undefined)
+  @IsDefined({ message: 'reason is required when the objection is refused' })
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(TEXT.short)
+  reason?: string;
+}
+
+export class ExtensionReviewDto {
+  @ApiProperty({ enum: ['approved', 'refused'] })
+  @IsDefined()
+  @IsIn(['approved', 'refused'])
+  decision!: 'approved' | 'refused';
+
+  @ApiPropertyOptional({ description: 'required when refused', maxLength: TEXT.short })
+  @ValidateIf((o: ExtensionReviewDto) => o.decision === 'refused' || o.reason !== undefined)
+  @IsDefined({ message: 'reason is required when the extension is refused' })
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(TEXT.short)
+  reason?: string;
+
+  @ApiPropertyOptional({ description: 'a note kept with an approval', maxLength: TEXT.short })
+  @OptionalField()
+  @IsString()
+  @MaxLength(TEXT.short)
+  note?: string;
+}
+
+export class AppealReviewDto {
+  @ApiProperty({ enum: ['upheld', 'refused'], description: 'upheld: closed as 不属实 and not counted against the unit (003 Art. 6(二))' })
+  @IsDefined()
+  @IsIn(['upheld', 'refused'])
+  decision!: 'upheld' | 'refused';
+
+  @ApiPropertyOptional({ maxLength: TEXT.short })
+  @OptionalField()
+  @IsString()
+  @MaxLength(TEXT.short)
+  reason?: string;
+}
+
+export class CallbackDto {
+  @ApiProperty({ description: 'satisfied → closed; unsatisfied → reopened to the unit (重办)' })
+  @IsDefined()
+  @IsBoolean()
+  satisfied!: boolean;
+
+  @ApiProperty({ minimum: 1, maximum: 5, description: 'satisfaction with the result (003 Art. 4(四))' })
+  @IsDefined()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  result!: number;
+
+  @ApiProperty({ minimum: 1, maximum: 5, description: 'satisfaction with the speed' })
+  @IsDefined()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  efficiency!: number;
+
+  @ApiProperty({ minimum: 1, maximum: 5, description: 'satisfaction with the attitude' })
+  @IsDefined()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  attitude!: number;
+
+  @ApiPropertyOptional({ maxLength: TEXT.short })
+  @OptionalField()
+  @IsString()
+  @MaxLength(TEXT.short)
+  note?: string;
+}
+
+export class ReasonDto {
+  @ApiProperty({ maxLength: TEXT.short })
+  @IsDefined()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(TEXT.short)
+  reason!: string;
+}
+
+export class UnitsDto {
+  @ApiProperty({ description: '主办: the lead unit (明确牵头部门, 001 Art. 15); a unit new to the matter is designated', example: '310104-MARKET' })
+  @IsDefined()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(LIMITS.code)
+  lead!: string;
+
+  @ApiPropertyOptional({ type: [String], description: '协办: the co-handlers; omitted: every other unit already on the matter' })
+  @OptionalField()
+  @IsArray()
+  @ArrayMaxSize(MAX_CO_UNITS)
+  @IsString({ each: true })
+  @MaxLength(LIMITS.code, { each: true })
+  coUnits?: string[];
+}
+
+export class MergeDto {
+  @ApiProperty({ description: 'the ticket that goes on being handled (001 Art. 13)', format: 'uuid' })
+  @IsDefined()
+  @IsUUID()
+  into!: string;
+
+  @ApiPropertyOptional({ maxLength: TEXT.short })
+  @OptionalField()
+  @IsString()
+  @MaxLength(TEXT.short)
+  reason?: string;
+}

@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ValidationFailed, type HubActor } from '@hub/common';
+import type { Actor } from '@hub/rules/lifecycle';
+import { isTicketId, loadTicket, ticketOfRecord, type ReviewedRecord } from '@hub/store';
+import { WorkOrderService, recordNotFound, ticketNotFound, type ActionDetails, type ExecutorAction } from '@hub/workflow';
+import { parseListQuery, type RawListQuery } from '../work-orders/work-order-list.query';
+import { WorkOrderViews, type WorkOrderPage } from '../work-orders/work-order-views.service';
+import { answerOf, parseBody, performerOf, type ActionAnswer } from '../work-orders/work-orders.service';
+import {
+  AppealReviewDto,
+  CallbackDto,
+  DesignateDto,
+  ExtensionReviewDto,
+  MergeDto,
+  ObjectionReviewDto,
+  ReasonDto,
+  UnitsDto,
+} from './office-work-orders.dto';
+
+const RECORD_NAMES: Record<ReviewedRecord, string> = { objection: 'objection', appeal: 'appeal', extension: 'extension request' };
+
+/**
+ * The hotline office's side of a work order (热线管理办公室, DOMAIN.md "A work order's life"):
+ * designation, reviews, callbacks, reopening, termination, supervision, the handling units of a
+ * multi-unit matter, merging. Reviews that belong to a unit's service authority (003 Art. 6–7)
+ * are recorded here by the office on its behalf.
+ */
+@Injectable()
+export class OfficeWorkOrdersService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly workOrders: WorkOrderService,
+    private readonly views: WorkOrderViews,
+  ) {}
+
+  list(raw: RawListQuery): Promise<WorkOrderPage> {
+    const q = parseListQuery(raw, { flagged: true, unit: true });
+    return this.views.list(q, q.unit, true);
+  }
+
+  disputes(limit: string | undefined): Promise<{ items: Array<Record<string, unknown>> }> {
+    const n = limit === undefined || limit === '' ? 100 : /^\d+$/.test(limit) ? Number(limit) : NaN;
+    if (!Number.isInteger(n) || n < 1 || n > 500) throw new ValidationFailed([{ path: 'limit', message: 'must be an integer 1..500' }]);
+    return this.views.disputes(n);
+  }
+
+  get(actor: HubActor, id: string): Promise<Record<string, unknown>> {
+    return this.views.forOffice(actor, id);
+  }
+
+  designate(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
+    const dto = parseBody(DesignateDto, body);
+    return this.act(actor, id, { type: 'designate', unit: dto.unit, coUnits: dto.coUnits });
+  }
+
+  async reviewObjection(actor: HubActor, objectionId: string, body: unknown): Promise<ActionAnswer> {
+    const dto = parseBody(ObjectionReviewDto, body);
+    const ticketId = await this.ticketOf('objection', objectionId);
+    const action: ExecutorAction =
+      dto.decision === 'accepted' ? { type: 'review_objection', decision: 'accepted', unit: dto.unit } : { type: 'review_objection', decision: 'refused', reason: dto.reason ?? '' };
+    return this.act(actor, ticketId, action, { objectionId });
+  }
+
+  async reviewExtension(actor: HubActor, requestId: string, body: unknown): Promise<ActionAnswer> {
+    const dto = parseBody(ExtensionReviewDto, body);
+    const ticketId = await this.ticketOf('extension', requestId);
+    const action: ExecutorAction =
+      dto.decision === 'approved' ? { type: 'review_extension', decision: 'approved' } : { type: 'review_extension', decision: 'refused', reason: dto.reason ?? '' };
+    return this.act(actor, ticketId, action, { extensionRequestId: requestId, note: dto.note });
+  }
+
+  async reviewAppeal(actor: HubActor, appealId: string, body: unknown): Promise<ActionAnswer> {
+    const dto = parseBody(AppealReviewDto, body);
+    const ticketId = await this.ticketOf('appeal', appealId);
+    return this.act(actor, ticketId, { type: 'review_appeal', decision: dto.decision, reason: dto.reason }, { appealId });
+  }
+
+  callback(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
+    const dto = parseBody(CallbackDto, body);
+    const score = (n: number): 1 | 2 | 3 | 4 | 5 => n as 1 | 2 | 3 | 4 | 5;
+    return this.act(actor, id, {
+      type: 'callback',
+      visit: { satisfied: dto.satisfied, result: score(dto.result), efficiency: score(dto.efficiency), attitude: score(dto.attitude), note: dto.note },
+    });
+  }
+
+  reopen(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
+    return this.act(actor, id, { type: 'reopen', reason: parseBody(ReasonDto, body).reason });
+  }
+
+  terminate(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
+    return this.act(actor, id, { type: 'terminate', reason: parseBody(ReasonDto, body).reason });
+  }
+
+  supervise(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
+    return this.act(actor, id, { type: 'supervise', reason: parseBody(ReasonDto, body).reason });
+  }
+
+  /**
+   * 主办/协办 (001 Art. 15): rearranging the units already on the matter is `set_lead`; naming a
+   * lead new to it brings it in by designation (指定谁、谁办理), with the co-handlers given.
+   */
+  async units(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
+    const dto = parseBody(UnitsDto, body);
+    const who = officeActor(actor);
+    const r = await this.ds.transaction(async (tx) => {
+      const t = isTicketId(id) ? await loadTicket(tx, id, true) : undefined;
+      if (!t) throw ticketNotFound(id);
+      const ctx = await this.workOrders.contextOf(tx, t);
+      const onMatter = ctx.unit === dto.lead || ctx.coUnits.includes(dto.lead);
+      const action: ExecutorAction = onMatter ? { type: 'set_lead', lead: dto.lead, coUnits: dto.coUnits } : { type: 'designate', unit: dto.lead, coUnits: dto.coUnits };
+      return this.workOrders.apply(tx, id, action, who, { performer: performerOf(actor) });
+    });
+    return answerOf(r, who);
+  }
+
+  merge(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
+    const dto = parseBody(MergeDto, body);
+    return this.act(actor, id, { type: 'merge', into: dto.into.toLowerCase(), reason: dto.reason });
+  }
+
+  async unmerge(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
+    const dto = parseBody(ReasonDto, body);
+    const who = officeActor(actor);
+    const r = await this.ds.transaction((tx) => this.workOrders.unmerge(tx, id, dto.reason, performerOf(actor)));
+    return answerOf(r, who);
+  }
+
+  private async ticketOf(kind: ReviewedRecord, id: string): Promise<string> {
+    const ticketId = await ticketOfRecord(this.ds, kind, id);
+    if (!ticketId) throw recordNotFound(RECORD_NAMES[kind], id);
+    return ticketId;
+  }
+
+  private async act(actor: HubActor, id: string, action: ExecutorAction, details?: ActionDetails): Promise<ActionAnswer> {
+    const who = officeActor(actor);
+    const r = await this.ds.transaction((tx) => this.workOrders.apply(tx, id, action, who, { performer: performerOf(actor), details }));
+    return answerOf(r, who);
+  }
+}
+
+function officeActor(actor: HubActor): Actor {
+  return { role: 'office', id: actor.id };
+}

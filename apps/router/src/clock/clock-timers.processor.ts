@@ -1,0 +1,36 @@
+import { Inject, Logger } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { NOW, type NowFn } from '@hub/common';
+import { ClockJob, QUEUES } from '@hub/queues';
+import { unmarkScheduled } from '@hub/store';
+import { ClockService, type FireOutcome } from './clock.service';
+
+/**
+ * The `clock` queue: near-term timers as BullMQ delayed jobs (id `c<clockId>-<next_fire_at ms>`,
+ * so queuing the same timer twice queues it once). The job carries ids only; the row decides: a job
+ * whose clock has moved on (met, extended, already fired by the sweeper) does nothing. An error is
+ * thrown so BullMQ retries; when retries run out, the sweeper still fires the clock from the table.
+ */
+@Processor(QUEUES.clock, { concurrency: 8 })
+export class ClockTimersProcessor extends WorkerHost {
+  private readonly logger = new Logger(ClockTimersProcessor.name);
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clocks: ClockService,
+    @Inject(NOW) private readonly now: NowFn,
+  ) {
+    super();
+  }
+
+  async process(job: Job<ClockJob>): Promise<FireOutcome> {
+    const expectedAt = Date.parse(job.data.at);
+    const outcome = await this.ds.transaction((tx) => this.clocks.fire(tx, job.data.clockId, this.now(), Number.isNaN(expectedAt) ? undefined : expectedAt));
+    // Fired before its time (clock skew between hosts): let the next scheduling pass queue it again.
+    if (outcome === 'early') await unmarkScheduled(this.ds, job.data.clockId);
+    this.logger.debug({ clockId: job.data.clockId, at: job.data.at, outcome }, 'clock job');
+    return outcome;
+  }
+}

@@ -1,0 +1,499 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { NOW, type NowFn } from '@hub/common';
+import { formatInstant, type WorkingCalendar } from '@hub/rules/calendar';
+import {
+  applyExtension,
+  defineClockPolicy,
+  formatClockDue,
+  getClockPolicy,
+  selectPolicy,
+  startClocks,
+  supervisionPlan,
+  type ClockPolicy,
+  type ClockSubject,
+  type ClockType,
+  type SupervisionLevel,
+} from '@hub/rules/deadlines';
+import type { CompiledDirectory, DirectoryUnit } from '@hub/rules/directory';
+import {
+  CalendarLoader,
+  DUTY_CLOCK_TYPES,
+  DirectoryCache,
+  OPEN_CLOCK_STATES,
+  OutboxMessage,
+  Queryable,
+  TicketRow,
+  queryRows,
+  appendEvent,
+  closeClocks,
+  decideExtensionRequest,
+  insertClock,
+  insertExtensionRequest,
+  loadClock,
+  loadExtensionRequest,
+  loadTicket,
+  openClocksOf,
+  recomputeOpenClocks,
+  replaceCalendarYear,
+  runningNextFire,
+  statusMessage,
+  toDeadlineClock,
+  unitWorkOrder,
+  updateClockDeadlines,
+  updateClockTimer,
+  wireDue,
+  writeOutbox,
+  type CalendarYearInput,
+  type ClockRow,
+  type ExtensionRequestRow,
+  type RecomputeSummary,
+  type ReplaceYearResult,
+} from '@hub/store';
+import { workOrderTicket } from '@hub/workflow/work-order-ticket';
+import { CLOCK_SETTINGS, type ClockSettings } from './clock.settings';
+import {
+  alreadyDecided,
+  checkExtensionInput,
+  clockMissed,
+  extensionError,
+  extensionNotFound,
+  extensionPending,
+  noResolveClock,
+  notHandlingUnit,
+  ticketNotFound,
+} from './clock.errors';
+import { clockExtensions, clockFired } from './clock.metrics';
+
+/**
+ * What a timer did: `warned` (预警), `supervised` (missed and/or a 督办 round), `expired` (a window
+ * closed); or nothing — `skipped` (closed or gone), `stale` (the job was for an older
+ * next_fire_at), `early` (not due yet at `now`).
+ */
+export type FireOutcome = 'warned' | 'supervised' | 'expired' | 'skipped' | 'stale' | 'early';
+
+export interface ExtensionDecision {
+  request: ExtensionRequestRow;
+  /** the wire `due` sent with `extended` (approved only) */
+  due: Record<string, string> | null;
+  dueDate: string | null;
+}
+
+/** How a supervision level is written for people (event data and the source's `reason`). */
+const LEVEL_LABEL: Record<SupervisionLevel, string> = { unit: '承办单位', parent: '上级单位', office: '热线管理办公室' };
+const CLOCK_LABEL: Partial<Record<ClockType, string>> = { contact: '先行联系时限', resolve: '办结时限', forward: '交办时限', accept: '受理时限' };
+
+/** Catching up after downtime never loops for ever: a year of daily rounds at most. */
+const MAX_CATCH_UP_ROUNDS = 400;
+
+/**
+ * The working-day clocks of tickets (DOMAIN.md "The clock"; 003 Art. 5): starting and stopping
+ * them with the work order's life, 预警 before the due, 督办 after it, extensions, and deadlines
+ * moved by a new calendar year. Every method works inside the caller's transaction (`tx`) so a
+ * clock changes together with the ticket state and the messages it causes (transactional outbox).
+ *
+ * Lock order, everywhere: the ticket row, then CALENDAR_LOCK shared, then clock rows. The
+ * lifecycle holds the ticket when it calls in; the timers lock it first.
+ */
+@Injectable()
+export class ClockService {
+  private readonly logger = new Logger(ClockService.name);
+  readonly calendars = new CalendarLoader();
+  readonly directories = new DirectoryCache();
+  private readonly policies = new Map<string, ClockPolicy>();
+
+  constructor(
+    @Inject(NOW) private readonly now: NowFn,
+    @Inject(CLOCK_SETTINGS) private readonly settings: ClockSettings,
+  ) {}
+
+  /** The effective calendar: the active directory's, overlaid by the office's replaced years. */
+  calendar(db: Queryable): Promise<WorkingCalendar> {
+    return this.calendars.load(db);
+  }
+
+  /** A policy by id with the installation's warning and supervision settings applied. */
+  policy(id: string): ClockPolicy {
+    let p = this.policies.get(id);
+    if (!p) {
+      const base = getClockPolicy(id);
+      const { warnBeforeDays, superviseEveryDays } = this.settings;
+      p =
+        warnBeforeDays === undefined && superviseEveryDays === undefined
+          ? base
+          : defineClockPolicy({ ...base, warnBeforeDays: warnBeforeDays ?? base.warnBeforeDays, superviseEveryDays: superviseEveryDays ?? base.superviseEveryDays });
+      this.policies.set(id, p);
+    }
+    return p;
+  }
+
+  /** The policy of a ticket, from the (source, kind) table (national → NATIONAL, else 1/5/15). */
+  policyFor(t: TicketRow): ClockPolicy {
+    return this.policy(selectPolicy(this.settings.policyTable, t.source, t.ticket.kind));
+  }
+
+  // --- starting and stopping (called by dispatch and the lifecycle) -------------------------------
+
+  /**
+   * 派单: starts the policy's dispatch clocks (contact and resolve) at `at`, the moment the unit
+   * received the order (its day is not counted, Civil Code Art. 201). A complex matter gets the
+   * complex resolve days (15, 003 Art. 5); a national 特殊/紧急 item keeps the platform's dueAt.
+   * Returns the wire `due` for the `dispatched` status: `{contact, resolve}`.
+   */
+  async startForDispatch(tx: Queryable, ticket: TicketRow, at: Date): Promise<Record<string, string>> {
+    return this.start(tx, ticket, undefined, at);
+  }
+
+  /**
+   * Starts clocks of `types` (default: the policy's dispatch clocks) at `at`. An open clock of the
+   * same type is stopped first (a re-dispatch or reopen replaces it; the old row stays as history).
+   * Types the ticket's policy does not have are skipped (e.g. no objection window on national
+   * items). Returns the wire `due` of the started clocks.
+   */
+  async start(tx: Queryable, ticket: TicketRow, types: readonly ClockType[] | undefined, at: Date): Promise<Record<string, string>> {
+    const calendar = await this.calendars.loadForWrite(tx);
+    const policy = this.policyFor(ticket);
+    const wanted = [...new Set(types ?? policy.dispatchClocks)].filter((t) => policy.days[t] !== undefined);
+    const skipped = (types ?? []).filter((t) => policy.days[t] === undefined);
+    if (skipped.length) this.logger.debug({ ticketId: ticket.id, policy: policy.id, skipped }, 'clock types not in the policy; not started');
+    if (wanted.length === 0) return {};
+    await closeClocks(tx, ticket.id, wanted, 'stopped', at);
+    const started = startClocks(policy, this.subjectOf(ticket), at, calendar, wanted);
+    const rows: ClockRow[] = [];
+    for (const c of started) rows.push(await insertClock(tx, ticket.id, c, runningNextFire({ ...c, warnedAt: null })));
+    const due = wireDue(rows, calendar.timeZone);
+    await appendEvent(tx, ticket.id, 'clocks_started', 'clock', {
+      policyId: policy.id,
+      clocks: rows.map((r) => ({
+        clock: r.type,
+        clockId: r.id,
+        days: r.days,
+        dueDate: r.dueDate,
+        due: formatClockDue(r, calendar.timeZone),
+        warnAt: formatInstant(r.warnAt, calendar.timeZone),
+        provisional: r.provisional,
+      })),
+    });
+    return due;
+  }
+
+  /**
+   * The obligation was fulfilled (first contact meets `contact`, the reply meets `resolve`). A
+   * clock met after its due stays recorded as late (missed_at). No-op when none is open.
+   */
+  async meet(tx: Queryable, ticketId: string, type: ClockType, at: Date): Promise<ClockRow | undefined> {
+    const [row] = await closeClocks(tx, ticketId, [type], 'met', at);
+    return row;
+  }
+
+  /** The obligation was dropped (withdrawn, re-dispatched, closed): counts neither way. */
+  async stop(tx: Queryable, ticketId: string, types: readonly ClockType[], at: Date): Promise<number> {
+    return (await closeClocks(tx, ticketId, types, 'stopped', at)).length;
+  }
+
+  /** 重办: a fresh resolve clock from `at` (the full 5/15 days again). Returns `{resolve}`. */
+  async restartResolve(tx: Queryable, ticket: TicketRow, at: Date): Promise<Record<string, string>> {
+    return this.start(tx, ticket, ['resolve'], at);
+  }
+
+  // --- extensions (申请延期, 003 Art. 5) ---------------------------------------------------------
+
+  /**
+   * The handling unit asks for a later resolve date. Checked now, against the cap, so a unit
+   * learns at once that a date is impossible (the office's decision checks again). One pending
+   * request per ticket.
+   */
+  async requestExtension(tx: Queryable, ticketId: string, unitCode: string, requestedDueDate: string, reason: string): Promise<ExtensionRequestRow> {
+    checkExtensionInput(requestedDueDate, reason);
+    const ticket = await loadTicket(tx, ticketId, true);
+    if (!ticket) throw ticketNotFound(ticketId);
+    if (ticket.unitCode !== unitCode) throw notHandlingUnit(unitCode);
+    const calendar = await this.calendars.loadForWrite(tx);
+    const clock = await this.openResolveClock(tx, ticketId);
+    const verdict = applyExtension(this.policy(clock.policyId), toDeadlineClock(clock), requestedDueDate, calendar);
+    if (!verdict.ok) {
+      clockExtensions.inc({ outcome: `rejected:${verdict.error}` });
+      throw extensionError(verdict.error, requestedDueDate, clock.dueDate, verdict.cap);
+    }
+    const request = await insertExtensionRequest(tx, { ticketId, clockId: clock.id, requestedDueDate, reason: reason.trim(), requestedBy: unitCode, at: this.now() });
+    if (!request) {
+      const pending = await queryPendingId(tx, ticketId);
+      throw extensionPending(pending);
+    }
+    await appendEvent(tx, ticketId, 'extension_requested', `unit:${unitCode}`, {
+      requestId: request.id,
+      requestedDueDate,
+      currentDueDate: clock.dueDate,
+      cap: verdict.cap,
+      reason: request.reason,
+    });
+    clockExtensions.inc({ outcome: 'requested' });
+    return request;
+  }
+
+  /**
+   * The office decides. Approval moves the resolve clock to the requested date if it is still
+   * within the policy's cap (applyExtension; the cap counts from the clock's start, so repeated
+   * extensions cannot creep past it), and the source is told `extended` with the new `due`. A
+   * refusal is recorded in the ticket's log; the deadline stays.
+   */
+  async decideExtension(tx: Queryable, requestId: string, approve: boolean, by: string, note: string | null): Promise<ExtensionDecision> {
+    const head = await loadExtensionRequest(tx, requestId);
+    if (!head) throw extensionNotFound(requestId);
+    const ticket = await loadTicket(tx, head.ticketId, true);
+    if (!ticket) throw ticketNotFound(head.ticketId);
+    const request = await loadExtensionRequest(tx, requestId, true);
+    if (!request) throw extensionNotFound(requestId);
+    if (request.status !== 'pending') throw alreadyDecided(requestId, request.status);
+    const at = this.now();
+
+    if (!approve) {
+      const refused = await decideExtensionRequest(tx, requestId, { status: 'refused', by, note, at, previousDueDate: null });
+      await appendEvent(tx, ticket.id, 'extension_refused', by, { requestId, requestedDueDate: request.requestedDueDate, note });
+      clockExtensions.inc({ outcome: 'refused' });
+      return { request: refused, due: null, dueDate: null };
+    }
+
+    const calendar = await this.calendars.loadForWrite(tx);
+    const clock = await this.openResolveClock(tx, ticket.id);
+    const verdict = applyExtension(this.policy(clock.policyId), toDeadlineClock(clock), request.requestedDueDate, calendar);
+    if (!verdict.ok) {
+      clockExtensions.inc({ outcome: `rejected:${verdict.error}` });
+      throw extensionError(verdict.error, request.requestedDueDate, clock.dueDate, verdict.cap);
+    }
+    const next = verdict.clock;
+    // The 预警 belongs to the old deadline; warn again before the new one if that is still ahead.
+    const warnedAt = clock.warnedAt !== null && next.warnAt.getTime() > at.getTime() ? null : clock.warnedAt;
+    await updateClockDeadlines(tx, [
+      { id: clock.id, days: next.days, due: next.due, dueDate: next.dueDate, warnAt: next.warnAt, provisional: next.provisional, warnedAt, nextFireAt: runningNextFire({ type: clock.type, warnAt: next.warnAt, due: next.due, warnedAt }) },
+    ]);
+    const decided = await decideExtensionRequest(tx, requestId, { status: 'approved', by, note, at, previousDueDate: clock.dueDate });
+    const open = await openClocksOf(tx, ticket.id);
+    const due = wireDue(open, calendar.timeZone);
+    await appendEvent(tx, ticket.id, 'extension_approved', by, {
+      requestId,
+      previousDueDate: clock.dueDate,
+      dueDate: next.dueDate,
+      due: due.resolve,
+      days: next.days,
+      cap: verdict.cap,
+      provisional: next.provisional,
+      note,
+    });
+    const dir = await this.directories.current(tx);
+    await writeOutbox(tx, [
+      statusMessage(ticket, 'extended', {
+        occurredAt: formatInstant(at, calendar.timeZone),
+        unit: this.unitRef(dir?.compiled, ticket.unitCode),
+        due,
+        reason: `延期申请已批准，办结时限延至 ${next.dueDate}`,
+      }),
+    ]);
+    clockExtensions.inc({ outcome: 'approved' });
+    this.logger.log({ ticketId: ticket.id, requestId, dueDate: next.dueDate }, 'extension approved');
+    return { request: decided, due, dueDate: next.dueDate };
+  }
+
+  // --- calendar changes --------------------------------------------------------------------------
+
+  /** Replaces one year's schedule (validated) and recomputes the open clocks it moves. */
+  async replaceYear(db: DataSource, entry: CalendarYearInput, by: string): Promise<ReplaceYearResult> {
+    const result = await replaceCalendarYear(db, this.calendars, entry, by, this.now());
+    this.logger.log({ year: entry.year, published: entry.published, by, ...result.recompute }, 'calendar year replaced');
+    return result;
+  }
+
+  /**
+   * Re-derives running clocks under the current calendar and tells the source of every ticket
+   * whose due moved — with `extended`, the only status in the contract (§3) that carries a moved
+   * `due`. `all` (default): every running clock, e.g. after a directory import changed its
+   * calendar; `pending`: only what the replaced years not yet recomputed can move.
+   */
+  recomputeOpenClocks(tx: Queryable, scope: 'all' | 'pending' = 'all'): Promise<RecomputeSummary> {
+    return recomputeOpenClocks(tx, this.calendars, this.now(), scope);
+  }
+
+  // --- timers --------------------------------------------------------------------------------------
+
+  /**
+   * Does what is due on a clock at `now`: its 预警, its miss (督办 round 1 at the unit), or the next
+   * 督办 round, climbing unit → parent → office. Idempotent: the row is reloaded under lock and
+   * nothing happens unless its next_fire_at has come (and, for a queued job, is still the one the
+   * job was for: `expectedAt`). After downtime the rounds that were slept through collapse into
+   * one, at the level the latest of them had reached.
+   */
+  async fire(tx: Queryable, clockId: string, now: Date, expectedAt?: number): Promise<FireOutcome> {
+    const head = await loadClock(tx, clockId);
+    if (!head || head.nextFireAt === null) return 'skipped';
+    const ticket = await loadTicket(tx, head.ticketId, true);
+    if (!ticket) return 'skipped';
+    const calendar = await this.calendars.loadForWrite(tx);
+    const c = await loadClock(tx, clockId, true);
+    if (!c || c.nextFireAt === null || !OPEN_CLOCK_STATES.includes(c.state)) return 'skipped';
+    if (expectedAt !== undefined && c.nextFireAt.getTime() !== expectedAt) return 'stale';
+    if (c.nextFireAt.getTime() > now.getTime()) return 'early';
+
+    const policy = this.policy(c.policyId);
+    const dir = (await this.directories.current(tx))?.compiled;
+    const tz = calendar.timeZone;
+
+    if (c.state === 'running' && now.getTime() < c.due.getTime()) {
+      await this.warn(tx, ticket, c, dir, tz);
+      await updateClockTimer(tx, c.id, { state: 'running', warnedAt: now, missedAt: null, superviseCount: 0, lastSupervisedAt: null, nextFireAt: c.due });
+      clockFired.inc({ clock: c.type, outcome: 'warning' });
+      return 'warned';
+    }
+
+    if (!DUTY_CLOCK_TYPES.includes(c.type)) {
+      // A window (objection 003 Art. 7(二), appeal Art. 6(二)) or the hub's own return duty: it
+      // ends; nobody is supervised for it.
+      await updateClockTimer(tx, c.id, { state: 'missed', warnedAt: c.warnedAt, missedAt: c.due, superviseCount: 0, lastSupervisedAt: null, nextFireAt: null });
+      await appendEvent(tx, ticket.id, 'clock_expired', 'clock', { clock: c.type, clockId: c.id, dueDate: c.dueDate });
+      clockFired.inc({ clock: c.type, outcome: 'expired' });
+      return 'expired';
+    }
+
+    // 督办: round k is due at supervisionPlan(k).at; skip rounds slept through (downtime) so the
+    // unit gets one notice at the level reached, not a burst.
+    const every = policy.superviseEveryDays;
+    let round = c.superviseCount;
+    for (let i = 0; i < MAX_CATCH_UP_ROUNDS; i++) {
+      if (supervisionPlan(c.due, every, calendar, policy, round + 1).at.getTime() > now.getTime()) break;
+      round++;
+    }
+    const step = supervisionPlan(c.due, every, calendar, policy, round);
+    const following = supervisionPlan(c.due, every, calendar, policy, round + 1);
+    await this.supervise(tx, ticket, c, dir, tz, now, step.level, round, round - c.superviseCount);
+    await updateClockTimer(tx, c.id, {
+      state: 'missed',
+      warnedAt: c.warnedAt,
+      missedAt: c.missedAt ?? c.due,
+      superviseCount: round + 1,
+      lastSupervisedAt: now,
+      nextFireAt: following.at,
+    });
+    clockFired.inc({ clock: c.type, outcome: `supervised:${step.level}` });
+    return 'supervised';
+  }
+
+  // --- internals ------------------------------------------------------------------------------------
+
+  private subjectOf(t: TicketRow): ClockSubject {
+    const n = t.ticket.national;
+    return { complex: t.ticket.complex, national: n ? { level: n.level, dueAt: n.dueAt } : undefined };
+  }
+
+  private async openResolveClock(tx: Queryable, ticketId: string): Promise<ClockRow> {
+    const clock = (await openClocksOf(tx, ticketId, true)).find((c) => c.type === 'resolve');
+    if (!clock) throw noResolveClock(ticketId);
+    if (clock.state === 'missed') throw clockMissed(clock.dueDate);
+    return clock;
+  }
+
+  private unitRef(dir: CompiledDirectory | undefined, code: string | null): { code: string; name: string } | null {
+    if (!code) return null;
+    return { code, name: dir?.units.get(code)?.name ?? code };
+  }
+
+  /** 预警: to the ticket's log and the handling unit's own system (contracts §6 `warning`). */
+  private async warn(tx: Queryable, t: TicketRow, c: ClockRow, dir: CompiledDirectory | undefined, tz: string): Promise<void> {
+    const unitCode = t.unitCode ?? c.unitCode;
+    const open = await openClocksOf(tx, t.id);
+    const due = wireDue(open, tz);
+    await appendEvent(tx, t.id, 'warning', 'clock', {
+      clock: c.type,
+      clockId: c.id,
+      dueDate: c.dueDate,
+      due: formatClockDue(c, tz),
+      unitCode,
+      warnBeforeDays: c.warnBeforeDays,
+    });
+    const unit = unitCode ? dir?.units.get(unitCode) : undefined;
+    if (unit?.endpoint) {
+      const msg = unitWorkOrder(unit.code, t.id, 'warning', 'lead', due, workOrderTicket(t, 'lead'));
+      await writeOutbox(tx, [withBody(msg, { clock: c.type, dueDate: c.dueDate })]);
+    }
+    this.logger.log({ ticketId: t.id, clockId: c.id, clock: c.type, dueDate: c.dueDate, unitCode }, 'clock warning');
+  }
+
+  /**
+   * One 督办 round: the ticket's log names the level and the unit notified; the handling unit's
+   * system gets `supervised` every round; the supervising unit (parent/authority, office) gets it
+   * too when it has a system (masked: it does not handle the ticket, contracts §6); the source
+   * gets `supervised` (contracts §3).
+   */
+  private async supervise(
+    tx: Queryable,
+    t: TicketRow,
+    c: ClockRow,
+    dir: CompiledDirectory | undefined,
+    tz: string,
+    now: Date,
+    level: SupervisionLevel,
+    round: number,
+    skippedRounds: number,
+  ): Promise<void> {
+    const handlingCode = t.unitCode ?? c.unitCode;
+    const handling = handlingCode ? dir?.units.get(handlingCode) : undefined;
+    const notified = dir ? supervisorOf(dir, handling, level) : undefined;
+    const open = await openClocksOf(tx, t.id);
+    const due = wireDue(open, tz);
+    const clockLabel = CLOCK_LABEL[c.type] ?? c.type;
+    const notifiedRef = notified ? { code: notified.code, name: notified.name } : null;
+    await appendEvent(tx, t.id, 'supervised', 'clock', {
+      clock: c.type,
+      clockId: c.id,
+      round: round + 1,
+      level,
+      notifiedUnit: notifiedRef,
+      handlingUnit: handlingCode,
+      dueDate: c.dueDate,
+      skippedRounds,
+    });
+    const supervision = { clock: c.type, dueDate: c.dueDate, round: round + 1, level, notifiedUnit: notifiedRef };
+    const msgs: Array<OutboxMessage | null> = [];
+    if (handling?.endpoint) msgs.push(withBody(unitWorkOrder(handling.code, t.id, 'supervised', 'lead', due, workOrderTicket(t, 'lead')), { supervision }));
+    if (notified && notified.code !== handling?.code && notified.endpoint) {
+      // The contract's roles are lead|co; a supervisor is sent as `co` with the `supervision` block
+      // saying why, and sees the ticket as one outside the handling chain (masked).
+      msgs.push(withBody(unitWorkOrder(notified.code, t.id, 'supervised', 'co', due, workOrderTicket(t, 'none')), { supervision }));
+    }
+    const who = notified ? `${LEVEL_LABEL[level]} ${notified.name}` : LEVEL_LABEL[level];
+    msgs.push(
+      statusMessage(t, 'supervised', {
+        occurredAt: formatInstant(now, tz),
+        unit: this.unitRef(dir, handlingCode),
+        reason: `${clockLabel}（${c.dueDate}）已超期，第${round + 1}次督办：${who}`,
+      }),
+    );
+    await writeOutbox(tx, msgs);
+    this.logger.log({ ticketId: t.id, clockId: c.id, clock: c.type, round: round + 1, level, notifiedUnit: notified?.code }, 'clock supervised');
+  }
+}
+
+/** The unit a supervision level reaches: the handling unit, its parent (else the authority), the office. */
+export function supervisorOf(dir: CompiledDirectory, unit: DirectoryUnit | undefined, level: SupervisionLevel): DirectoryUnit | undefined {
+  if (level === 'unit') return unit;
+  if (level === 'office') return dir.office;
+  const parent = unit?.parent ? dir.units.get(unit.parent) : undefined;
+  if (parent) return parent;
+  // No parent in the directory (a district government, a city line): the service authority
+  // (政务服务管理部门) that supervises units at its level — the district's own if there is one.
+  const authorities = [...dir.units.values()].filter((u) => u.kind === 'authority');
+  const district = unit ? (dir.districtOfRegion.get(unit.region) ?? unit.region) : undefined;
+  return (
+    authorities.find((a) => district !== undefined && a.region === district) ??
+    authorities.find((a) => a.region === dir.jurisdiction.regionCode) ??
+    authorities[0]
+  );
+}
+
+/** Adds fields to a work order's body (contracts: extra fields are ignored by receivers). */
+function withBody(msg: OutboxMessage, extra: Record<string, unknown>): OutboxMessage {
+  return { ...msg, payload: { ...msg.payload, body: { ...(msg.payload.body ?? {}), ...extra } } };
+}
+
+async function queryPendingId(tx: Queryable, ticketId: string): Promise<string | null> {
+  const rows = await queryRows<{ id: string }>(tx, `SELECT id::text AS id FROM extension_requests WHERE ticket_id = $1 AND status = 'pending'`, [ticketId]);
+  return rows[0]?.id ?? null;
+}

@@ -1,0 +1,511 @@
+/**
+ * Intake bench: sustained signed hotline orders through the gateway's HTTP endpoint
+ * (POST /connectors/hotline/orders, contracts §1–§3), against the raw floor of the same rows
+ * inserted directly with `pg`.
+ *
+ *   npx ts-node -r tsconfig-paths/register --transpile-only bench/intake.bench.ts
+ *
+ * Phase A  closed loop: BENCH_CONCURRENCY clients, each sends its next order when the last one is
+ *          answered → throughput, p50/p99.
+ * Phase B  open loop at BENCH_RATE orders/s: each order is sent at its scheduled time whatever the
+ *          state of earlier ones, and its latency counts from that scheduled time (so a stall is
+ *          charged to every order that should have been sent during it: no coordinated omission).
+ * Phase C  the raw floor: the same three rows per ticket (tickets, ticket_events, outbox) written by
+ *          storeTicket's single CTE statement straight through a `pg` pool, at the same concurrency,
+ *          with no HTTP, signature, validation or Nest in between.
+ *
+ * The gateway runs as its own process (the load generator must not share its event loop):
+ *   BENCH_GATEWAY=ts     (default) from the sources through ts-node's transpile-only hook: the same
+ *                        JavaScript as the build, but its RSS includes the TypeScript compiler;
+ *   BENCH_GATEWAY=build  compiled first into bench/results/dist (git-ignored), as `npm run build` does,
+ *                        leaving the shared dist/ alone: the fair figure for memory;
+ *   BENCH_GATEWAY=dist   from an existing `npm run build`.
+ * Orders are signed inline with hmac-sha256, each with a fresh nonce, as a hotline system would; the
+ * load generator's CPU and the whole machine's are printed, since all of it shares the 2 cores.
+ *
+ * Other env: BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/hub_bench_intake), BENCH_REDIS_URL
+ * (redis://127.0.0.1:6379/0), BENCH_CONCURRENCY (64), BENCH_SECONDS (15), BENCH_WARMUP_SECONDS (3),
+ * BENCH_RATE (500), BENCH_PHASES (ABC), BENCH_POOL (the floor's pool; default = concurrency),
+ * BENCH_GATEWAY_NODE_OPTIONS (extra node flags for the gateway), BENCH_BEFORE_STOP_SIGNAL (sent to the
+ * gateway once it is healthy and again 3 s before SIGTERM: start/stop for a profiling hook preloaded
+ * through BENCH_GATEWAY_NODE_OPTIONS).
+ * Targets: ≥ 1,000 tickets/s, ≥ half the raw floor, p99 < 50 ms at 500 tickets/s.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Pool } from 'pg';
+import { parseKeyRing, signRequest } from '@hub/connectors/signing';
+import { HotlineOrderDto, mapHotlineOrder } from '@hub/connectors/hotline';
+import { contentHash, validateBody } from '@hub/connectors/common';
+import { ensureDatabase, migrate, routeJob, storeTicket } from '@hub/store';
+import { hotlineOrder } from '../test/factories/tickets.factory';
+
+const ROOT = path.resolve(__dirname, '..');
+const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub_bench_intake';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const PHASES = (process.env.BENCH_PHASES ?? 'ABC').toUpperCase();
+const GATEWAY: 'ts' | 'dist' | 'build' = process.env.BENCH_GATEWAY === 'dist' || process.env.BENCH_GATEWAY === 'build' ? process.env.BENCH_GATEWAY : 'ts';
+/** BENCH_GATEWAY=build compiles here (git-ignored), leaving the shared dist/ alone. */
+const BUILD_DIR = 'bench/results/dist';
+const FLOOR_POOL = Number(process.env.BENCH_POOL ?? CONCURRENCY);
+const KEYS = 'bench-hk:bench-hotline-secret:hmac-sha256';
+const KEY = parseKeyRing('HUB_HOTLINE_KEYS', KEYS).signingKey!;
+const ORDER_PATH = '/connectors/hotline/orders';
+const RUN = Date.now().toString(36);
+
+const now = (): number => performance.now();
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Orders
+
+let seq = 0;
+const template = hotlineOrder();
+
+/** A new order (unique orderNo) as the exact bytes to send, with its signature headers. */
+function nextRequest(): { body: Buffer; headers: Record<string, string> } {
+  seq += 1;
+  const order = { ...template, orderNo: `B${RUN}-${seq}`, title: `餐馆后厨卫生问题 ${seq}` };
+  const body = Buffer.from(JSON.stringify(order), 'utf8');
+  const signed = signRequest(KEY, 'POST', ORDER_PATH, body, new Date());
+  return { body, headers: { ...signed, 'Content-Type': 'application/json', 'Content-Length': String(body.length) } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+interface Sample {
+  status: number;
+  ms: number;
+}
+
+function post(port: number, agent: http.Agent, startedAt: number): Promise<Sample> {
+  const { body, headers } = nextRequest();
+  return new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: ORDER_PATH, headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: now() - startedAt }));
+      res.on('error', () => resolve({ status: 0, ms: now() - startedAt }));
+    });
+    req.on('error', () => resolve({ status: 0, ms: now() - startedAt }));
+    req.end(body);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+interface PhaseResult {
+  name: string;
+  ok: number;
+  errors: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  gatewayCpu?: number;
+  loadgenCpu: number;
+  machineBusy?: number;
+  statuses: Record<string, number>;
+}
+
+function summarize(name: string, samples: Sample[], seconds: number, cpu: CpuShares): PhaseResult {
+  const ok = samples.filter((s) => s.status === 201 || s.status === 200);
+  const lat = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const statuses: Record<string, number> = {};
+  for (const s of samples) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
+  return {
+    name,
+    ok: ok.length,
+    errors: samples.length - ok.length,
+    seconds,
+    perSecond: ok.length / seconds,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    max: lat[lat.length - 1] ?? NaN,
+    gatewayCpu: cpu.gateway,
+    loadgenCpu: cpu.loadgen,
+    machineBusy: cpu.machine,
+    statuses,
+  };
+}
+
+/** Closed loop: `concurrency` workers, each waiting for its answer before sending again. */
+async function closedLoop(port: number, concurrency: number, warmupMs: number, runMs: number, gw: GatewayProcess): Promise<PhaseResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const samples: Sample[] = [];
+  const startAll = now();
+  const measureFrom = startAll + warmupMs;
+  const end = measureFrom + runMs;
+  let cpu0: CpuMark | undefined;
+  const warm = setTimeout(() => (cpu0 = cpuMark(gw)), warmupMs);
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (now() < end) {
+        const t0 = now();
+        const s = await post(port, agent, t0);
+        if (t0 >= measureFrom && now() <= end) samples.push(s);
+      }
+    }),
+  );
+  clearTimeout(warm);
+  agent.destroy();
+  return summarize(`A closed loop, c=${concurrency}`, samples, runMs / 1000, cpuSince(cpu0 ?? cpuMark(gw), gw, runMs));
+}
+
+/** Open loop at `rate`/s: latency from the scheduled send time. */
+async function openLoop(port: number, rate: number, warmupMs: number, runMs: number, gw: GatewayProcess): Promise<PhaseResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+  const samples: Sample[] = [];
+  const pending: Array<Promise<void>> = [];
+  const interval = 1000 / rate;
+  const start = now() + 20;
+  const total = Math.round(((warmupMs + runMs) / 1000) * rate);
+  const warmCount = Math.round((warmupMs / 1000) * rate);
+  let cpu0: CpuMark | undefined;
+  for (let i = 0; i < total; ) {
+    const t = now();
+    while (i < total && start + i * interval <= t) {
+      const scheduled = start + i * interval;
+      const counted = i >= warmCount;
+      if (i === warmCount) cpu0 = cpuMark(gw);
+      pending.push(
+        post(port, agent, scheduled).then((s) => {
+          if (counted) samples.push(s);
+        }),
+      );
+      i += 1;
+    }
+    // setTimeout(1) on Linux wakes every ~1 ms: the schedule slips by at most that, and the slip is
+    // charged to the request (latency counts from the scheduled time).
+    await sleep(1);
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  return summarize(`B open loop, ${rate}/s`, samples, runMs / 1000, cpuSince(cpu0 ?? cpuMark(gw), gw, runMs));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The raw floor
+
+async function floor(pool: Pool, concurrency: number, warmupMs: number, runMs: number): Promise<PhaseResult> {
+  const v = validateBody(HotlineOrderDto, template);
+  if (!v.ok) throw new Error(`template order invalid: ${JSON.stringify(v.fields)}`);
+  const base = mapHotlineOrder(v.value);
+  const hash = contentHash(v.value);
+  const samples: Sample[] = [];
+  const startAll = now();
+  const measureFrom = startAll + warmupMs;
+  const end = measureFrom + runMs;
+  let cpu0: CpuMark | undefined;
+  const warm = setTimeout(() => (cpu0 = cpuMark()), warmupMs);
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (now() < end) {
+        seq += 1;
+        const orderNo = `F${RUN}-${seq}`;
+        const t0 = now();
+        await storeTicket(pool, {
+          ticket: { ...base, externalId: orderNo, title: `餐馆后厨卫生问题 ${seq}` },
+          contentHash: hash,
+          rawPayload: { ...template, orderNo },
+          actor: 'hotline',
+          outbox: (id) => [routeJob(id)],
+        });
+        if (t0 >= measureFrom && now() <= end) samples.push({ status: 201, ms: now() - t0 });
+      }
+    }),
+  );
+  clearTimeout(warm);
+  return summarize(`C raw floor (pg), c=${concurrency}`, samples, runMs / 1000, cpuSince(cpu0 ?? cpuMark(), undefined, runMs));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The gateway process
+
+interface GatewayProcess {
+  child: ChildProcess;
+  port: number;
+  output(): string;
+}
+
+interface CpuMark {
+  gatewayTicks?: number;
+  loadgen: NodeJS.CpuUsage;
+  machine?: { busy: number; total: number };
+}
+
+/** Busy and total jiffies of the whole machine (/proc/stat), to show how much of it was in use. */
+function machineTicks(): { busy: number; total: number } | undefined {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = cpu[3] + (cpu[4] ?? 0);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+const CLK_TCK = 100;
+
+function procStat(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
+  } catch {
+    return undefined;
+  }
+}
+
+function cpuMark(gw?: GatewayProcess): CpuMark {
+  return { gatewayTicks: procStat(gw?.child.pid), loadgen: process.cpuUsage(), machine: machineTicks() };
+}
+
+/** CPU used since `mark` as a fraction of one core (the gateway's from /proc, in 10 ms ticks). */
+function cpuSince(mark: CpuMark, gw: GatewayProcess | undefined, runMs: number): CpuShares {
+  const used = process.cpuUsage(mark.loadgen);
+  const ticks = procStat(gw?.child.pid);
+  const gateway = ticks === undefined || mark.gatewayTicks === undefined ? undefined : (ticks - mark.gatewayTicks) / CLK_TCK / (runMs / 1000);
+  const m = machineTicks();
+  const machine = m && mark.machine ? (m.busy - mark.machine.busy) / Math.max(1, m.total - mark.machine.total) : undefined;
+  return { loadgen: (used.user + used.system) / 1000 / runMs, gateway, machine };
+}
+
+interface CpuShares {
+  /** fractions of one core */
+  gateway?: number;
+  loadgen: number;
+  /** fraction of all cores busy, whoever used them (other work on the machine included) */
+  machine?: number;
+}
+
+function memory(pid: number | undefined): { rss: number; peak: number } | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+    return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = a !== null && typeof a === 'object' ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function health(port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/health', agent: false, timeout: 2000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
+}
+
+/** The build's own steps (package.json "build"), into BUILD_DIR. */
+function build(): void {
+  const run = (cmd: string, cmdArgs: string[]): void => {
+    const r = spawnSync(cmd, cmdArgs, { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0 && cmd.endsWith('tsc-alias')) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed`);
+  };
+  rmSync(path.join(ROOT, BUILD_DIR), { recursive: true, force: true });
+  // tsc emits even when the tree has type errors elsewhere (others' work in progress); its status is not fatal here.
+  run(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json', '--outDir', BUILD_DIR]);
+  run(path.join(ROOT, 'node_modules/.bin/tsc-alias'), ['-p', 'tsconfig.build.json', '--outDir', BUILD_DIR]);
+}
+
+async function startGateway(): Promise<GatewayProcess> {
+  const port = await freePort();
+  const extra = (process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const args =
+    GATEWAY === 'dist'
+      ? [...extra, 'dist/apps/gateway/src/main.js']
+      : GATEWAY === 'build'
+        ? [...extra, `${BUILD_DIR}/apps/gateway/src/main.js`]
+        : [...extra, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/gateway/src/main.ts'];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      // not 'production': that mode demands the secrets of the hub's own API, which this bench does not use
+      NODE_ENV: undefined,
+      DATABASE_URL: DB_URL,
+      REDIS_URL: REDIS_URL,
+      PORT: String(port),
+      HUB_HOTLINE_KEYS: KEYS,
+      HUB_QUEUE_PREFIX: 'bench-intake',
+      HUB_DISABLE_POLLER: 'true',
+      LOG_LEVEL: 'warn',
+      TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out = (out + c.toString('utf8')).slice(-20_000)));
+  child.stderr?.on('data', (c: Buffer) => (out = (out + c.toString('utf8')).slice(-20_000)));
+  const deadline = Date.now() + 120_000;
+  while ((await health(port)) !== 200) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`gateway did not start:\n${out}`);
+    }
+    await sleep(200);
+  }
+  // A profiling hook starts on the first BENCH_BEFORE_STOP_SIGNAL and writes on the second one.
+  if (process.env.BENCH_BEFORE_STOP_SIGNAL) child.kill(process.env.BENCH_BEFORE_STOP_SIGNAL as NodeJS.Signals);
+  return { child, port, output: () => out };
+}
+
+async function stopGateway(gw: GatewayProcess): Promise<void> {
+  if (gw.child.exitCode !== null) return;
+  // For profiling: a preloaded hook (BENCH_GATEWAY_NODE_OPTIONS="-r ./hook.js") that writes its
+  // profile on this signal. Not --cpu-prof: Nest's shutdown ends the process by re-raising SIGTERM,
+  // and --cpu-prof writes nothing then.
+  const before = process.env.BENCH_BEFORE_STOP_SIGNAL;
+  if (before) {
+    gw.child.kill(before as NodeJS.Signals);
+    await sleep(3000);
+  }
+  const exited = new Promise<void>((r) => gw.child.once('exit', () => r()));
+  gw.child.kill('SIGTERM');
+  const timer = setTimeout(() => gw.child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Database
+
+async function emptyTables(pool: Pool): Promise<void> {
+  // The event log refuses TRUNCATE by trigger (append-only); a bench database may be emptied.
+  await pool.query(`ALTER TABLE ticket_events DISABLE TRIGGER trg_ticket_events_no_truncate`);
+  await pool.query(`TRUNCATE tickets, ticket_events, outbox, delivery_attempts, inbound_events CASCADE`);
+  await pool.query(`ALTER TABLE ticket_events ENABLE TRIGGER trg_ticket_events_no_truncate`);
+  await pool.query(`VACUUM ANALYZE tickets, ticket_events, outbox`);
+  await pool.query(`CHECKPOINT`);
+}
+
+async function checkRows(pool: Pool, expectedAtLeast: number): Promise<string> {
+  const { rows } = await pool.query<{ t: number; e: number; o: number }>(
+    `SELECT (SELECT count(*)::int FROM tickets) AS t, (SELECT count(*)::int FROM ticket_events) AS e, (SELECT count(*)::int FROM outbox) AS o`,
+  );
+  const r = rows[0];
+  const consistent = r.t === r.e && r.t === r.o && r.t >= expectedAtLeast;
+  return `${fmt(r.t)} tickets / ${fmt(r.e)} events / ${fmt(r.o)} outbox rows${consistent ? '' : '  ← MISMATCH'}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const load0 = os.loadavg();
+  console.log(`intake bench — ${os.cpus().length} cores, load average ${load0.map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+  const from = { dist: 'dist/ (npm run build)', build: `${BUILD_DIR}/ (compiled now)`, ts: 'sources (ts-node transpile-only: RSS includes the TypeScript compiler)' }[GATEWAY];
+  console.log(`gateway from ${from}, LOG_LEVEL=warn; orders signed inline (hmac-sha256)`);
+  console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per phase after ${WARMUP_SECONDS} s warm-up, open-loop rate ${RATE}/s\n`);
+
+  if (GATEWAY === 'build' && (PHASES.includes('A') || PHASES.includes('B'))) build();
+  await ensureDatabase(DB_URL);
+  await migrate(DB_URL);
+  const pool = new Pool({ connectionString: DB_URL, max: Math.max(FLOOR_POOL, 2), application_name: 'bench-floor' });
+
+  const results: PhaseResult[] = [];
+  let peak: { rss: number; peak: number } | undefined;
+  const notes: string[] = [];
+
+  if (PHASES.includes('A') || PHASES.includes('B')) {
+    await emptyTables(pool);
+    const gw = await startGateway();
+    const memAfterStart = memory(gw.child.pid);
+    let maxRss = 0;
+    const sampler = setInterval(() => {
+      const m = memory(gw.child.pid);
+      if (m && m.rss > maxRss) maxRss = m.rss;
+    }, 100);
+    try {
+      if (PHASES.includes('A')) {
+        const a = await closedLoop(gw.port, CONCURRENCY, WARMUP_SECONDS * 1000, SECONDS * 1000, gw);
+        results.push(a);
+        notes.push(`after A: ${await checkRows(pool, a.ok)}`);
+      }
+      if (PHASES.includes('B')) {
+        const b = await openLoop(gw.port, RATE, Math.min(WARMUP_SECONDS, 2) * 1000, SECONDS * 1000, gw);
+        results.push(b);
+        notes.push(`after B: ${await checkRows(pool, b.ok)}`);
+      }
+      peak = memory(gw.child.pid);
+      if (peak) peak = { rss: Math.max(peak.rss, maxRss), peak: peak.peak };
+      if (memAfterStart) notes.push(`gateway RSS after start ${fmt(memAfterStart.rss / 1048576, 1)} MiB`);
+    } finally {
+      clearInterval(sampler);
+      const out = gw.output().trim();
+      await stopGateway(gw);
+      if (out) notes.push(`gateway output (last lines):\n${out.split('\n').slice(-5).join('\n')}`);
+    }
+  }
+
+  if (PHASES.includes('C')) {
+    await emptyTables(pool);
+    const c = await floor(pool, CONCURRENCY, WARMUP_SECONDS * 1000, SECONDS * 1000);
+    results.push(c);
+    notes.push(`after C: ${await checkRows(pool, c.ok)}`);
+  }
+  await pool.end();
+
+  const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+  const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+  console.log(
+    `${pad('phase', 28)}${lpad('tickets/s', 11)}${lpad('ok', 9)}${lpad('errors', 8)}${lpad('p50 ms', 9)}${lpad('p99 ms', 9)}${lpad('max ms', 9)}${lpad('gw CPU', 8)}${lpad('gw µs/req', 11)}${lpad('gen CPU', 9)}${lpad('machine', 9)}`,
+  );
+  for (const r of results) {
+    console.log(
+      `${pad(r.name, 28)}${lpad(fmt(r.perSecond), 11)}${lpad(fmt(r.ok), 9)}${lpad(fmt(r.errors), 8)}${lpad(fmt(r.p50, 1), 9)}${lpad(fmt(r.p99, 1), 9)}${lpad(fmt(r.max, 1), 9)}` +
+        `${lpad(r.gatewayCpu === undefined ? '-' : `${Math.round(r.gatewayCpu * 100)}%`, 8)}` +
+        `${lpad(r.gatewayCpu === undefined || r.ok === 0 ? '-' : fmt((r.gatewayCpu * 1e6) / r.perSecond), 11)}` +
+        `${lpad(`${Math.round(r.loadgenCpu * 100)}%`, 9)}${lpad(r.machineBusy === undefined ? '-' : `${Math.round(r.machineBusy * 100)}%`, 9)}`,
+    );
+    if (r.errors > 0) console.log(`  statuses: ${JSON.stringify(r.statuses)}`);
+  }
+  const a = results.find((r) => r.name.startsWith('A'));
+  const b = results.find((r) => r.name.startsWith('B'));
+  const c = results.find((r) => r.name.startsWith('C'));
+  console.log('');
+  if (a && c) console.log(`API / raw floor: ${(a.perSecond / c.perSecond).toFixed(2)}  (${fmt(a.perSecond)} / ${fmt(c.perSecond)} tickets/s; ${fmt(c.perSecond * 3)} rows/s on the floor)`);
+  if (peak) console.log(`gateway peak RSS: ${fmt(peak.peak / 1048576, 1)} MiB (VmHWM)`);
+  for (const n of notes) console.log(n);
+  const load1 = os.loadavg();
+  console.log(`load average at the end ${load1.map((l) => l.toFixed(2)).join(' ')}`);
+  console.log('\ntargets:');
+  if (a) console.log(`  ≥ 1,000 tickets/s through HTTP ............ ${a.perSecond >= 1000 ? 'met' : 'MISSED'} (${fmt(a.perSecond)})`);
+  if (a && c) console.log(`  ≥ half the raw floor ...................... ${a.perSecond >= c.perSecond / 2 ? 'met' : 'MISSED'} (${(a.perSecond / c.perSecond).toFixed(2)})`);
+  if (b) console.log(`  p99 < 50 ms at ${RATE}/s ...................... ${b.p99 < 50 && b.errors === 0 ? 'met' : 'MISSED'} (${fmt(b.p99, 1)} ms)`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+import { citizenView, ticketTextView, type ChainPosition } from '@hub/common/crypto';
+import type { TicketRow } from '@hub/store';
+
+/**
+ * The ticket as a unit's own system sees it (contracts §6 `ticket`). What of the citizen shows
+ * depends on where the unit stands (001 Art. 9; 003 Art. 10; citizenView's table): the lead unit
+ * (主办) in clear, a co-handler (协办) in clear unless the matter is confidential, anyone else
+ * (a unit the order was taken away from, a supervisor notified of a miss) masked, and a
+ * confidential matter's text withheld outside the handling chain. An anonymous citizen's identity
+ * is never sent.
+ *
+ * `position` also takes a boolean for the callers written before co-handlers existed: true = the
+ * handler (lead), false = outside the chain.
+ */
+export function workOrderTicket(t: TicketRow, position: ChainPosition | boolean): Record<string, unknown> {
+  const chain: ChainPosition = position === true ? 'lead' : position === false ? 'none' : position;
+  const view = citizenView(t.ticket.citizen, { office: false, chain });
+  const text = ticketTextView({ title: t.ticket.title, content: t.ticket.content }, view);
+  return {
+    source: t.source,
+    externalId: t.externalId,
+    kind: t.ticket.kind,
+    channel: t.ticket.channel,
+    categoryCode: t.ticket.categoryCode ?? null,
+    serviceItemCode: t.ticket.serviceItemCode ?? null,
+    title: text.title,
+    content: text.content,
+    location: t.ticket.location ?? null,
+    urgency: t.ticket.urgency,
+    complex: t.ticket.complex,
+    receivedAt: t.ticket.receivedAt,
+    citizen: view.citizen,
+    // Attachments are the citizen's evidence: they go where the content goes.
+    attachments: view.contentHidden ? [] : t.ticket.attachments,
+  };
+}
