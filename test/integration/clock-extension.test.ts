@@ -6,7 +6,7 @@
  * matter is 15 WD in total → 2026-12-14.
  */
 import { HubError } from '@hub/common';
-import { ClockErrorCode } from '../../apps/router/src/clock/clock.errors';
+import { ClockErrorCode } from '@hub/workflow/clock';
 import {
   ClockHub,
   UNIT,

@@ -13,9 +13,9 @@ import { parseKeyRing } from '@hub/connectors/signing';
 import { importDirectory, loadTicket, type TicketRow } from '@hub/store';
 import type { DirectoryDocument } from '@hub/rules/directory';
 import { RouterModule } from '../../apps/router/src/router.module';
-import { ClockService } from '../../apps/router/src/clock/clock.service';
+import { ClockService } from '@hub/workflow/clock';
 import { ClockTimersService } from '../../apps/router/src/clock/clock-timers.service';
-import { CLOCK_SETTINGS, loadClockSettings, type ClockSettings } from '../../apps/router/src/clock/clock.settings';
+import { CLOCK_SETTINGS, loadClockSettings, type ClockSettings } from '@hub/workflow/clock';
 import { FakeUpstream, type RecordedRequest } from '../fakes/fake-upstream';
 import { RunningHub, SHANGHAI_DIRECTORY, eventually, flushRedis, resetDatabase, startHub, testConfig } from '../support/harness';
 

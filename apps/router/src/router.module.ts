@@ -6,10 +6,9 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { RouteProcessor } from './routing/route.processor';
 import { RoutingService } from './routing/routing.service';
 import { WorkOrderService } from '@hub/workflow';
-import { ClockService } from './clock/clock.service';
+import { ClockService, CLOCK_SETTINGS, loadClockSettings } from '@hub/workflow/clock';
 import { ClockTimersService } from './clock/clock-timers.service';
 import { ClockTimersProcessor } from './clock/clock-timers.processor';
-import { CLOCK_SETTINGS, loadClockSettings } from './clock/clock.settings';
 
 @Module({})
 export class RouterModule {

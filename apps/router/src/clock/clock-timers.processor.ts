@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { NOW, type NowFn } from '@hub/common';
 import { ClockJob, QUEUES } from '@hub/queues';
 import { unmarkScheduled } from '@hub/store';
-import { ClockService, type FireOutcome } from './clock.service';
+import { ClockService, type FireOutcome } from '@hub/workflow/clock';
 
 /**
  * The `clock` queue: near-term timers as BullMQ delayed jobs (id `c<clockId>-<next_fire_at ms>`,

@@ -6,9 +6,7 @@ import type Redis from 'ioredis';
 import { HUB_CONFIG, HubConfig, NOW, REDIS, type NowFn } from '@hub/common';
 import { ClockJob, QUEUES } from '@hub/queues';
 import { claimClocksToSchedule, dueClocks, forgetScheduled, pendingRecomputes, queryRows, type DueClock } from '@hub/store';
-import { ClockService, type FireOutcome } from './clock.service';
-import { CLOCK_SETTINGS, type ClockSettings } from './clock.settings';
-import { clockSweeps } from './clock.metrics';
+import { CLOCK_SETTINGS, ClockService, clockSweeps, type ClockSettings, type FireOutcome } from '@hub/workflow/clock';
 
 /** Advisory lock of the sweeper: one replica sweeps at a time (ARCHITECTURE.md "Scale-out"). */
 export const CLOCK_SWEEPER_LOCK = 72012349;

@@ -1,5 +1,8 @@
-// The clock service is shared by the router (timers, dispatch) and the gateway (work-order API).
-// Temporary re-export while it is being finished in apps/router/src/clock; it moves here.
-export * from '../../../../apps/router/src/clock/clock.service';
-export * from '../../../../apps/router/src/clock/clock.errors';
-export * from '../../../../apps/router/src/clock/clock.settings';
+/**
+ * The working-day clocks of a ticket (DOMAIN.md "The clock"): shared by the router (dispatch,
+ * timers, sweeper) and the gateway (the work-order API, extensions, the calendar).
+ */
+export * from './clock.service';
+export * from './clock.errors';
+export * from './clock.settings';
+export * from './clock.metrics';
