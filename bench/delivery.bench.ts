@@ -11,6 +11,17 @@
  * Target while the target is healthy: ≥ 1,000 messages/s and p99 < 200 ms. One ticket's events are
  * strictly ordered, so its rate is bounded by one round trip (HTTP + one statement) per message.
  *
+ * Measured 2026-11-22 on the 2-core development VM (PostgreSQL 15 and Redis on the same machine,
+ * other engineers' tests running; two runs at load average ~2–3):
+ *   burst 20,000, 1 ticket        352–369 msg/s (sequential by contract; ~1 ms notifier CPU/message)
+ *   burst 20,000, 1,000 tickets   1,459–1,771 msg/s, ~0.3 ms notifier CPU/message
+ *   steady 200/s, 1 ticket        p50 11–16 ms, p99 37–77 ms
+ *   steady 1,000/s, 1,000 tickets p50 27–42 ms, p99 78–196 ms
+ *   peak RSS of the notifier      ~400–425 MiB (run from sources: ts-node and the TypeScript compiler
+ *                                 are in it)
+ * At load average 6–8 (other benches running) the same machine gave ~1,050–1,500 msg/s and a steady
+ * p99 of 170–800 ms: the figures move with the CPU left over, the CPU per message does not.
+ *
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/hub_bench_delivery, created
  * and migrated here, emptied at start), BENCH_REDIS_URL (default redis://127.0.0.1:6379/0; only
  * keys under the prefix `benchdelivery` are touched), BENCH_MESSAGES (burst size, default 20000),

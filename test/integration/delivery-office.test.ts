@@ -234,6 +234,18 @@ describe('office API for dead letters', () => {
     expect(r.body.discardReason).toHaveLength(500);
   });
 
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${hub.url}/docs/json`)).json()) as { paths: Record<string, Record<string, { tags?: string[]; summary?: string }>> };
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/office/deliveries')).sort()).toEqual([
+      '/office/deliveries',
+      '/office/deliveries/retry',
+      '/office/deliveries/{id}',
+      '/office/deliveries/{id}/discard',
+      '/office/deliveries/{id}/retry',
+    ]);
+    expect(doc.paths['/office/deliveries/{id}/discard'].post).toMatchObject({ tags: ['office: deliveries'], summary: expect.stringContaining('reason') });
+  });
+
   it('is for the office: no token 401, a unit 403', async () => {
     expect((await api<ErrorBody>('GET', '/office/deliveries', undefined, {})).status).toBe(401);
     const unitStaff = await authHeader(hub, { role: 'unit_staff', unitCode: '310104-MARKET' });

@@ -10,10 +10,10 @@ import { DeliveryService } from './delivery.service';
  *
  * A notifier killed mid-delivery leaves its jobs "active" in Redis, and the relay cannot queue them
  * again under the same job id; BullMQ's stalled-job check gives them back once their lock expires.
- * A delivery holds its lock for at most the 10 s timeout plus two statements, so 15 s locks
- * (renewed every 7.5 s while the worker lives) and a check every 5 s bring a crashed worker's
- * messages back within about 20 s instead of BullMQ's default minute. A job taken for stalled by
- * mistake is harmless: the row records each attempt once and the target deduplicates on eventId.
+ * A living worker renews its locks every 7.5 s however long a job takes, so 15 s locks and a check
+ * every 5 s bring a dead worker's messages back within about 20 s instead of BullMQ's default
+ * minute. A job taken for stalled by mistake (an event loop blocked for 15 s) is harmless: the row
+ * records each attempt once and the target deduplicates on eventId.
  */
 @Processor(QUEUES.deliver, { lockDuration: 15_000, stalledInterval: 5_000 })
 export class DeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {

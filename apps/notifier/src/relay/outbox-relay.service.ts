@@ -13,8 +13,9 @@ const RELAY_BATCH = 500;
 
 /**
  * Moves due outbox rows into BullMQ. Woken by PostgreSQL NOTIFY when a message commits or a
- * delivery finishes, and by a timer (retries that came due, rows whose job Redis lost). The
- * outbox row is the truth: the job id is derived from it, so relaying twice queues once.
+ * delivery leaves the next message of its ticket unclaimed, and by a timer (retries that came due,
+ * rows whose job Redis lost). The outbox row is the truth: the job id is derived from it, so
+ * relaying twice queues once.
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
