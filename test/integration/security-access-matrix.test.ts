@@ -229,6 +229,27 @@ describe('security: the access matrix (role × endpoint × own/other unit)', () 
     expect({ ...counts, pii_access_log: 0 }).toEqual({ ...before, pii_access_log: 0 });
   });
 
+  it('answers: the handling unit and the office see the citizen in clear, each such read is recorded; nobody else gets the ticket', async () => {
+    const log = async () =>
+      (await hub.ds.query(`SELECT actor_id, actor_role, actor_unit, ticket_id::text AS ticket_id, fields FROM pii_access_log ORDER BY id`)) as Array<Record<string, unknown>>;
+    const before = (await log()).length;
+    const [{ phone }] = (await hub.ds.query(`SELECT raw_payload->'citizen'->>'phone' AS phone FROM tickets WHERE id = $1`, [ctx.own])) as Array<{ phone: string }>;
+    expect(phone).toMatch(/^enc:v1:/);
+    const unit = await request<{ citizen: { phone?: string } }>(hub.url, { method: 'GET', path: `/work-orders/${ctx.own}`, headers: headers.get('unit_staff') });
+    expect(unit.body.citizen.phone).toMatch(/^1390000\d{4}$/);
+    const office = await request<{ citizen: { phone?: string } }>(hub.url, { method: 'GET', path: `/office/tickets/${ctx.other}`, headers: headers.get('operator') });
+    expect(office.body.citizen.phone).toMatch(/^1390000\d{4}$/);
+    const reads = (await log()).slice(before);
+    expect(reads).toEqual([
+      { actor_id: 'staff-own', actor_role: 'unit_staff', actor_unit: OWN_UNIT, ticket_id: ctx.own, fields: expect.arrayContaining(['phone']) },
+      { actor_id: 'operator-1', actor_role: 'operator', actor_unit: null, ticket_id: ctx.other, fields: expect.arrayContaining(['phone']) },
+    ]);
+    const stranger = await request(hub.url, { method: 'GET', path: `/work-orders/${ctx.own}`, headers: headers.get('unit_staff_other') });
+    expect(stranger.status).toBe(404);
+    expect(stranger.text).not.toMatch(/1390000\d{4}/);
+    expect((await log()).length).toBe(before + 2);
+  });
+
   it('every endpoint of the API has a row (public ones: signed intake and login)', async () => {
     const doc = await request<{ paths: Record<string, Record<string, unknown>> }>(hub.url, { method: 'GET', path: '/docs/json' });
     const routes = Object.entries(doc.body.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));

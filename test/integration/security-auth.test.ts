@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { JwtService } from '@nestjs/jwt';
+import { DataSource } from 'typeorm';
+import { importDirectory } from '@hub/store';
 import { parseKeyRing, type SigningKey } from '@hub/connectors/signing';
 import { SignedClient } from '../fakes/signed-client';
 import { hotlineOrder, ywtbSuggestion } from '../factories/tickets.factory';
-import { RunningHub, flushRedis, resetDatabase, startHub, testConfig } from '../support/harness';
+import { RunningHub, SHANGHAI_DIRECTORY, flushRedis, resetDatabase, startHub, testConfig } from '../support/harness';
 import { authHeader } from '../support/auth';
 import { request, type RawAnswer } from '../fuzz/security-kit';
 
@@ -27,6 +30,11 @@ describe('security: who is who (users, tokens, API keys, rate limits)', () => {
 
   beforeAll(async () => {
     await flushRedis();
+    // A fresh install: no administrator yet (other test files leave theirs behind).
+    const ds = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL, extra: { max: 1 } });
+    await ds.initialize();
+    await resetDatabase(ds);
+    await ds.destroy();
     hub = await startHub(
       testConfig({
         HUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
@@ -223,6 +231,15 @@ describe('security: who is who (users, tokens, API keys, rate limits)', () => {
       }
       const audit = (await hub.ds.query(`SELECT action FROM auth_audit WHERE subject = $1 ORDER BY id`, [`api_key:${k.body.keyId}`])) as Array<{ action: string }>;
       expect(audit.map((a) => a.action)).toEqual(['api_key_created', 'api_key_revoked']);
+    });
+
+    it('once a directory is active, keys and unit staff are only created for units it knows', async () => {
+      expect((await importDirectory(hub.ds, JSON.parse(readFileSync(SHANGHAI_DIRECTORY, 'utf8')), 'test', true)).ok).toBe(true);
+      const typo = await call<{ fields: Array<{ path: string }> }>('POST', '/auth/api-keys', admin, { unitCode: '310105-MARKT' });
+      expect([typo.status, typo.body.fields[0].path]).toEqual([400, 'unitCode']);
+      const staff = await call<{ fields: Array<{ path: string }> }>('POST', '/auth/users', admin, { username: 'staff.typo', password: 'long-enough-pass', role: 'unit_staff', unitCode: 'NaN' });
+      expect([staff.status, staff.body.fields[0].path]).toEqual([400, 'unitCode']);
+      expect((await call('POST', '/auth/api-keys', admin, { unitCode: '310105-MARKET' })).status).toBe(201);
     });
   });
 });

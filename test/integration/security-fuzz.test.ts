@@ -220,13 +220,31 @@ describe('security: fuzzing (fast-check, fixed seed)', () => {
           }
           const t = await loadTicket(hub.ds, r.body.ticketId);
           // PostgreSQL cannot hold U+0000 nor unpaired surrogates: both become U+FFFD (storeTicket).
-          const stored = (s: string): string => s.replace(/\u0000/g, '\ufffd').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+          const stored = (s: string): string => s.replaceAll('\u0000', '\ufffd').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
           expect(t!.ticket.title).toBe(stored(f.title));
           expect(t!.ticket.content).toBe(stored(f.content));
           if (f.name) expect(t!.ticket.citizen.name).toBe(stored(f.name));
           expect(t!.ticket.categoryCode).toBe(stored(f.categoryCode));
         },
       ),
+      params(),
+    );
+  });
+
+  it(`intake: valid events, ratings and suggestions with nasty text (${FUZZ_RUNS} cases): accepted, never 5xx`, async () => {
+    const text = nastyText.filter((s) => s.trim() !== '');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('event', 'rating', 'suggestion'), text, text, async (kind, a, b) => {
+        let r: HubResponse;
+        if (kind === 'event') {
+          r = await hotline.post(`/connectors/hotline/orders/${encodeURIComponent(knownOrderNo)}/events`, { eventId: `EV-${a.slice(0, 40)}-${Math.random()}`, type: 'supplement', occurredAt: '2026-11-21T10:00:00+08:00', content: b });
+        } else if (kind === 'rating') {
+          r = await ywtb.post('/connectors/ywtb/evaluations', ywtbEvaluation({ rating: 4, comment: a, reasons: [b.slice(0, 200)], applicant: { name: a.slice(0, 100) } }));
+        } else {
+          r = await ywtb.post('/connectors/ywtb/suggestions', ywtbSuggestion({ title: a.slice(0, 200), content: b, citizen: { name: b.slice(0, 100), anonymous: false, confidential: true } }));
+        }
+        if (![200, 201, 202].includes(r.status)) throw new Error(`${kind} ${preview([a, b])}: ${r.status} ${r.text.slice(0, 300)}`);
+      }),
       params(),
     );
   });
@@ -301,6 +319,13 @@ describe('security: fuzzing (fast-check, fixed seed)', () => {
     const r3 = await request(hub.url, { method: 'POST', path: '/auth/login', body: big });
     expect([r3.status, r3.body.error]).toEqual([413, 'too_large']);
     await eventually(async () => (await hub.ds.query(`SELECT 1`)) as unknown[]);
+  });
+
+  it('arrays of objects hold no arrays: [[…]] is not a list of attachments', async () => {
+    for (const attachments of [[[]], [[{ name: 'a.pdf', url: 'https://files.example.gov.cn/a.pdf', sha256: 'a'.repeat(64) }]]]) {
+      const r = await hotline.post<{ error: string; fields: Array<{ path: string }> }>('/connectors/hotline/orders', hotlineOrder({ attachments }));
+      expect([r.status, r.body.error, r.body.fields.map((f) => f.path)]).toEqual([400, 'validation_failed', ['attachments']]);
+    }
   });
 
   it('login answers 4xx to anything that is not a username and password', async () => {

@@ -24,6 +24,8 @@ const UNITS_KEYS = 'uk1:units-secret-for-logs:hmac-sha256';
 const ADMIN_PASSWORD = 'log-scan-admin-password-9';
 const STAFF_PASSWORD = 'log-scan-staff-password-9';
 const first = (keys: string): SigningKey => parseKeyRing('X', keys).signingKey!;
+/** A wait that does not keep the test process alive once everything else is done. */
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
 describe('security: the log output of a full flow holds no citizen in clear', () => {
   let child: ChildProcess;
@@ -71,12 +73,14 @@ describe('security: the log output of a full flow holds no citizen in clear', ()
   }, 200_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
+    if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      await Promise.race([exited, pause(15_000)]);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+    child?.stdout?.destroy();
+    child?.stderr?.destroy();
     await Promise.all([hotlineFake?.close(), unitFake?.close()]);
     await ds?.destroy();
   });
@@ -133,7 +137,7 @@ describe('security: the log output of a full flow holds no citizen in clear', ()
     await new Promise((r) => setTimeout(r, 2000));
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+    await Promise.race([exited, pause(20_000)]);
 
     const lines = out.split('\n').filter((l) => l.trim() !== '');
     // The scan saw real output: debug request lines of the API and intake calls above.

@@ -156,6 +156,7 @@ export class CredentialsService {
     const dto = parse(CreateUserDto, body);
     if (dto.role === 'unit_staff' && !dto.unitCode) throw new ValidationFailed([{ path: 'unitCode', message: 'unit staff act for one unit: unitCode is required' }]);
     if (dto.role !== 'unit_staff' && dto.unitCode) throw new ValidationFailed([{ path: 'unitCode', message: `a ${dto.role} acts for no unit: leave unitCode out` }]);
+    if (dto.unitCode) await this.knownUnit(dto.unitCode);
     const passwordHash = await hashPassword(dto.password);
     const u = await this.ds.transaction(async (tx) => {
       const created = await insertUser(tx, { username: dto.username, passwordHash, role: dto.role, unitCode: dto.unitCode ?? null, createdBy: by(actor) });
@@ -193,6 +194,7 @@ export class CredentialsService {
 
   async createKey(actor: HubActor, body: unknown): Promise<NewApiKeyAnswer> {
     const dto = parse(CreateApiKeyDto, body);
+    await this.knownUnit(dto.unitCode);
     return this.ds.transaction(async (tx) => {
       await lockUnitKeys(tx, dto.unitCode);
       const live = await liveApiKeys(tx, dto.unitCode);
@@ -233,6 +235,16 @@ export class CredentialsService {
       await auditAuth(tx, by(actor), 'api_key_rotated', `api_key:${keyId}`, { successor: k.keyId, oldKeyUntil: overlapUntil });
       return { ...keyView(rec), apiKey: k.apiKey };
     });
+  }
+
+  /** A credential for a unit the active directory does not know would act for nobody (a typo): refused. */
+  private async knownUnit(unitCode: string): Promise<void> {
+    const [r] = (await this.ds.query(
+      `SELECT EXISTS (SELECT 1 FROM directory_versions WHERE active) AS "hasDirectory",
+              EXISTS (SELECT 1 FROM directory_versions d, jsonb_array_elements(d.document->'units') u WHERE d.active AND u->>'code' = $1) AS known`,
+      [unitCode],
+    )) as Array<{ hasDirectory: boolean; known: boolean }>;
+    if (r.hasDirectory && !r.known) throw new ValidationFailed([{ path: 'unitCode', message: `no unit ${unitCode} in the active directory` }]);
   }
 
   async revokeKey(actor: HubActor, keyId: string): Promise<ApiKeyView> {

@@ -21,7 +21,7 @@ import {
 } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { CurrentActor, HubActor, HubError, OFFICE_ROLES, Roles, ValidationFailed } from '@hub/common';
-import { validateBody } from '@hub/connectors/common';
+import { NoNestedArrays, validateBody } from '@hub/connectors/common';
 import { DEFAULT_INTAKE_CONFIG } from '@hub/rules/dispatch';
 import { DEFAULT_WORK_ORDER_CONFIG } from '@hub/rules/lifecycle';
 import { DEFAULT_MERGE_CONFIG, officeSetting } from '@hub/store';
@@ -48,7 +48,7 @@ class ArchiveRuleDto {
 /** Intake rules the office sets (001 Art. 8; 003 Art. 4(一)). */
 class IntakeSettingsDto {
   @IsDefined() @IsInt() @Min(0) @Max(200) minContentChars!: number;
-  @IsDefined() @IsArray() @ArrayMaxSize(5000) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ExcludedMatterDto) excludedMatters!: ExcludedMatterDto[];
+  @IsDefined() @IsArray() @ArrayMaxSize(5000) @NoNestedArrays() @ValidateNested({ each: true }) @Type(() => ExcludedMatterDto) excludedMatters!: ExcludedMatterDto[];
   @ValidateIf((o: IntakeSettingsDto) => o.archive !== null) @IsObject() @ValidateNested() @Type(() => ArchiveRuleDto) archive!: ArchiveRuleDto | null;
 }
 
@@ -74,7 +74,8 @@ const SETTINGS = {
 type SettingName = keyof typeof SETTINGS;
 
 function settingName(name: string): SettingName {
-  if (!(name in SETTINGS)) throw new HubError(404, 'not_found', `no setting "${name}"; settings are ${Object.keys(SETTINGS).join(', ')}`);
+  // Own keys only: `in` would accept 'constructor', 'toString', '__proto__' (Object.prototype's).
+  if (!Object.prototype.hasOwnProperty.call(SETTINGS, name)) throw new HubError(404, 'not_found', `no setting "${name}"; settings are ${Object.keys(SETTINGS).join(', ')}`);
   return name as SettingName;
 }
 

@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsObject, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { IsHttpUrl, IsNotBlank, IsSha256Hex, LIMITS, OptionalField } from '@hub/connectors/common';
+import { IsHttpUrl, IsNotBlank, IsSha256Hex, LIMITS, NoNestedArrays, OptionalField } from '@hub/connectors/common';
 
 /** Free text written by staff (reports, reasons, notes). */
 export const TEXT = { short: 2000, long: 20000 } as const;
@@ -81,8 +81,7 @@ export class ReplyDto {
   @OptionalField()
   @IsArray()
   @ArrayMaxSize(LIMITS.attachmentsCount)
-  // Each item an object: ValidateNested alone lets nested arrays ([[...]]) through.
-  @IsObject({ each: true })
+  @NoNestedArrays()
   @ValidateNested({ each: true })
   @Type(() => DocumentDto)
   attachments?: DocumentDto[];
@@ -158,8 +157,7 @@ export class AppealDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(LIMITS.attachmentsCount)
-  // Each item an object: ValidateNested alone lets nested arrays ([[...]]) through.
-  @IsObject({ each: true })
+  @NoNestedArrays()
   @ValidateNested({ each: true })
   @Type(() => DocumentDto)
   evidence!: DocumentDto[];
@@ -177,8 +175,7 @@ export class CoInputDto {
   @OptionalField()
   @IsArray()
   @ArrayMaxSize(LIMITS.attachmentsCount)
-  // Each item an object: ValidateNested alone lets nested arrays ([[...]]) through.
-  @IsObject({ each: true })
+  @NoNestedArrays()
   @ValidateNested({ each: true })
   @Type(() => DocumentDto)
   attachments?: DocumentDto[];

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { routed } from '@hub/common';
-import { checkIntake, hashCitizenId, hashPhone, route, DEFAULT_INTAKE_CONFIG, type IntakeConfig } from '@hub/rules/dispatch';
+import { dataProtection, routed } from '@hub/common';
+import { checkIntake, route, DEFAULT_INTAKE_CONFIG, type IntakeConfig } from '@hub/rules/dispatch';
 import { WorkOrderService } from '@hub/workflow';
 import { DEFAULT_MERGE_CONFIG, DirectoryCache, OutboxRow, TicketRow, findMergeTarget, loadTicket, officeSetting, setMergeKeys } from '@hub/store';
 
@@ -86,7 +86,10 @@ export class RoutingService {
     // National transfers owe the platform their own result (003 Art. 4(六)); they are not folded into local tickets.
     if (t.source === 'national') return false;
     const c = t.ticket.citizen;
-    const keys = [c.phone ? `p:${hashPhone(c.phone)}` : null, c.idNumber ? `i:${hashCitizenId(c.idNumber)}` : null].filter((k): k is string => k !== null);
+    // Keyed hashes (HUB_SEARCH_KEY): a plain SHA-256 of a mobile or ID number is reversed by
+    // enumeration, which would undo the citizen column's encryption (001 Art. 9; docs/security.md).
+    const h = dataProtection().hashes(c);
+    const keys = [h.phoneHash ? `p:${h.phoneHash}` : null, h.idHash ? `i:${h.idHash}` : null].filter((k): k is string => k !== null);
     if (keys.length === 0) return false;
     await setMergeKeys(tx, t.id, keys);
     const cfg = await officeSetting(tx, 'merge', DEFAULT_MERGE_CONFIG);

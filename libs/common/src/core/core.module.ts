@@ -7,6 +7,7 @@ import pino from 'pino';
 import { createDataSource } from '@hub/store/data-source';
 import { HubConfig, loadConfig } from '../config';
 import { pinoOptions } from '../logging/logger';
+import { scrubText } from '../logging/pii';
 import { APP_NAME, HUB_CONFIG, REDIS } from './tokens';
 import { collectDefaults } from './metrics';
 import { configureDataProtection } from '../crypto/data-protection';
@@ -59,7 +60,8 @@ export class CoreModule {
               return enabled(level) ? level : 'silent';
             },
             serializers: {
-              req: (req: { method?: string; url?: string; id?: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+              // Serializers run after the masking formatter: a number in a path or query (/work-orders/139…) is scrubbed here.
+              req: (req: { method?: string; url?: string; id?: unknown }) => ({ id: req.id, method: req.method, url: typeof req.url === 'string' ? scrubText(req.url) : req.url }),
               res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
             },
           },

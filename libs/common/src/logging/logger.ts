@@ -13,7 +13,15 @@ export function pinoOptions(app: string, level: string): LoggerOptions {
     messageKey: 'msg',
     formatters: {
       level: (label) => ({ level: label }),
-      log: (obj) => maskPii(obj) as Record<string, unknown>,
+      log: (obj) => {
+        // pino-http's req/res are the live Node objects here (their serializers run after this
+        // formatter and scrub the URL): copying them would walk sockets and lose res.statusCode.
+        const { req, res, ...rest } = obj;
+        const masked = maskPii(rest) as Record<string, unknown>;
+        if (req !== undefined) masked.req = isPlain(req) ? maskPii(req) : req;
+        if (res !== undefined) masked.res = isPlain(res) ? maskPii(res) : res;
+        return masked;
+      },
     },
     hooks: {
       logMethod(args, method) {
@@ -24,6 +32,12 @@ export function pinoOptions(app: string, level: string): LoggerOptions {
     },
     redact: { paths: ['req.headers["x-signature"]', 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
   };
+}
+
+function isPlain(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return true;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null || Array.isArray(v);
 }
 
 export function createLogger(app: string, level: string): Logger {

@@ -16,5 +16,5 @@ export function pgSafe<T>(value: T): T {
 
 /** Same for one string (ids in paths). */
 export function pgSafeText(s: string): string {
-  return s.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return s.replaceAll('\u0000', '\ufffd').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }

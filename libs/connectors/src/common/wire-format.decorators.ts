@@ -107,3 +107,21 @@ export function IsIdNumberForType(options?: ValidationOptions): PropertyDecorato
     options,
   );
 }
+
+/**
+ * An array of nested objects holds no arrays: ValidateNested walks an inner array as a collection,
+ * so `[[]]` or `[[{…}]]` would pass as a list of attachments (found by the fuzzing suite,
+ * docs/security.md). Primitives are still reported per index by ValidateNested.
+ */
+export function NoNestedArrays(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'noNestedArrays',
+      validator: {
+        validate: (value: unknown) => !Array.isArray(value) || value.every((v) => !Array.isArray(v)),
+        defaultMessage: buildMessage((each) => `${each}$property must hold objects, not arrays`, options),
+      },
+    },
+    options,
+  );
+}

@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { AttachmentDto, CitizenDto, LocationDto } from '../common/shared.dto';
-import { IsNotBlank, IsRfc3339WithOffset, OptionalField } from '../common/wire-format.decorators';
+import { IsNotBlank, IsRfc3339WithOffset, NoNestedArrays, OptionalField } from '../common/wire-format.decorators';
 import { LIMITS } from '../common/wire-format.validator';
 
 export const HOTLINE_CHANNELS = ['phone', 'web', 'app', 'wechat', 'letter', 'email'] as const;
@@ -73,8 +73,7 @@ export class HotlineOrderDto {
   @OptionalField()
   @IsArray()
   @ArrayMaxSize(LIMITS.attachmentsCount)
-  // Each item an object: ValidateNested alone lets nested arrays ([[...]]) through.
-  @IsObject({ each: true })
+  @NoNestedArrays()
   @ValidateNested({ each: true })
   @Type(() => AttachmentDto)
   attachments?: AttachmentDto[];

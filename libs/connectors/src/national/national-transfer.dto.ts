@@ -26,6 +26,7 @@ import {
   IsNotBlank,
   IsRegionCode,
   IsRfc3339WithOffset,
+  NoNestedArrays,
   OptionalField,
 } from '../common/wire-format.decorators';
 import { LIMITS } from '../common/wire-format.validator';
@@ -67,8 +68,7 @@ export class NationalTransferDto {
   @OptionalField()
   @IsArray()
   @ArrayMaxSize(LIMITS.attachmentsCount)
-  // Each item an object: ValidateNested alone lets nested arrays ([[...]]) through.
-  @IsObject({ each: true })
+  @NoNestedArrays()
   @ValidateNested({ each: true })
   @Type(() => LooseAttachmentDto)
   attachments?: LooseAttachmentDto[];
