@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Starts one built app (`npm run build` first) as a child process and waits for its /health. */
@@ -23,7 +24,7 @@ export async function startApp(app: 'gateway' | 'router' | 'notifier', env: Reco
 export function peakRssMiB(pid: number | undefined): number | undefined {
   if (!pid) return undefined;
   try {
-    const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const m = /VmHWM:\s+(\d+) kB/.exec(status);
     return m ? Math.round(Number(m[1]) / 1024) : undefined;
   } catch {
