@@ -1,5 +1,5 @@
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { HUB_CONFIG, HubConfig } from '@hub/common';
 import { OutboxJob, QUEUES } from '@hub/queues';
@@ -30,5 +30,14 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
 
   process(job: Job<OutboxJob>): Promise<string> {
     return this.delivery.deliver(job.data.outboxId, job.data.attempt);
+  }
+
+  /**
+   * A worker's own errors (Redis gone or wiped under a running job: "Missing key for job …") are
+   * logged, never left unhandled: the outbox or clock row is the truth and is retried from there.
+   */
+  @OnWorkerEvent('error')
+  onWorkerError(err: Error): void {
+    new Logger(DeliveryProcessor.name).warn({ err: err.message }, 'queue worker error');
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Logger } from '@nestjs/common';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { NOW, type NowFn } from '@hub/common';
@@ -32,5 +32,14 @@ export class ClockTimersProcessor extends WorkerHost {
     if (outcome === 'early') await unmarkScheduled(this.ds, job.data.clockId);
     this.logger.debug({ clockId: job.data.clockId, at: job.data.at, outcome }, 'clock job');
     return outcome;
+  }
+
+  /**
+   * A worker's own errors (Redis gone or wiped under a running job: "Missing key for job …") are
+   * logged, never left unhandled: the outbox or clock row is the truth and is retried from there.
+   */
+  @OnWorkerEvent('error')
+  onWorkerError(err: Error): void {
+    new Logger(ClockTimersProcessor.name).warn({ err: err.message }, 'queue worker error');
   }
 }

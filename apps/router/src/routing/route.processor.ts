@@ -1,5 +1,5 @@
 import { Inject, Logger } from '@nestjs/common';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { HUB_CONFIG, HubConfig } from '@hub/common';
@@ -30,5 +30,14 @@ export class RouteProcessor extends WorkerHost {
     );
     if (error) this.logger.error({ err: error, outboxId: job.data.outboxId }, 'routing failed; retry scheduled');
     return result;
+  }
+
+  /**
+   * A worker's own errors (Redis gone or wiped under a running job: "Missing key for job …") are
+   * logged, never left unhandled: the outbox or clock row is the truth and is retried from there.
+   */
+  @OnWorkerEvent('error')
+  onWorkerError(err: Error): void {
+    new Logger(RouteProcessor.name).warn({ err: err.message }, 'queue worker error');
   }
 }
