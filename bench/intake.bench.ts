@@ -13,6 +13,8 @@
  * Phase C  the raw floor: the same three rows per ticket (tickets, ticket_events, outbox) written by
  *          storeTicket's single CTE statement straight through a `pg` pool, at the same concurrency,
  *          with no HTTP, signature, validation or Nest in between.
+ * Phase D  the floor again, open loop at BENCH_RATE/s: the database's own latency tail at phase B's
+ *          rate (on a shared machine, other work's checkpoints and fsyncs show up here too).
  *
  * The gateway runs as its own process (the load generator must not share its event loop):
  *   BENCH_GATEWAY=build  (default) compiled first into bench/results/dist (git-ignored), as
@@ -26,7 +28,7 @@
  *
  * Other env: BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/hub_bench_intake), BENCH_REDIS_URL
  * (redis://127.0.0.1:6379/0), BENCH_CONCURRENCY (64), BENCH_SECONDS (15), BENCH_WARMUP_SECONDS (3),
- * BENCH_RATE (500), BENCH_PHASES (ABC), BENCH_POOL (the floor's pool; default = concurrency),
+ * BENCH_RATE (500), BENCH_PHASES (ABCD), BENCH_POOL (the floor's pool; default = concurrency),
  * BENCH_GATEWAY_NODE_OPTIONS (extra node flags for the gateway), BENCH_BEFORE_STOP_SIGNAL (sent to the
  * gateway once it is healthy and again 3 s before SIGTERM: start/stop for a profiling hook preloaded
  * through BENCH_GATEWAY_NODE_OPTIONS).
@@ -52,7 +54,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
-const PHASES = (process.env.BENCH_PHASES ?? 'ABC').toUpperCase();
+const PHASES = (process.env.BENCH_PHASES ?? 'ABCD').toUpperCase();
 const GATEWAY: 'ts' | 'dist' | 'build' = process.env.BENCH_GATEWAY === 'dist' || process.env.BENCH_GATEWAY === 'ts' ? process.env.BENCH_GATEWAY : 'build';
 /** BENCH_GATEWAY=build compiles here (git-ignored), leaving the shared dist/ alone. */
 const BUILD_DIR = 'bench/results/dist';
@@ -87,6 +89,8 @@ function nextRequest(): { body: Buffer; headers: Record<string, string> } {
 interface Sample {
   status: number;
   ms: number;
+  /** when it was (to be) sent, for the per-second view */
+  at?: number;
 }
 
 function post(port: number, agent: http.Agent, startedAt: number): Promise<Sample> {
@@ -94,10 +98,10 @@ function post(port: number, agent: http.Agent, startedAt: number): Promise<Sampl
   return new Promise((resolve) => {
     const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: ORDER_PATH, headers, agent }, (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: now() - startedAt }));
-      res.on('error', () => resolve({ status: 0, ms: now() - startedAt }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: now() - startedAt, at: startedAt }));
+      res.on('error', () => resolve({ status: 0, ms: now() - startedAt, at: startedAt }));
     });
-    req.on('error', () => resolve({ status: 0, ms: now() - startedAt }));
+    req.on('error', () => resolve({ status: 0, ms: now() - startedAt, at: startedAt }));
     req.end(body);
   });
 }
@@ -120,6 +124,8 @@ interface PhaseResult {
   loadgenCpu: number;
   machineBusy?: number;
   statuses: Record<string, number>;
+  /** the worst seconds of the run by p99, to tell a spread-out tail from a few stalls */
+  worstSeconds: string;
 }
 
 function summarize(name: string, samples: Sample[], seconds: number, cpu: CpuShares): PhaseResult {
@@ -140,7 +146,26 @@ function summarize(name: string, samples: Sample[], seconds: number, cpu: CpuSha
     loadgenCpu: cpu.loadgen,
     machineBusy: cpu.machine,
     statuses,
+    worstSeconds: worstSeconds(samples),
   };
+}
+
+function worstSeconds(samples: Sample[]): string {
+  const first = Math.min(...samples.map((s) => s.at ?? Infinity));
+  if (!Number.isFinite(first)) return '';
+  const bySecond = new Map<number, number[]>();
+  for (const s of samples) {
+    const k = Math.floor(((s.at ?? first) - first) / 1000);
+    const list = bySecond.get(k) ?? [];
+    list.push(s.ms);
+    bySecond.set(k, list);
+  }
+  return [...bySecond]
+    .map(([k, l]) => ({ k, p99: percentile(l.sort((a, b) => a - b), 99), n: l.length }))
+    .sort((a, b) => b.p99 - a.p99)
+    .slice(0, 3)
+    .map((w) => `s${w.k}: p99 ${fmt(w.p99, 1)} ms (n=${w.n})`)
+    .join(', ');
 }
 
 /** Closed loop: `concurrency` workers, each waiting for its answer before sending again. */
@@ -166,9 +191,18 @@ async function closedLoop(port: number, concurrency: number, warmupMs: number, r
   return summarize(`A closed loop, c=${concurrency}`, samples, runMs / 1000, cpuSince(cpu0 ?? cpuMark(gw), gw, runMs));
 }
 
-/** Open loop at `rate`/s: latency from the scheduled send time. */
-async function openLoop(port: number, rate: number, warmupMs: number, runMs: number, gw: GatewayProcess): Promise<PhaseResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+/**
+ * Open loop at `rate`/s: `send(scheduled)` is called at each scheduled time whatever the state of
+ * earlier sends, and latency counts from the scheduled time.
+ */
+async function openLoop(
+  name: string,
+  send: (scheduled: number) => Promise<Sample>,
+  rate: number,
+  warmupMs: number,
+  runMs: number,
+  gw?: GatewayProcess,
+): Promise<PhaseResult> {
   const samples: Sample[] = [];
   const pending: Array<Promise<void>> = [];
   const interval = 1000 / rate;
@@ -183,7 +217,7 @@ async function openLoop(port: number, rate: number, warmupMs: number, runMs: num
       const counted = i >= warmCount;
       if (i === warmCount) cpu0 = cpuMark(gw);
       pending.push(
-        post(port, agent, scheduled).then((s) => {
+        send(scheduled).then((s) => {
           if (counted) samples.push(s);
         }),
       );
@@ -194,52 +228,76 @@ async function openLoop(port: number, rate: number, warmupMs: number, runMs: num
     await sleep(1);
   }
   await Promise.all(pending);
-  agent.destroy();
-  return summarize(`B open loop, ${rate}/s`, samples, runMs / 1000, cpuSince(cpu0 ?? cpuMark(gw), gw, runMs));
+  return summarize(name, samples, runMs / 1000, cpuSince(cpu0 ?? cpuMark(gw), gw, runMs));
+}
+
+async function httpOpenLoop(port: number, rate: number, warmupMs: number, runMs: number, gw: GatewayProcess): Promise<PhaseResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+  try {
+    return await openLoop(`B open loop, ${rate}/s`, (scheduled) => post(port, agent, scheduled), rate, warmupMs, runMs, gw);
+  } finally {
+    agent.destroy();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // The raw floor
 
-async function floor(pool: Pool, concurrency: number, warmupMs: number, runMs: number): Promise<PhaseResult> {
+/** One ticket written as storeTicket writes it (same SQL, same encryption), straight through `pg`. */
+function floorInserter(pool: Pool): { insert: (startedAt: number) => Promise<Sample>; firstError: () => string | undefined } {
   const v = validateBody(HotlineOrderDto, template);
   if (!v.ok) throw new Error(`template order invalid: ${JSON.stringify(v.fields)}`);
   const base = mapHotlineOrder(v.value);
   const hash = contentHash(v.value);
-  const samples: Sample[] = [];
   let firstError: string | undefined;
-  const startAll = now();
-  const measureFrom = startAll + warmupMs;
+  const insert = async (startedAt: number): Promise<Sample> => {
+    seq += 1;
+    const orderNo = `F${RUN}-${seq}`;
+    try {
+      await storeTicket(pool, {
+        ticket: { ...base, externalId: orderNo, title: `餐馆后厨卫生问题 ${seq}` },
+        contentHash: hash,
+        rawPayload: { ...template, orderNo },
+        actor: 'hotline',
+        outbox: (id) => [routeJob(id)],
+      });
+      return { status: 201, ms: now() - startedAt, at: startedAt };
+    } catch (e) {
+      // e.g. "too many clients" when other work on the server holds connections: counted, not fatal
+      firstError ??= e instanceof Error ? e.message : String(e);
+      return { status: 0, ms: now() - startedAt, at: startedAt };
+    }
+  };
+  return { insert, firstError: () => firstError };
+}
+
+async function floor(pool: Pool, concurrency: number, warmupMs: number, runMs: number): Promise<PhaseResult> {
+  const { insert, firstError } = floorInserter(pool);
+  const samples: Sample[] = [];
+  const measureFrom = now() + warmupMs;
   const end = measureFrom + runMs;
   let cpu0: CpuMark | undefined;
   const warm = setTimeout(() => (cpu0 = cpuMark()), warmupMs);
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (now() < end) {
-        seq += 1;
-        const orderNo = `F${RUN}-${seq}`;
         const t0 = now();
-        let status = 201;
-        try {
-          await storeTicket(pool, {
-            ticket: { ...base, externalId: orderNo, title: `餐馆后厨卫生问题 ${seq}` },
-            contentHash: hash,
-            rawPayload: { ...template, orderNo },
-            actor: 'hotline',
-            outbox: (id) => [routeJob(id)],
-          });
-        } catch (e) {
-          // e.g. "too many clients" when other work on the server holds connections: counted, not fatal
-          status = 0;
-          if (firstError === undefined) firstError = e instanceof Error ? e.message : String(e);
-        }
-        if (t0 >= measureFrom && now() <= end) samples.push({ status, ms: now() - t0 });
+        const s = await insert(t0);
+        if (t0 >= measureFrom && now() <= end) samples.push(s);
       }
     }),
   );
   clearTimeout(warm);
-  if (firstError !== undefined) console.log(`floor: first error: ${firstError}`);
+  if (firstError() !== undefined) console.log(`floor: first error: ${firstError()}`);
   return summarize(`C raw floor (pg), c=${concurrency}`, samples, runMs / 1000, cpuSince(cpu0 ?? cpuMark(), undefined, runMs));
+}
+
+/** The floor at the open-loop rate: the database's own latency tail, to read phase B's against. */
+async function floorOpenLoop(pool: Pool, rate: number, warmupMs: number, runMs: number): Promise<PhaseResult> {
+  const { insert, firstError } = floorInserter(pool);
+  const r = await openLoop(`D raw floor (pg), ${rate}/s`, insert, rate, warmupMs, runMs);
+  if (firstError() !== undefined) console.log(`floor: first error: ${firstError()}`);
+  return r;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,7 +521,7 @@ async function main(): Promise<void> {
         notes.push(`after A: ${await checkRows(pool, a.ok)}`);
       }
       if (PHASES.includes('B')) {
-        const b = await openLoop(gw.port, RATE, Math.min(WARMUP_SECONDS, 2) * 1000, SECONDS * 1000, gw);
+        const b = await httpOpenLoop(gw.port, RATE, Math.min(WARMUP_SECONDS, 2) * 1000, SECONDS * 1000, gw);
         results.push(b);
         notes.push(`after B: ${await checkRows(pool, b.ok)}`);
       }
@@ -472,9 +530,9 @@ async function main(): Promise<void> {
       if (memAfterStart) notes.push(`gateway RSS after start ${fmt(memAfterStart.rss / 1048576, 1)} MiB`);
     } finally {
       clearInterval(sampler);
-      const out = gw.output().trim();
       await stopGateway(gw);
-      if (out) notes.push(`gateway output (last lines):\n${out.split('\n').slice(-5).join('\n')}`);
+      const out = gw.output().trim();
+      if (out) notes.push(`gateway output (last lines):\n${out.split("\n").slice(-5).join('\n')}`);
     }
   }
 
@@ -483,6 +541,12 @@ async function main(): Promise<void> {
     const c = await floor(pool, CONCURRENCY, WARMUP_SECONDS * 1000, SECONDS * 1000);
     results.push(c);
     notes.push(`after C: ${await checkRows(pool, c.ok)}`);
+  }
+  if (PHASES.includes('D')) {
+    await emptyTables(pool);
+    const d = await floorOpenLoop(pool, RATE, Math.min(WARMUP_SECONDS, 2) * 1000, SECONDS * 1000);
+    results.push(d);
+    notes.push(`after D: ${await checkRows(pool, d.ok)}`);
   }
   await pool.end();
 
@@ -499,6 +563,7 @@ async function main(): Promise<void> {
         `${lpad(`${Math.round(r.loadgenCpu * 100)}%`, 9)}${lpad(r.machineBusy === undefined ? '-' : `${Math.round(r.machineBusy * 100)}%`, 9)}`,
     );
     if (r.errors > 0) console.log(`  statuses: ${JSON.stringify(r.statuses)}`);
+    if (r.worstSeconds) console.log(`  worst seconds: ${r.worstSeconds}`);
   }
   const a = results.find((r) => r.name.startsWith('A'));
   const b = results.find((r) => r.name.startsWith('B'));

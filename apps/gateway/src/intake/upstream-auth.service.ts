@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { FastifyRequest } from 'fastify';
 import { HUB_CONFIG, HubConfig, HubError, REDIS, RateLimiter } from '@hub/common';
-import { KeyRing, RedisNonceStore, parseKeyRing, verifySignature } from '@hub/connectors/signing';
+import { KeyRing, type NonceStore, RedisNonceStore, parseKeyRing, verifySignature } from '@hub/connectors/signing';
 import type { Source } from '@hub/rules/model/ticket';
 
 /**
@@ -33,11 +33,26 @@ export class UpstreamAuthService {
     return this.rings[source];
   }
 
-  /** Throws 401 with the contract's code, or 503 if the nonce store cannot be asked. */
+  /** Throws 401 with the contract's code, 429 when the key's budget is spent, or 503 if the nonce store cannot be asked. */
   async authenticate(source: Source, req: FastifyRequest): Promise<string> {
+    const ring = this.rings[source];
+    // Counted per key only once the signature holds (verifySignature asks the nonce store only
+    // after the HMAC and the timestamp check out): a forger cannot spend a system's budget. The
+    // count goes to Redis together with the nonce, not one round trip after it; a replay of a
+    // genuinely signed request is counted too, and still answered 401.
+    let limited: Promise<void> | undefined;
+    const nonces: NonceStore = {
+      remember: (scope, nonce, ttlSeconds) => {
+        const keyId = scope.startsWith(`${ring.name}:`) ? scope.slice(ring.name.length + 1) : scope;
+        limited = this.limiter.hit('intakePerMin', `${source}:${keyId}`);
+        // Settled here so that an early return below never leaves it unhandled.
+        limited.catch(() => undefined);
+        return this.nonces.remember(scope, nonce, ttlSeconds);
+      },
+    };
     let r;
     try {
-      r = await verifySignature(req.headers, req.method, req.url, req.rawBody ?? Buffer.alloc(0), this.rings[source], Math.floor(Date.now() / 1000), this.nonces);
+      r = await verifySignature(req.headers, req.method, req.url, req.rawBody ?? Buffer.alloc(0), ring, Math.floor(Date.now() / 1000), nonces);
     } catch (err) {
       this.logger.error({ err, source }, 'nonce store unavailable');
       throw new HubError(503, 'unavailable', 'replay protection unavailable; retry later', {}, { 'Retry-After': '5' });
@@ -46,8 +61,7 @@ export class UpstreamAuthService {
       this.logger.warn({ source, error: r.error, keyId: r.keyId, detail: r.detail }, 'signature rejected');
       throw new HubError(401, r.error, r.detail);
     }
-    // Counted per key only once the signature holds: a forger cannot spend a system's budget.
-    await this.limiter.hit('intakePerMin', `${source}:${r.keyId}`);
+    await limited;
     return r.keyId;
   }
 }
