@@ -103,7 +103,8 @@ export async function createApp(module: Type<unknown>, adapter: AdapterOptions =
   const app = await NestFactory.create<NestFastifyApplication>(module, createAdapter(adapter), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HubExceptionFilter());
-  app.enableShutdownHooks();
+  // SIGTERM (orchestrators) and SIGINT (Ctrl-C) only: the default list also stops the app on SIGUSR2 etc.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }
 

@@ -16,6 +16,7 @@ describe('isRfc3339WithOffset', () => {
     ['space separator', '2026-11-20 09:12:33+08:00'],
     ['offset without colon', '2026-11-20T09:12:33+0800'],
     ['month 13', '2026-13-20T09:12:33+08:00'],
+    ['year 0000 (no instant PostgreSQL stores)', '0000-01-01T00:00:00Z'],
     ['February 29 of a common year', '2025-02-29T09:12:33+08:00'],
     ['hour 24', '2026-11-20T24:00:00+08:00'],
     ['leap second', '2026-12-31T23:59:60Z'],

@@ -50,7 +50,8 @@ export function isRfc3339WithOffset(value: string): boolean {
   const m = RFC3339.exec(value);
   if (!m) return false;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  if (month < 1 || month > 12 || day < 1) return false;
+  // Year 0000 is valid RFC 3339 but no instant PostgreSQL stores (nor a plausible complaint time).
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
   if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return false;
   if (hour > 23 || minute > 59 || second > 59) return false;
   if (m[9] !== undefined && (Number(m[10]) > 23 || Number(m[11]) > 59)) return false;
