@@ -12,7 +12,7 @@ import { findWorkday, isWorkday } from 'chinese-days';
 import { WorkingCalendar, formatDay, parseDay } from '@hub/rules/calendar';
 import type { DirectoryDocument } from '@hub/rules/directory/directory.types';
 
-const DIRECTORY = path.resolve(__dirname, '../../shared/data/shanghai-directory.json');
+const DIRECTORY = path.resolve(__dirname, '../data/shanghai-directory.json');
 const OURS_N = 500_000;
 const THEIRS_N = 20_000;
 

@@ -7,8 +7,8 @@ import * as path from 'path';
 import type { CalendarYear, DirectoryDocument } from '../directory/directory.types';
 import { WorkingCalendar } from './working-calendar';
 
-/** /work/main/libs/rules/src/calendar → /work/shared/data */
-export const SHANGHAI_DIRECTORY_PATH = path.resolve(__dirname, '../../../../../shared/data/shanghai-directory.json');
+/** The repository's copy of the example directory (contracts §7): libs/rules/src/calendar → data/ */
+export const SHANGHAI_DIRECTORY_PATH = path.resolve(__dirname, '../../../../data/shanghai-directory.json');
 
 export function loadShanghaiDirectory(): DirectoryDocument {
   return JSON.parse(fs.readFileSync(SHANGHAI_DIRECTORY_PATH, 'utf8')) as DirectoryDocument;

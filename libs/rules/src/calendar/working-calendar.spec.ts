@@ -6,8 +6,8 @@ import { WorkingCalendar } from './working-calendar';
 const cal = shanghaiCalendar();
 
 describe('WorkingCalendar with the Shanghai directory calendar', () => {
-  it('loads the shared directory file', () => {
-    expect(SHANGHAI_DIRECTORY_PATH).toBe('/work/shared/data/shanghai-directory.json');
+  it('loads the example directory file', () => {
+    expect(SHANGHAI_DIRECTORY_PATH.endsWith('/data/shanghai-directory.json')).toBe(true);
     expect(cal.years().map((y) => y.year)).toEqual([2024, 2025, 2026]);
     expect(cal.timeZone).toBe('Asia/Shanghai');
     expect(cal.offsetMinutes).toBe(480);
