@@ -4,28 +4,15 @@
  * apply, as in the contract's example.
  */
 
-export const HOTLINE_STATUS_TYPES = [
-  'accepted',
-  'not_accepted',
-  'merged',
-  'archived',
-  'dispatched',
-  'signed',
-  'contacted',
-  'objected',
-  'redispatched',
-  'extended',
-  'replied',
-  'reopened',
-  'supervised',
-  'closed',
-  'terminated',
-] as const;
-export type HotlineStatusType = (typeof HOTLINE_STATUS_TYPES)[number];
+import { STATUS_EVENT_TYPES, type StatusEventType } from '@hub/rules/lifecycle/work-order.types';
+
+/** The contract's status types (one list, in libs/rules); the hotline has all but `unfounded`. */
+export type HotlineStatusType = Exclude<StatusEventType, 'unfounded'>;
+export const HOTLINE_STATUS_TYPES: readonly HotlineStatusType[] = STATUS_EVENT_TYPES.filter((t): t is HotlineStatusType => t !== 'unfounded');
 
 /** 一网通办 adds `unfounded` (差评 appeal upheld, 不属实), §4. */
-export const YWTB_STATUS_TYPES = [...HOTLINE_STATUS_TYPES, 'unfounded'] as const;
-export type YwtbStatusType = (typeof YWTB_STATUS_TYPES)[number];
+export type YwtbStatusType = StatusEventType;
+export const YWTB_STATUS_TYPES: readonly YwtbStatusType[] = STATUS_EVENT_TYPES;
 
 export interface StatusUnit {
   code: string;

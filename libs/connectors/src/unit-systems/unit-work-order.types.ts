@@ -6,16 +6,9 @@
 import type { CanonicalTicket } from '@hub/rules/model/ticket';
 import type { StatusDue } from '../common/status-event.types';
 
-export const UNIT_WORK_ORDER_TYPES = [
-  'assigned',
-  'reopened',
-  'warning',
-  'supervised',
-  'withdrawn',
-  'supplement',
-  'redispatched_away',
-] as const;
-export type UnitWorkOrderType = (typeof UNIT_WORK_ORDER_TYPES)[number];
+// The contract's §6 types, one list in libs/rules.
+import type { UnitWorkOrderType } from '@hub/rules/lifecycle/work-order.types';
+export { UNIT_WORK_ORDER_TYPES, type UnitWorkOrderType } from '@hub/rules/lifecycle/work-order.types';
 
 /** 主办 / 协办 */
 export type UnitRole = 'lead' | 'co';

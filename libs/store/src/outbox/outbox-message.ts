@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Source, SourceRecord } from '@hub/rules/model/ticket';
+import type { StatusEventType, UnitWorkOrderType } from '@hub/rules/lifecycle/work-order.types';
 
 /**
  * The transactional outbox is the hub's only way out (ARCHITECTURE.md): a state change writes its
@@ -28,11 +29,9 @@ export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<unknown>;
 }
 
-export const STATUS_TYPES = [
-  'accepted', 'not_accepted', 'merged', 'archived', 'dispatched', 'signed', 'contacted', 'objected',
-  'redispatched', 'extended', 'replied', 'reopened', 'supervised', 'closed', 'terminated', 'unfounded',
-] as const;
-export type StatusType = (typeof STATUS_TYPES)[number];
+/** The contract's status types (§3–§4), one list in libs/rules. */
+export { STATUS_EVENT_TYPES as STATUS_TYPES } from '@hub/rules/lifecycle/work-order.types';
+export type StatusType = StatusEventType;
 
 export interface TicketRef {
   id: string;
@@ -101,7 +100,7 @@ export function nationalResult(ticketId: string, transferId: string, result: Nat
   return { eventId, ticketId, target: 'national', type: 'result', payload: { segments: ['api', 'v1', 'transfers', transferId, 'result'], body: { eventId, ...result } } };
 }
 
-export type WorkOrderType = 'assigned' | 'reopened' | 'warning' | 'supervised' | 'withdrawn' | 'supplement' | 'redispatched_away';
+export type WorkOrderType = UnitWorkOrderType;
 
 /** §6: a work order for a unit's own system (only units that registered an endpoint). */
 export function unitWorkOrder(
