@@ -59,15 +59,6 @@ export async function setMergeKeys(db: Queryable, id: string, keys: string[]): P
   await db.query(`UPDATE tickets SET merge_keys = $2 WHERE id = $1`, [id, keys]);
 }
 
-/** The tickets merged into `primaryId`: each source hears every later event under its own id. */
-export async function mergedInto(db: Queryable, primaryId: string): Promise<Array<{ id: string; source: string; sourceRecord: string; externalId: string }>> {
-  return queryRows(
-    db,
-    `SELECT id::text AS id, source, source_record AS "sourceRecord", external_id AS "externalId" FROM tickets WHERE merged_into = $1 ORDER BY created_at`,
-    [primaryId],
-  );
-}
-
 export async function officeSetting<T>(db: Queryable, name: string, fallback: T): Promise<T> {
   const rows = await queryRows<{ value: T }>(db, `SELECT value FROM office_settings WHERE name = $1`, [name]);
   return rows[0] ? { ...fallback, ...rows[0].value } : fallback;
