@@ -14,8 +14,8 @@ import { parseKeyRing, signRequest } from '@hub/connectors/signing';
 import { createDataSource, importDirectory, migrate } from '@hub/store';
 import { Client } from 'pg';
 import { FakeUpstream } from '../test/fakes/fake-upstream';
-import { hotlineOrder } from '../test/factories/tickets.factory';
-import { peakRssMiB, percentile, startApp } from './support/processes';
+import { hotlineOrder, validIdCard } from '../test/factories/tickets.factory';
+import { cpuSeconds, cpuSecondsByName, peakRssMiB, percentile, startApp } from './support/processes';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -78,6 +78,9 @@ async function main(): Promise<void> {
     });
 
   const total = RATE * SECONDS;
+  const apps = { gateway, router, notifier };
+  const appCpu0: Record<string, number> = Object.fromEntries(Object.entries(apps).map(([k, c]) => [k, cpuSeconds(c.pid)]));
+  const cpu0 = { postgres: cpuSecondsByName('postgres'), redis: cpuSecondsByName('redis-server'), bench: process.cpuUsage() };
   const start = performance.now();
   const pending: Array<Promise<number>> = [];
   let errors = 0;
@@ -85,7 +88,10 @@ async function main(): Promise<void> {
     const at = start + (i * 1000) / RATE;
     const wait = at - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const order = hotlineOrder({ categoryCode: i % 3 === 0 ? '0201' : '0101', location: { regionCode: ['310104', '310115', '310101'][i % 3] } });
+    // Each order its own citizen (ID and phone): the factory's shared test ID would rightly make the merge rule fold them all into one.
+    const birth = new Date(Date.UTC(1950, 0, 1) + i * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+    const citizen = { name: '张三', phone: `1390${String(i).padStart(7, '0')}`, idType: 'id_card', idNumber: validIdCard(birth, String(i % 1000).padStart(3, '0')), anonymous: false, confidential: false };
+    const order = hotlineOrder({ citizen, categoryCode: i % 3 === 0 ? '0201' : '0101', location: { regionCode: ['310104', '310115', '310101'][i % 3] } });
     sent.set(order.orderNo as string, at);
     pending.push(post(order).then((s) => (s === 201 ? s : (errors++, s))));
   }
@@ -94,6 +100,14 @@ async function main(): Promise<void> {
   while (latencies.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
+  const benchCpu = process.cpuUsage(cpu0.bench);
+  const cpuMs = (s: number): string => `${((s * 1000) / total).toFixed(2)} ms`;
+  const cpuLine = [
+    ...Object.entries(apps).map(([k, c]) => `${k} ${cpuMs(cpuSeconds(c.pid) - appCpu0[k])}`),
+    `postgres ${cpuMs(cpuSecondsByName('postgres') - cpu0.postgres)}`,
+    `redis ${cpuMs(cpuSecondsByName('redis-server') - cpu0.redis)}`,
+    `bench client ${cpuMs((benchCpu.user + benchCpu.system) / 1e6)}`,
+  ].join(', ');
   const rows = [
     ['offered rate', `${RATE}/s for ${SECONDS} s (${total} orders)`],
     ['intake errors (non-201)', String(errors)],
@@ -101,11 +115,12 @@ async function main(): Promise<void> {
     ['intake → dispatched p50', `${percentile(latencies, 50).toFixed(1)} ms`],
     ['intake → dispatched p99', `${percentile(latencies, 99).toFixed(1)} ms`],
     ['intake → dispatched max', `${latencies[latencies.length - 1]?.toFixed(1)} ms`],
+    ['CPU per order', cpuLine],
     ['peak RSS gateway / router / notifier', `${peakRssMiB(gateway.pid)} / ${peakRssMiB(router.pid)} / ${peakRssMiB(notifier.pid)} MiB`],
   ];
   console.log('\nintake → dispatched (issue 4 target: p99 < 1 s at 200/s)');
   for (const [k, v] of rows) console.log(`  ${k.padEnd(40)} ${v}`);
-  for (const c of [gateway, router, notifier]) c.kill('SIGTERM');
+  await Promise.all([gateway, router, notifier].map((c) => new Promise((r) => { c.once("exit", r); c.kill("SIGTERM"); })));
   agent.destroy();
   await fake.close();
   await ds.destroy();
