@@ -1,11 +1,14 @@
 import { DataSource } from 'typeorm';
 import { Client } from 'pg';
 import { MIGRATIONS } from './migrations';
+import { PreparingClient } from './prepared-client';
 
 export interface DataSourceOptions {
   url: string;
   poolSize?: number;
   appName?: string;
+  /** run parameterised statements as named prepared statements (default; see PreparingClient). Off for migrations, which change tables under them. */
+  prepared?: boolean;
 }
 
 /** PostgreSQL through TypeORM; migrations only, never `synchronize`. */
@@ -20,7 +23,7 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     migrationsRun: false,
     logging: false,
     applicationName: opts.appName ?? 'hub',
-    extra: { max: opts.poolSize ?? 20, connectionTimeoutMillis: 10_000 },
+    extra: { max: opts.poolSize ?? 20, connectionTimeoutMillis: 10_000, ...(opts.prepared === false ? {} : { Client: PreparingClient }) },
   });
 }
 
@@ -48,7 +51,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
 
 export async function migrate(url: string): Promise<string[]> {
   await ensureDatabase(url);
-  const ds = createDataSource({ url, poolSize: 3, appName: 'hub-migrate' });
+  const ds = createDataSource({ url, poolSize: 3, appName: 'hub-migrate', prepared: false });
   await ds.initialize();
   // One migrator at a time, however many apps start together: the lock lives on its own connection.
   const lock = ds.createQueryRunner();

@@ -11,3 +11,5 @@ export * from './repositories/calendar.loader';
 export * from './repositories/calendar-year.service';
 export * from './repositories/merge.repository';
 export * from './repositories/work-order.repository';
+export * from './tx-memo';
+export * from './prepared-client';

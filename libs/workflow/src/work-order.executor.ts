@@ -30,6 +30,9 @@ import {
   endMerge,
   extensionRequestsOf,
   flagBounced,
+  flushWrites,
+  closeWrites,
+  openWrites,
   insertAppeal,
   insertCallback,
   insertCoInput,
@@ -42,6 +45,7 @@ import {
   loadObjection,
   loadStoredWorkOrder,
   loadTicket,
+  lockTicketWithWorkOrder,
   nationalResult,
   nationalReturn,
   officeSetting,
@@ -64,7 +68,7 @@ import { ClockService } from '@hub/workflow/clock';
 import { adopt } from './work-order-adoption';
 import { workOrderTicket } from './work-order-ticket';
 import { fieldOfMachineMessage, forbidden, invalidInput, notAllowed, ticketNotFound } from './work-order.errors';
-import type { ApplyOptions, ApplyResult, ExecutorAction, Performer } from './work-order.types';
+import type { ApplyOptions, ApplyResult, ExecutorAction, LockedTicket, Performer } from './work-order.types';
 
 const SYSTEM: Actor = { role: 'system' };
 const OFFICE_SETTING = 'work_order';
@@ -122,13 +126,11 @@ export interface RoutingNote {
   at?: Date;
   /** more event data */
   data?: Record<string, unknown>;
+  /** the ticket as `lock` read it in this transaction (not read again) */
+  locked?: LockedTicket;
 }
 
-interface Loaded {
-  ticket: TicketRow;
-  stored: StoredWorkOrder;
-  ctx: WorkOrderContext;
-}
+type Loaded = LockedTicket;
 
 /**
  * The one way a ticket changes state (DOMAIN.md "A work order's life"; 003 Art. 4–7). Every call
@@ -154,11 +156,75 @@ export class WorkOrderService {
 
   async apply(tx: Queryable, ticketId: string, input: ExecutorAction, actor: Actor, opts: ApplyOptions = {}): Promise<ApplyResult> {
     const at = opts.at ?? this.now();
-    const loaded = await this.lockAndLoad(tx, ticketId, at);
+    const loaded = await this.lockedOrLoad(tx, ticketId, at, opts.locked);
     if (!loaded) throw ticketNotFound(ticketId);
-    const { ticket, stored, ctx } = loaded;
     // A unit acting on a ticket it does not handle learns nothing, not even that it exists.
-    if ((actor.role === 'unit' || actor.role === 'co') && !handles(ctx, actor.unitCode)) throw ticketNotFound(ticketId);
+    if ((actor.role === 'unit' || actor.role === 'co') && !handles(loaded.ctx, actor.unitCode)) throw ticketNotFound(ticketId);
+    return this.buffered(tx, async () => (await this.step(tx, loaded, input, actor, opts, at)).result);
+  }
+
+  /**
+   * Runs `work` with the event log and outbox rows it writes collected and written in one
+   * statement at the end (openWrites; nothing in an action reads them back). A refusal thrown
+   * midway drops what was collected: the caller's transaction is rolled back.
+   */
+  private async buffered<T>(tx: Queryable, work: () => Promise<T>): Promise<T> {
+    const mine = openWrites(tx);
+    let result: T;
+    try {
+      result = await work();
+    } catch (e) {
+      if (mine) closeWrites(tx);
+      throw e;
+    }
+    if (mine) await flushWrites(tx);
+    return result;
+  }
+
+  /**
+   * Several actions on one ticket in one go (the router's accept-then-dispatch): the ticket is
+   * locked and read once, and each action starts from what the previous one left, kept in memory
+   * (`step` returns it) instead of being read back. Each action is still checked by the machine and
+   * leaves its own event and messages, in order. `when` skips an action whose condition does not
+   * hold on the ticket as it was locked.
+   */
+  private async applyAll(
+    tx: Queryable,
+    ticketId: string,
+    steps: ReadonlyArray<{ input: ExecutorAction; opts: ApplyOptions; when?: (ctx: WorkOrderContext) => boolean }>,
+    at: Date,
+  ): Promise<ApplyResult> {
+    const first = await this.lockedOrLoad(tx, ticketId, at, steps[0]?.opts.locked);
+    if (!first) throw ticketNotFound(ticketId);
+    let loaded: Loaded = first;
+    // A dispatch starts clocks: the calendar is read once, under its lock, for every step (the
+    // accept before it would otherwise read it unlocked first). Ticket first, then the calendar.
+    if (steps.some((s) => s.input.type === 'dispatch')) await this.clocks.calendars.loadForWrite(tx);
+    const run = steps.filter((s) => !s.when || s.when(first.ctx));
+    return this.buffered(tx, async () => {
+      let last: ApplyResult | undefined;
+      for (const [i, s] of run.entries()) {
+        // Only the last step's work order is saved: the ones before it would be overwritten in the
+        // same transaction, and nothing between reads them back (the clocks read the unit, which
+        // only the step that changes it — the last — sets).
+        ({ result: last, loaded } = await this.step(tx, loaded, s.input, SYSTEM, s.opts, at, { save: i === run.length - 1 }));
+      }
+      if (!last) throw new Error('applyAll: no step ran');
+      return last;
+    });
+  }
+
+  /** One action on a locked, loaded ticket; returns its result and the ticket as it now stands. */
+  private async step(
+    tx: Queryable,
+    loaded: Loaded,
+    input: ExecutorAction,
+    actor: Actor,
+    opts: ApplyOptions,
+    at: Date,
+    how: { save: boolean } = { save: true },
+  ): Promise<{ result: ApplyResult; loaded: Loaded }> {
+    const { ticket, stored, ctx } = loaded;
 
     const action = await this.complete(tx, ticket.id, input, at);
     const result = transition(ctx, action, actor);
@@ -173,16 +239,20 @@ export class WorkOrderService {
 
     const by = opts.by ?? byOf(actor, opts.performer);
     const unitChanged = next.unit !== ctx.unit;
-    await saveWorkOrder(tx, ticket.id, {
+    const assignedAt = unitChanged && next.unit !== null ? at : undefined;
+    const mergedInto = action.type === 'merge' ? action.into : undefined;
+    const save = (): Promise<number> => saveWorkOrder(tx, ticket.id, {
       context: next,
       state: next.state,
       unitCode: next.unit,
       designated: next.designated,
       bounces: next.bounces,
-      assignedAt: unitChanged && next.unit !== null ? at : undefined,
-      mergedInto: action.type === 'merge' ? action.into : undefined,
+      assignedAt,
+      mergedInto,
       directoryVersion: opts.directoryVersion,
     });
+    if (!how.save && (unitChanged || mergedInto !== undefined)) throw new Error(`applyAll: ${action.type} changes the unit or merge and must be the last step`);
+    const rowVersion = how.save ? await save() : ticket.rowVersion;
     if (rosterChanged(ctx, next)) await syncUnits(tx, ticket.id, roster(next), at, by);
 
     await appendEvent(tx, ticket.id, eventOf(action), by, {
@@ -219,22 +289,57 @@ export class WorkOrderService {
 
     const messages = await this.messages(tx, ticket, ctx, next, action, effects, due, at, dir, opts);
     await writeOutbox(tx, messages);
+    let bounceFlaggedAt = stored.bounceFlaggedAt;
     for (const e of effects) {
       if (e.kind !== 'flag_bounced') continue;
       await flagBounced(tx, ticket.id, at);
+      bounceFlaggedAt ??= at;
       await appendEvent(tx, ticket.id, 'bounce_flagged', 'hub', { bounces: e.bounces, maxBounces: e.maxBounces, unit: next.unit });
       this.logger.warn({ ticketId: ticket.id, bounces: e.bounces, maxBounces: e.maxBounces }, 'ticket bounced between units');
     }
-    return this.result(ticket.id, action.type, ctx, next, extendedDue ?? (Object.keys(due).length > 0 ? due : null), recordId);
+    // The ticket as this action left it, as lockAndLoad would read it back (same transaction, row
+    // still locked by it): what the next action of applyAll starts from.
+    const after: Loaded = {
+      ticket: {
+        ...ticket,
+        state: next.state,
+        unitCode: next.unit,
+        mergedInto: mergedInto ?? ticket.mergedInto,
+        directoryVersion: opts.directoryVersion ?? ticket.directoryVersion,
+        rowVersion,
+      },
+      stored: { context: next, designated: next.designated, bounces: next.bounces, assignedAt: assignedAt ?? stored.assignedAt, bounceFlaggedAt },
+      ctx: next,
+    };
+    return { result: this.result(ticket.id, action.type, ctx, next, extendedDue ?? (Object.keys(due).length > 0 ? due : null), recordId), loaded: after };
   }
 
   // --- for the router: every intake and routing decision goes through `apply` ---------------------
+
+  /**
+   * Locks a ticket and reads it with its work order, for a caller that looks at it before it
+   * decides (the router) and then passes it on (`RoutingNote.locked`) so it is not read twice.
+   */
+  lock(tx: Queryable, ticketId: string): Promise<LockedTicket | undefined> {
+    return this.lockAndLoad(tx, ticketId, this.now());
+  }
+
+  private async lockedOrLoad(tx: Queryable, ticketId: string, at: Date, locked: LockedTicket | undefined): Promise<Loaded | undefined> {
+    if (!locked) return this.lockAndLoad(tx, ticketId, at);
+    if (locked.ticket.id !== ticketId.toLowerCase()) throw new Error(`locked ticket ${locked.ticket.id} passed for ${ticketId}`);
+    return locked;
+  }
 
   /** 受理 (003 Art. 4(一)) when the ticket is still `received`; a no-op otherwise. */
   async accept(tx: Queryable, ticketId: string, note: RoutingNote = {}): Promise<ApplyResult | null> {
     const t = await loadTicket(tx, ticketId, true);
     if (!t || t.state !== 'received') return null;
     return this.apply(tx, ticketId, { type: 'accept' }, SYSTEM, routingOptions(note));
+  }
+
+  /** The `accept` step of a routing decision: taken only while the ticket is still `received`. */
+  private acceptStep(note: RoutingNote): { input: ExecutorAction; opts: ApplyOptions; when: (ctx: WorkOrderContext) => boolean } {
+    return { input: { type: 'accept' }, opts: routingOptions(note), when: (ctx) => ctx.state === 'received' };
   }
 
   /**
@@ -248,14 +353,17 @@ export class WorkOrderService {
     d: { unitCode: string; designated?: boolean; coUnits?: string[] },
     note: RoutingNote = {},
   ): Promise<ApplyResult> {
-    await this.accept(tx, ticketId, note);
-    return this.apply(tx, ticketId, { type: 'dispatch', unit: d.unitCode, designated: d.designated, coUnits: d.coUnits }, SYSTEM, routingOptions(note, { unitCode: d.unitCode }));
+    return this.applyAll(
+      tx,
+      ticketId,
+      [this.acceptStep(note), { input: { type: 'dispatch', unit: d.unitCode, designated: d.designated, coUnits: d.coUnits }, opts: routingOptions(note, { unitCode: d.unitCode }) }],
+      note.at ?? this.now(),
+    );
   }
 
   /** No rule fits: accepted, then the dispute queue (争议事项由热线管理办公室指定, 003 Art. 4(二)). */
   async dispute(tx: Queryable, ticketId: string, note: RoutingNote = {}): Promise<ApplyResult> {
-    await this.accept(tx, ticketId, note);
-    return this.apply(tx, ticketId, { type: 'dispute', reason: note.reason }, SYSTEM, routingOptions(note));
+    return this.applyAll(tx, ticketId, [this.acceptStep(note), { input: { type: 'dispute', reason: note.reason }, opts: routingOptions(note) }], note.at ?? this.now());
   }
 
   /** 不予受理 (001 Art. 8): the citizen is told why (001 Art. 11). */
@@ -370,10 +478,9 @@ export class WorkOrderService {
    */
   private async lockAndLoad(tx: Queryable, ticketId: string, at: Date): Promise<Loaded | undefined> {
     if (!isTicketId(ticketId)) return undefined;
-    const ticket = await loadTicket(tx, ticketId, true);
-    if (!ticket) return undefined;
-    const stored = await loadStoredWorkOrder(tx, ticketId);
-    if (!stored) return undefined;
+    const found = await lockTicketWithWorkOrder(tx, ticketId);
+    if (!found) return undefined;
+    const { ticket, stored } = found;
     const config = await this.config(tx);
     if (stored.context) return { ticket, stored, ctx: { ...(stored.context as WorkOrderContext), config } };
 
@@ -690,6 +797,8 @@ export class WorkOrderService {
         if (action.type === 'review_extension' && e.type === 'extended') continue;
         out.push(...(await this.status(tx, t, e, action, occurredAt, hasStarted ? started : null, dir)));
       } else if (e.kind === 'work_order') {
+        // Only units that registered a system get one (and only then is the due read).
+        if (!dir?.units.get(e.unit)?.endpoint) continue;
         const msg = await this.unitMessage(t, e, dir, e.type === 'redispatched_away' ? {} : hasStarted && (e.type === 'assigned' || e.type === 'reopened') ? { ...(await currentDue()), ...started } : await currentDue(), opts);
         if (msg) out.push(msg);
       } else if (e.kind === 'national') {
@@ -831,6 +940,7 @@ function routingOptions(note: RoutingNote, data: Record<string, unknown> = {}): 
   return {
     by: 'router',
     at: note.at,
+    locked: note.locked,
     directoryVersion: note.directoryVersion,
     data: {
       ...data,

@@ -1,6 +1,6 @@
 import type { ActionName, WorkOrderAction, WorkOrderActionOf, WorkOrderContext, WorkOrderState } from '@hub/rules/lifecycle';
 import type { Attachment } from '@hub/rules/model/ticket';
-import type { SealedDocument } from '@hub/store';
+import type { SealedDocument, StoredWorkOrder, TicketRow } from '@hub/store';
 
 /**
  * An action as callers give it to the executor. `object` comes without `withinWindow`: whether the
@@ -62,6 +62,18 @@ export interface ApplyOptions {
   details?: ActionDetails;
   /** fields added to every unit work order this action sends (a citizen's supplement, …) */
   workOrderBody?: Record<string, unknown>;
+  /** the ticket as WorkOrderService.lock read it in this transaction, nothing changed since (saves reading it again) */
+  locked?: LockedTicket;
+}
+
+/**
+ * A ticket locked and read by WorkOrderService.lock in the caller's transaction, with its work
+ * order. Opaque to callers but for `ticket`; valid until the transaction changes the ticket.
+ */
+export interface LockedTicket {
+  readonly ticket: TicketRow;
+  readonly stored: StoredWorkOrder;
+  readonly ctx: WorkOrderContext;
 }
 
 export interface ApplyResult {

@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { dataProtection, routed } from '@hub/common';
 import { checkIntake, route, DEFAULT_INTAKE_CONFIG, type IntakeConfig } from '@hub/rules/dispatch';
-import { WorkOrderService } from '@hub/workflow';
-import { DEFAULT_MERGE_CONFIG, DirectoryCache, OutboxRow, TicketRow, findMergeTarget, loadTicket, officeSetting, setMergeKeys } from '@hub/store';
+import { WorkOrderService, type LockedTicket } from '@hub/workflow';
+import { DEFAULT_MERGE_CONFIG, DirectoryCache, OutboxRow, officeSetting, storeMergeKeysAndFindTarget } from '@hub/store';
 
 /**
  * The router's work for a newly stored ticket: intake checks (受理), merging of repeated matters,
@@ -25,11 +25,12 @@ export class RoutingService {
   }
 
   private async routeNew(tx: EntityManager, ticketId: string): Promise<void> {
-    const t = await loadTicket(tx, ticketId, true);
-    if (!t || t.state !== 'received') return; // already routed: nothing to do
+    const locked = await this.workOrders.lock(tx, ticketId);
+    if (!locked || locked.ticket.state !== 'received') return; // already routed: nothing to do
+    const t = locked.ticket;
     const dir = await this.directories.current(tx);
     if (!dir) {
-      await this.workOrders.dispute(tx, t.id, { reasonCode: 'no_directory', reason: '没有生效的机构与事项目录，请热线管理办公室指定承办单位', directoryVersion: null });
+      await this.workOrders.dispute(tx, t.id, { reasonCode: 'no_directory', reason: '没有生效的机构与事项目录，请热线管理办公室指定承办单位', directoryVersion: null, locked });
       routed.inc({ outcome: 'dispute' });
       return;
     }
@@ -39,7 +40,7 @@ export class RoutingService {
     // A pulled transfer lacking required elements goes back (003 Art. 4(一)).
     if (t.source === 'national' && t.intakeProblems?.length) {
       const detail = `要素不全: ${t.intakeProblems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
-      await this.workOrders.returnNational(tx, t.id, { reason: 'incomplete_elements', detail }, { directoryVersion });
+      await this.workOrders.returnNational(tx, t.id, { reason: 'incomplete_elements', detail }, { directoryVersion, locked });
       routed.inc({ outcome: 'returned:incomplete_elements' });
       return;
     }
@@ -48,23 +49,23 @@ export class RoutingService {
     const check = checkIntake(t.ticket, d, intakeConfig);
     if (check !== 'accept') {
       if (check.action === 'return') {
-        await this.workOrders.returnNational(tx, t.id, { reason: check.reason, detail: check.detail }, { directoryVersion });
+        await this.workOrders.returnNational(tx, t.id, { reason: check.reason, detail: check.detail }, { directoryVersion, locked });
         routed.inc({ outcome: `returned:${check.reason}` });
       } else if (check.action === 'not_accepted') {
-        await this.workOrders.notAccept(tx, t.id, { reasonCode: check.reasonCode, reason: check.reason, directoryVersion });
+        await this.workOrders.notAccept(tx, t.id, { reasonCode: check.reasonCode, reason: check.reason, directoryVersion, locked });
         routed.inc({ outcome: 'not_accepted' });
       } else {
-        await this.workOrders.archive(tx, t.id, { reason: check.reason, directoryVersion });
+        await this.workOrders.archive(tx, t.id, { reason: check.reason, directoryVersion, locked });
         routed.inc({ outcome: 'archived' });
       }
       return;
     }
 
-    if (await this.mergeIfRepeat(tx, t, directoryVersion)) return;
+    if (await this.mergeIfRepeat(tx, locked, directoryVersion)) return;
 
     const decision = route(t.ticket, d);
     if (decision.outcome === 'dispute') {
-      await this.workOrders.dispute(tx, t.id, { reasonCode: decision.reasonCode, reason: decision.reason, trace: decision.trace, directoryVersion });
+      await this.workOrders.dispute(tx, t.id, { reasonCode: decision.reasonCode, reason: decision.reason, trace: decision.trace, directoryVersion, locked });
       routed.inc({ outcome: 'dispute' });
       return;
     }
@@ -72,7 +73,7 @@ export class RoutingService {
       tx,
       t.id,
       { unitCode: decision.unitCode, designated: decision.rule === 'designated' },
-      { rule: decision.rule, trace: decision.trace, directoryVersion, data: { unitName: decision.unitName } },
+      { rule: decision.rule, trace: decision.trace, directoryVersion, data: { unitName: decision.unitName }, locked },
     );
     routed.inc({ outcome: `dispatched:${decision.rule}` });
   }
@@ -82,7 +83,8 @@ export class RoutingService {
    * handled ticket. This one is marked merged; its source is told and, from then on, hears every
    * event of the handled ticket under its own id.
    */
-  private async mergeIfRepeat(tx: EntityManager, t: TicketRow, directoryVersion: string): Promise<boolean> {
+  private async mergeIfRepeat(tx: EntityManager, locked: LockedTicket, directoryVersion: string): Promise<boolean> {
+    const t = locked.ticket;
     // National transfers owe the platform their own result (003 Art. 4(六)); they are not folded into local tickets.
     if (t.source === 'national') return false;
     const c = t.ticket.citizen;
@@ -91,9 +93,8 @@ export class RoutingService {
     const h = dataProtection().hashes(c);
     const keys = [h.phoneHash ? `p:${h.phoneHash}` : null, h.idHash ? `i:${h.idHash}` : null].filter((k): k is string => k !== null);
     if (keys.length === 0) return false;
-    await setMergeKeys(tx, t.id, keys);
     const cfg = await officeSetting(tx, 'merge', DEFAULT_MERGE_CONFIG);
-    const target = await findMergeTarget(
+    const target = await storeMergeKeysAndFindTarget(
       tx,
       {
         id: t.id,
@@ -110,6 +111,7 @@ export class RoutingService {
       reason: `与工单 ${target.source}:${target.externalId} 为同一事项，已合并办理 (merged into ${target.id})`,
       directoryVersion,
       data: { similarity: target.similarity, intoExternalId: target.externalId, intoSource: target.source },
+      locked,
     });
     routed.inc({ outcome: 'merged' });
     return true;

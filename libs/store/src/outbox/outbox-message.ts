@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Source, SourceRecord } from '@hub/rules/model/ticket';
 import type { StatusEventType, UnitWorkOrderType } from '@hub/rules/lifecycle/work-order.types';
+import { closeWrites, openWriteBuffer, txMemo } from '../tx-memo';
 
 /**
  * The transactional outbox is the hub's only way out (ARCHITECTURE.md): a state change writes its
@@ -137,8 +138,35 @@ export const OUTBOX_COLUMNS = '(event_id, ticket_id, target, type, order_key, pa
 export async function writeOutbox(db: Queryable, msgs: Array<OutboxMessage | null>): Promise<void> {
   const list = msgs.filter((m): m is OutboxMessage => m !== null);
   if (list.length === 0) return;
+  const buffer = openWriteBuffer(db);
+  if (buffer) {
+    buffer.outbox.push(...list);
+    return;
+  }
   const { sql, params } = outboxValues(list, 1);
   await db.query(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${sql}`, params);
+}
+
+/**
+ * Writes what openWrites collected — event-log rows and outbox messages, each in the order they
+ * were written — in ONE statement, and closes the buffer. Routing a ticket wrote five such rows
+ * one statement at a time.
+ */
+export async function flushWrites(db: Queryable): Promise<void> {
+  const buffer = closeWrites(db);
+  if (!buffer) return;
+  const { events } = buffer;
+  const outbox = buffer.outbox as OutboxMessage[];
+  const eventParams = [events.map((e) => e.ticketId), events.map((e) => e.type), events.map((e) => e.actor), events.map((e) => e.data)];
+  const insertEvents = `INSERT INTO ticket_events (ticket_id, type, actor, data)
+       SELECT t, ty, a, d::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(t, ty, a, d, ord) ORDER BY ord`;
+  if (outbox.length === 0) {
+    if (events.length > 0) await db.query(insertEvents, eventParams);
+    return;
+  }
+  if (events.length === 0) return writeOutbox(db, outbox);
+  const { sql, params } = outboxValues(outbox, 5);
+  await db.query(`WITH events AS (${insertEvents}) INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${sql}`, [...eventParams, ...params]);
 }
 
 /**
@@ -152,15 +180,31 @@ export async function queryRows<T>(db: Queryable, sql: string, params?: unknown[
   return (r ?? []) as T[];
 }
 
+const mergedKey = (ticketId: string): string => `merged:${ticketId}`;
+
+/**
+ * The tickets merged into `ticketId` as a statement of this transaction already read them
+ * (lockTicketWithWorkOrder): statusMessagesWithMerged then does not ask again. Same columns and
+ * order as its own query.
+ */
+export function knownMerged(db: Queryable, ticketId: string, merged: TicketRef[]): void {
+  void txMemo(db, mergedKey(ticketId), () => Promise.resolve(merged));
+}
+
 /**
  * A status event for a ticket and for every ticket merged into it (001 Art. 13): each source
  * hears every later event of the handled ticket under its own id.
  */
 export async function statusMessagesWithMerged(db: Queryable, t: TicketRef, type: StatusType, d: StatusDetails): Promise<Array<OutboxMessage | null>> {
-  const merged = await queryRows<TicketRef>(
-    db,
-    `SELECT id::text AS id, source, source_record AS "sourceRecord", external_id AS "externalId" FROM tickets WHERE merged_into = $1 ORDER BY created_at`,
-    [t.id],
+  // Read once per transaction (txMemo): routing writes `accepted` and `dispatched` in one. A ticket
+  // merged into this one by a transaction that commits meanwhile hears both or neither (it hears
+  // `merged` with the handling unit either way, and every later event).
+  const merged = await txMemo(db, mergedKey(t.id), () =>
+    queryRows<TicketRef>(
+      db,
+      `SELECT id::text AS id, source, source_record AS "sourceRecord", external_id AS "externalId" FROM tickets WHERE merged_into = $1 ORDER BY created_at`,
+      [t.id],
+    ),
   );
   return [statusMessage(t, type, d), ...merged.map((m) => statusMessage(m, type, d))];
 }

@@ -13,6 +13,7 @@ import { WorkingCalendar, DEFAULT_TIME_ZONE } from '@hub/rules/calendar';
 import type { CalendarYear } from '@hub/rules/directory';
 import type { Queryable } from '../outbox/outbox-message';
 import { calendarStamp, directoryCalendar, loadCalendarYears } from './clock.repository';
+import { txMemo, txPeek } from '../tx-memo';
 
 /** Advisory lock: clock writers shared, a calendar-year replacement exclusive. */
 export const CALENDAR_LOCK = 72012347;
@@ -57,17 +58,15 @@ export async function loadEffectiveCalendar(db: Queryable): Promise<EffectiveCal
 
 /**
  * The effective calendar, rebuilt only when the active directory or a replaced year changed. The
- * freshness check is one query on two tiny indexes, done on every call, so a replacement made on
- * any replica is seen by the very next clock computation everywhere.
+ * freshness check is one query on two tiny indexes, so a replacement made on any replica is seen by
+ * the very next transaction everywhere. Inside a transaction the check is made once (txMemo), and
+ * once more by loadForWrite under the lock: routing one ticket read the calendar four times.
  */
 export class CalendarLoader {
   private cached?: EffectiveCalendar;
 
-  async effective(db: Queryable): Promise<EffectiveCalendar> {
-    const stamp = await calendarStamp(db);
-    if (this.cached && this.cached.stamp === stamp) return this.cached;
-    this.cached = await loadEffectiveCalendar(db);
-    return this.cached;
+  effective(db: Queryable): Promise<EffectiveCalendar> {
+    return txPeek<EffectiveCalendar>(db, 'calendar:locked') ?? txMemo(db, 'calendar', () => this.fresh(db));
   }
 
   async load(db: Queryable): Promise<WorkingCalendar> {
@@ -76,11 +75,22 @@ export class CalendarLoader {
 
   /**
    * For a transaction that will write a clock computed from the calendar: takes CALENDAR_LOCK
-   * shared first (see the file comment). Take it before locking clock rows.
+   * shared first (see the file comment) and reads the calendar under it; the rest of the
+   * transaction keeps that one. Take it before locking clock rows.
    */
   async loadForWrite(tx: Queryable): Promise<WorkingCalendar> {
-    await tx.query(`SELECT pg_advisory_xact_lock_shared($1)`, [CALENDAR_LOCK]);
-    return this.load(tx);
+    const locked = await txMemo(tx, 'calendar:locked', async () => {
+      await tx.query(`SELECT pg_advisory_xact_lock_shared($1)`, [CALENDAR_LOCK]);
+      return this.fresh(tx);
+    });
+    return locked.calendar;
+  }
+
+  private async fresh(db: Queryable): Promise<EffectiveCalendar> {
+    const stamp = await calendarStamp(db);
+    if (this.cached && this.cached.stamp === stamp) return this.cached;
+    this.cached = await loadEffectiveCalendar(db);
+    return this.cached;
   }
 
   invalidate(): void {

@@ -105,20 +105,59 @@ export function wireDue(clocks: ReadonlyArray<Pick<ClockRow, 'type' | 'state' | 
 // --- clocks ---------------------------------------------------------------------------------------
 
 /**
- * Inserts a running clock; its unit is the ticket's handling unit at this moment. Fails on the
- * unique index when an open clock of the type already exists (close it first).
+ * Several clocks of one ticket in ONE statement (a dispatch starts contact, resolve and the
+ * objection window together), returned in the order given. With `stopAt`, the same statement
+ * first stops the ticket's open clocks of those types (closeClocks 'stopped'): a re-dispatch or
+ * reopen replaces them, and the old rows stay as history.
  */
-export async function insertClock(db: Queryable, ticketId: string, c: DeadlineClock, nextFireAt: Date): Promise<ClockRow> {
+export async function insertClocks(
+  db: Queryable,
+  ticketId: string,
+  clocks: ReadonlyArray<{ clock: DeadlineClock; nextFireAt: Date }>,
+  opts: { stopAt?: Date } = {},
+): Promise<ClockRow[]> {
+  if (clocks.length === 0) return [];
+  const col = <T>(f: (c: DeadlineClock, next: Date) => T): T[] => clocks.map((x) => f(x.clock, x.nextFireAt));
   const rows = await queryRows<ClockRow>(
     db,
-    `INSERT INTO ticket_clocks (ticket_id, type, policy_id, state, complex, unit_code, started_at, days, base_days, due, due_date,
-        warn_before_days, warn_at, provisional, next_fire_at)
-     SELECT t.id, $2, $3, 'running', $4, t.unit_code, $5, $6, $7, $8, $9::date, $10, $11, $12, $13 FROM tickets t WHERE t.id = $1
-     RETURNING ${CLOCK_COLUMNS}`,
-    [ticketId, c.type, c.policyId, c.complex, c.startedAt, c.days, c.baseDays, c.due, c.dueDate, c.warnBeforeDays, c.warnAt, c.provisional, nextFireAt],
+    `WITH input AS (
+       SELECT * FROM unnest($2::text[], $3::text[], $4::boolean[], $5::timestamptz[], $6::int[], $7::int[], $8::timestamptz[], $9::date[],
+                            $10::int[], $11::timestamptz[], $12::boolean[], $13::timestamptz[])
+         WITH ORDINALITY AS i(type, policy_id, complex, started_at, days, base_days, due, due_date, warn_before_days, warn_at, provisional, next_fire_at, ord)),
+     stopped AS (
+       UPDATE ticket_clocks SET state = 'stopped', stopped_at = $14::timestamptz, next_fire_at = NULL, scheduled_for = NULL, updated_at = now()
+        WHERE $14::timestamptz IS NOT NULL AND ticket_id = $1 AND type IN (SELECT type FROM input) AND state IN ('running','missed')
+       RETURNING id),
+     ins AS (
+       INSERT INTO ticket_clocks (ticket_id, type, policy_id, state, complex, unit_code, started_at, days, base_days, due, due_date,
+           warn_before_days, warn_at, provisional, next_fire_at)
+       SELECT t.id, i.type, i.policy_id, 'running', i.complex, t.unit_code, i.started_at, i.days, i.base_days, i.due, i.due_date,
+              i.warn_before_days, i.warn_at, i.provisional, i.next_fire_at
+         FROM input i CROSS JOIN tickets t
+        -- "after stopped": the open-clock unique index must see the old rows stopped first
+        WHERE t.id = $1 AND (SELECT count(*) FROM stopped) >= 0
+        ORDER BY i.ord
+       RETURNING *)
+     SELECT ${CLOCK_COLUMNS} FROM ins ORDER BY ins.id`,
+    [
+      ticketId,
+      col((c) => c.type),
+      col((c) => c.policyId),
+      col((c) => c.complex),
+      col((c) => c.startedAt),
+      col((c) => c.days),
+      col((c) => c.baseDays),
+      col((c) => c.due),
+      col((c) => c.dueDate),
+      col((c) => c.warnBeforeDays),
+      col((c) => c.warnAt),
+      col((c) => c.provisional),
+      col((_c, next) => next),
+      opts.stopAt ?? null,
+    ],
   );
-  if (!rows[0]) throw new Error(`ticket ${ticketId} does not exist`);
-  return rows[0];
+  if (rows.length !== clocks.length) throw new Error(`ticket ${ticketId} does not exist`);
+  return rows;
 }
 
 export async function loadClock(db: Queryable, id: string, lock = false): Promise<ClockRow | undefined> {

@@ -1,5 +1,6 @@
 import type { Queryable } from '../outbox/outbox-message';
 import { queryRows } from '../outbox/outbox-message';
+import { txMemo } from '../tx-memo';
 
 /** When two tickets are one matter (001 Art. 13); office configuration with these defaults. */
 export interface MergeConfig {
@@ -27,20 +28,27 @@ export interface MergeCandidate {
 }
 
 /**
- * The open ticket this one repeats, if any: same citizen (phone or ID hash), same respondent
- * unit or same category, same district, similar text, within the window. The oldest wins, so a
- * chain of repeats all join the first.
+ * Stores the ticket's merge keys (so that later repeats find it) and returns the open ticket it
+ * repeats, if any, in one statement: same citizen (phone or ID hash), same respondent unit or same
+ * category, same district, similar text, within the window. The oldest wins, so a chain of repeats
+ * all join the first. (The search's snapshot does not see the keys just stored; it excludes this
+ * ticket anyway.)
  */
-export async function findMergeTarget(
+export async function storeMergeKeysAndFindTarget(
   db: Queryable,
   t: { id: string; mergeKeys: string[]; respondentUnitCode?: string; categoryCode?: string; regionCode?: string; text: string },
   cfg: MergeConfig,
 ): Promise<MergeCandidate | undefined> {
-  if (!cfg.enabled || t.mergeKeys.length === 0) return undefined;
+  if (t.mergeKeys.length === 0) return undefined;
+  if (!cfg.enabled) {
+    await setMergeKeys(db, t.id, t.mergeKeys);
+    return undefined;
+  }
   const district = t.regionCode ? t.regionCode.slice(0, 6) : null;
   const rows = await queryRows<MergeCandidate>(
     db,
-    `SELECT id::text AS id, external_id AS "externalId", source, similarity(title || ' ' || content, $6) AS similarity
+    `WITH stored AS (UPDATE tickets SET merge_keys = $2 WHERE id = $1)
+     SELECT id::text AS id, external_id AS "externalId", source, similarity(title || ' ' || content, $6) AS similarity
        FROM tickets
       WHERE merge_keys && $2::text[] AND merged_into IS NULL AND id <> $1
         AND state = ANY($8::text[])
@@ -59,7 +67,15 @@ export async function setMergeKeys(db: Queryable, id: string, keys: string[]): P
   await db.query(`UPDATE tickets SET merge_keys = $2 WHERE id = $1`, [id, keys]);
 }
 
+/**
+ * One office setting over its defaults. Inside a transaction every setting is read in one query,
+ * once (txMemo): routing a ticket consults three of them.
+ */
 export async function officeSetting<T>(db: Queryable, name: string, fallback: T): Promise<T> {
-  const rows = await queryRows<{ value: T }>(db, `SELECT value FROM office_settings WHERE name = $1`, [name]);
-  return rows[0] ? { ...fallback, ...rows[0].value } : fallback;
+  const all = await txMemo(db, 'office_settings', async () => {
+    const rows = await queryRows<{ name: string; value: unknown }>(db, `SELECT name, value FROM office_settings`);
+    return new Map(rows.map((r) => [r.name, r.value]));
+  });
+  const value = all.get(name) as Partial<T> | undefined;
+  return value ? { ...fallback, ...value } : fallback;
 }

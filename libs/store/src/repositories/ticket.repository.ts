@@ -1,6 +1,7 @@
 import type { CanonicalTicket, Citizen, NationalLevel, Source, SourceRecord, TicketKind } from '@hub/rules/model/ticket';
 import { Queryable, queryRows } from '../outbox/outbox-message';
 import { dataProtection, ticketCitizenContext } from '@hub/common/crypto';
+import { openWriteBuffer } from '../tx-memo';
 
 /** A stored ticket: the canonical fields plus where it stands. */
 export interface TicketRow {
@@ -19,7 +20,8 @@ export interface TicketRow {
   ticket: CanonicalTicket;
 }
 
-interface RawRow {
+/** A tickets row as `SELECT *` gives it (the columns this module reads). */
+export interface RawRow {
   id: string;
   source: Source;
   source_record: SourceRecord;
@@ -100,6 +102,11 @@ export async function loadTicket(db: Queryable, id: string, lock = false): Promi
 }
 
 export async function appendEvent(db: Queryable, ticketId: string, type: string, actor: string, data: Record<string, unknown>): Promise<void> {
+  const buffer = openWriteBuffer(db);
+  if (buffer) {
+    buffer.events.push({ ticketId, type, actor, data: JSON.stringify(data) });
+    return;
+  }
   await db.query(`INSERT INTO ticket_events (ticket_id, type, actor, data) VALUES ($1, $2, $3, $4::jsonb)`, [ticketId, type, actor, JSON.stringify(data)]);
 }
 

@@ -5,7 +5,8 @@
  * (`@hub/workflow`). Every write runs inside the caller's transaction, under the ticket's row lock.
  */
 import type { Attachment } from '@hub/rules/model/ticket';
-import { Queryable, queryRows } from '../outbox/outbox-message';
+import { Queryable, knownMerged, queryRows, type TicketRef } from '../outbox/outbox-message';
+import { toTicketRow, type RawRow, type TicketRow } from './ticket.repository';
 
 /** bigserial ids arrive from URLs: anything else is simply not found (never a database error). */
 export const isRecordId = (id: string): boolean => /^\d{1,18}$/.test(id);
@@ -30,6 +31,32 @@ export async function loadStoredWorkOrder(db: Queryable, ticketId: string): Prom
     [ticketId],
   );
   return rows[0];
+}
+
+/**
+ * Locks a ticket and reads it with its work order in ONE statement (the executor's first step;
+ * loadTicket plus loadStoredWorkOrder read the same row twice).
+ */
+export async function lockTicketWithWorkOrder(db: Queryable, ticketId: string): Promise<{ ticket: TicketRow; stored: StoredWorkOrder } | undefined> {
+  const rows = await queryRows<
+    RawRow & { work_order: unknown; designated: boolean; assigned_at: Date | null; bounces: number; bounce_flagged_at: Date | null; merged_refs: TicketRef[] }
+  >(
+    db,
+    `SELECT t.*, t.id::text AS id, t.merged_into::text AS merged_into,
+            (SELECT coalesce(json_agg(json_build_object('id', m.id::text, 'source', m.source, 'sourceRecord', m.source_record, 'externalId', m.external_id)
+                                      ORDER BY m.created_at), '[]')
+               FROM tickets m WHERE m.merged_into = t.id) AS merged_refs
+       FROM tickets t WHERE t.id = $1 FOR UPDATE OF t`,
+    [ticketId],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  // The status messages of this transaction go to these tickets' sources too (001 Art. 13).
+  knownMerged(db, r.id, r.merged_refs);
+  return {
+    ticket: toTicketRow(r),
+    stored: { context: r.work_order, designated: r.designated, assignedAt: r.assigned_at, bounces: r.bounces, bounceFlaggedAt: r.bounce_flagged_at },
+  };
 }
 
 export interface WorkOrderWrite {
@@ -120,23 +147,25 @@ export async function syncUnits(
   at: Date,
   by: string,
 ): Promise<void> {
-  const current = await currentUnits(db, ticketId);
-  const same = (a: { unitCode: string; role: HandlerRole }, b: { unitCode: string; role: HandlerRole }): boolean => a.unitCode === b.unitCode && a.role === b.role;
-  const closing = current.filter((c) => !wanted.some((w) => same(w, c))).map((c) => c.unitCode);
-  const adding = wanted.filter((w) => !current.some((c) => same(w, c)));
-  if (closing.length > 0) {
-    await db.query(
-      `UPDATE ticket_units SET removed_at = $3, removed_by = $4 WHERE ticket_id = $1 AND unit_code = ANY($2::text[]) AND removed_at IS NULL`,
-      [ticketId, closing, at, by],
-    );
-  }
-  for (const a of adding) {
-    await db.query(
-      `INSERT INTO ticket_units (ticket_id, unit_code, role, ticket_created_at, added_at, added_by)
-       SELECT t.id, $2, $3, t.created_at, $4, $5 FROM tickets t WHERE t.id = $1`,
-      [ticketId, a.unitCode, a.role, at, by],
-    );
-  }
+  // One statement: close the open rows not wanted (unit or role), then add the wanted ones that
+  // have no open row. The insert's snapshot does not see the update's changes, hence "not closed
+  // here" spelled out in `keep`.
+  await db.query(
+    `WITH wanted AS (SELECT * FROM unnest($2::text[], $3::text[]) AS w(unit_code, role)),
+          closed AS (
+            UPDATE ticket_units u SET removed_at = $4, removed_by = $5
+             WHERE u.ticket_id = $1 AND u.removed_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.unit_code = u.unit_code AND w.role = u.role)
+            RETURNING u.id),
+          keep AS (
+            SELECT unit_code, role FROM ticket_units
+             WHERE ticket_id = $1 AND removed_at IS NULL AND id NOT IN (SELECT id FROM closed))
+     INSERT INTO ticket_units (ticket_id, unit_code, role, ticket_created_at, added_at, added_by)
+     SELECT t.id, w.unit_code, w.role, t.created_at, $4, $5
+       FROM tickets t CROSS JOIN wanted w
+      WHERE t.id = $1 AND NOT EXISTS (SELECT 1 FROM keep k WHERE k.unit_code = w.unit_code AND k.role = w.role)`,
+    [ticketId, wanted.map((w) => w.unitCode), wanted.map((w) => w.role), at, by],
+  );
 }
 
 // --- replies (办结) ----------------------------------------------------------------------------------

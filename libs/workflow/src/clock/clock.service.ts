@@ -28,7 +28,7 @@ import {
   appendEvent,
   closeClocks,
   decideExtensionRequest,
-  insertClock,
+  insertClocks,
   insertExtensionRequest,
   loadClock,
   loadExtensionRequest,
@@ -157,10 +157,14 @@ export class ClockService {
     const skipped = (types ?? []).filter((t) => policy.days[t] === undefined);
     if (skipped.length) this.logger.debug({ ticketId: ticket.id, policy: policy.id, skipped }, 'clock types not in the policy; not started');
     if (wanted.length === 0) return {};
-    await closeClocks(tx, ticket.id, wanted, 'stopped', at);
     const started = startClocks(policy, this.subjectOf(ticket), at, calendar, wanted);
-    const rows: ClockRow[] = [];
-    for (const c of started) rows.push(await insertClock(tx, ticket.id, c, runningNextFire({ ...c, warnedAt: null })));
+    // One statement stops the open clocks of these types and inserts the new ones.
+    const rows = await insertClocks(
+      tx,
+      ticket.id,
+      started.map((c) => ({ clock: c, nextFireAt: runningNextFire({ ...c, warnedAt: null }) })),
+      { stopAt: at },
+    );
     const due = wireDue(rows, calendar.timeZone);
     await appendEvent(tx, ticket.id, 'clocks_started', 'clock', {
       policyId: policy.id,
