@@ -26,7 +26,7 @@ export async function runInternalJob(
       const row = await loadOutbox(tx, job.outboxId);
       if (!row) return false;
       await handler(tx, row);
-      await recordAttempt(tx, job.outboxId, job.attempt, { outcome: 'delivered', status: 200, durationMs: Date.now() - started });
+      await completeInternalJob(tx, job.outboxId, job.attempt, Date.now() - started);
       return true;
     });
     return { result: done ? 'done' : 'skipped' };
@@ -39,4 +39,26 @@ export async function runInternalJob(
     }).catch(() => undefined);
     return { result: 'retry', error };
   }
+}
+
+/**
+ * Marks an internal job done and logs the attempt, in one statement, under the same condition as
+ * recordAttempt (still pending at the attempt the job was for). Leaner than recordAttempts, which
+ * also claims successors for the notifier: a ticket's next internal job (a citizen event behind
+ * its routing) is left to the relay, woken here only when there is one.
+ */
+async function completeInternalJob(tx: EntityManager, id: string, attempt: number, durationMs: number): Promise<void> {
+  await tx.query(
+    `WITH done AS (
+       UPDATE outbox SET status = 'delivered', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, now()),
+              last_status = 200, last_error = NULL, delivered_at = now()
+        WHERE id = $1 AND attempts = $2 AND status = 'pending'
+       RETURNING id, attempts, order_key),
+     log AS (
+       INSERT INTO delivery_attempts (outbox_id, attempt, outcome, status_code, duration_ms, error)
+       SELECT id, attempts, 'delivered', 200, $3, NULL FROM done)
+     SELECT pg_notify('hub_outbox', '') FROM done d
+      WHERE EXISTS (SELECT 1 FROM outbox p WHERE p.order_key = d.order_key AND p.status = 'pending' AND p.id > d.id)`,
+    [id, attempt, Math.round(durationMs)],
+  );
 }

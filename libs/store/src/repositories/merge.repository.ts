@@ -47,10 +47,16 @@ export async function storeMergeKeysAndFindTarget(
   const district = t.regionCode ? t.regionCode.slice(0, 6) : null;
   const rows = await queryRows<MergeCandidate>(
     db,
-    `WITH stored AS (UPDATE tickets SET merge_keys = $2 WHERE id = $1)
+    // The same citizen is the selective condition: `same_citizen` is read through the GIN index on
+    // merge_keys (MATERIALIZED keeps the planner from starting at the state or created_at indexes,
+    // which match every open ticket of the window: ~1,000 pages per ticket at 2,000 open tickets).
+    `WITH stored AS (UPDATE tickets SET merge_keys = $2 WHERE id = $1),
+          same_citizen AS MATERIALIZED (
+            SELECT id, external_id, source, title, content, state, created_at, respondent, category_code, region_code
+              FROM tickets WHERE merge_keys && $2::text[] AND merged_into IS NULL)
      SELECT id::text AS id, external_id AS "externalId", source, similarity(title || ' ' || content, $6) AS similarity
-       FROM tickets
-      WHERE merge_keys && $2::text[] AND merged_into IS NULL AND id <> $1
+       FROM same_citizen
+      WHERE id <> $1
         AND state = ANY($8::text[])
         AND created_at > now() - make_interval(hours => $7)
         AND ((respondent->>'unitCode' IS NOT NULL AND respondent->>'unitCode' = $3) OR (category_code IS NOT NULL AND category_code = $4))
