@@ -3,32 +3,28 @@ import { DataSource } from 'typeorm';
 import { HUB_CONFIG, HubConfig, deliveries, deliveryDuration } from '@hub/common';
 import { KeyRing, parseKeyRing } from '@hub/connectors/signing';
 import { SignedSender, type DeliveryResult } from '@hub/connectors/delivery';
-import { OutboxRow, loadOutboxes, recordAttempts, type AttemptOutcome, type AttemptRecord, type RecordedAttempt } from '@hub/store';
+import { OutboxRow, loadOutboxes, recordSteps, type AttemptOutcome, type DeliveryStep, type StepResult } from '@hub/store';
 import { RetryPolicy, retriesExhausted, retryDelayMs } from '@hub/queues';
 import { UnitEndpoints } from './unit-endpoints.service';
 import { MicroBatcher } from './micro-batcher';
+import { DeliveryChain, type DeliveryJobResult, type SendOutcome } from './delivery-chain';
 
-export type DeliveryJobResult = 'delivered' | 'retry' | 'failed' | 'skipped' | 'waiting';
+export type { DeliveryJobResult } from './delivery-chain';
 
 type UpstreamName = 'hotline' | 'ywtb' | 'national';
 const UPSTREAMS: readonly UpstreamName[] = ['hotline', 'ywtb', 'national'];
-
-/**
- * How many messages of one ticket a job delivers back to back before it hands the rest to the
- * relay, and for how long: a busy ticket keeps one worker slot for a while, never indefinitely.
- */
-const CHAIN_MAX_MESSAGES = 200;
-const CHAIN_MAX_MS = 5_000;
 
 /**
  * Delivers one outbox message to the outside system it is for, signed with that system's first
  * key (contracts §1, §8), and records the attempt. The row is reloaded: a message already
  * delivered, or a job for an attempt the row has moved past, does nothing.
  *
- * When a message leaves `pending`, the statement that records it claims the next message of the
- * same ticket and target, and this job delivers it too (see recordAttempts): a ticket's events are
- * strictly sequential, so what bounds their rate is the round trips between two of them. The
- * loads and records of the deliveries in flight are joined into shared statements (MicroBatcher).
+ * The job then goes on with the ticket's next messages for that target (DeliveryChain): the
+ * statement that records a message claims a window of the ones behind it, and the job sends them
+ * one after the other, recording them ~100 at a time while it sends. A ticket's events are
+ * strictly sequential, so what bounds their rate is what stands between two of them: now one HTTP
+ * exchange, not an exchange and a statement. The loads and the steps of the chains in flight are
+ * joined into shared statements (MicroBatcher).
  */
 @Injectable()
 export class DeliveryService implements BeforeApplicationShutdown {
@@ -36,7 +32,7 @@ export class DeliveryService implements BeforeApplicationShutdown {
   private readonly senders = new Map<UpstreamName | 'units', SignedSender>();
   private readonly policy: RetryPolicy;
   private readonly loads: MicroBatcher<string, OutboxRow | undefined>;
-  private readonly records: MicroBatcher<AttemptRecord, RecordedAttempt>;
+  private readonly steps: MicroBatcher<DeliveryStep, StepResult>;
   private stopping = false;
 
   constructor(
@@ -46,14 +42,14 @@ export class DeliveryService implements BeforeApplicationShutdown {
   ) {
     this.policy = { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs, retryHours: config.delivery.retryHours };
     this.loads = new MicroBatcher((ids) => loadOutboxes(ds, ids));
-    this.records = new MicroBatcher((items) => recordOnce(ds, items));
+    this.steps = new MicroBatcher((items) => recordOnce(ds, items, config.delivery.requeueAfterMs));
     // Parsed at boot: a malformed HUB_*_KEYS stops the notifier with a message naming the variable,
     // instead of every delivery to that system failing later.
     for (const name of UPSTREAMS) this.addSender(name, config.upstreams[name].keys, `HUB_${name.toUpperCase()}_KEYS`);
     this.addSender('units', config.upstreams.units.keys, 'HUB_UNITS_KEYS');
   }
 
-  /** Finish the message in hand; claim no more (the relay and the next start pick them up). */
+  /** Finish the message in hand; claim no more, give back what is claimed (the relay offers it again). */
   beforeApplicationShutdown(): void {
     this.stopping = true;
   }
@@ -69,31 +65,21 @@ export class DeliveryService implements BeforeApplicationShutdown {
   async deliver(outboxId: string, attempt: number, now: () => Date = () => new Date()): Promise<DeliveryJobResult> {
     const row = await this.loads.call(outboxId);
     if (!row || row.status !== 'pending' || row.attempts !== attempt) return 'skipped';
-    const started = Date.now();
-    const first = await this.attempt(row, now, true);
-    let next = first.next;
-    for (let n = 1; next; n++) {
-      const current: OutboxRow = next;
-      const more = n + 1 < CHAIN_MAX_MESSAGES && Date.now() - started < CHAIN_MAX_MS;
-      try {
-        next = (await this.attempt(current, now, more)).next;
-      } catch (err) {
-        // This job's own message is recorded; the claimed one is offered again by the relay after
-        // requeueAfterMs. Failing the job would only make BullMQ retry a message already done.
-        this.logger.warn({ err, outboxId: current.id }, 'chained delivery could not be recorded; the relay will offer it again');
-        next = undefined;
-      }
-    }
-    return first.result;
+    return new DeliveryChain(row, {
+      send: (r) => this.send(r, now),
+      record: (step) => this.steps.call(step),
+      stopping: () => this.stopping,
+      warn: (err, id) => this.logger.warn({ err, outboxId: id }, 'chained deliveries could not be recorded; the relay will offer them again'),
+    }).run();
   }
 
-  /** One attempt at one pending row; returns the claimed successor when asked for and available. */
-  private async attempt(row: OutboxRow, now: () => Date, claimNext: boolean): Promise<{ result: DeliveryJobResult; next?: OutboxRow }> {
+  /** One attempt at one pending row, not recorded yet; 'waiting' if its target cannot be reached yet. */
+  private async send(row: OutboxRow, now: () => Date): Promise<SendOutcome | 'waiting'> {
     const where = await this.resolve(row);
     if (!where) {
       // A unit whose system is not (yet) in the directory: the message waits in the outbox and goes
       // once it is; the relay offers it again after requeueAfterMs (contracts §6, §8).
-      return { result: 'waiting' };
+      return 'waiting';
     }
     let result: DeliveryResult;
     try {
@@ -105,15 +91,14 @@ export class DeliveryService implements BeforeApplicationShutdown {
     deliveries.inc({ target: kind, outcome: result.outcome });
     deliveryDuration.observe({ target: kind }, result.durationMs / 1000);
 
-    const { outcome, jobResult } = this.consequence(row, result, now());
+    const consequence = this.consequence(row, result, now());
+    const { outcome } = consequence;
     if (outcome.outcome === 'permanent' || outcome.outcome === 'exhausted') {
       // `error` is `http_<status>[: <target's code>]` or a connection error: no citizen data.
       const msg = outcome.outcome === 'exhausted' ? 'delivery retries exhausted' : 'delivery failed for good';
       this.logger.warn({ outboxId: row.id, target: row.target, status: outcome.status, error: outcome.error }, msg);
     }
-    const recorded = await this.records.call({ id: row.id, attempt: row.attempts, outcome, claimNext: claimNext && !this.stopping });
-    // Not recorded: another worker recorded this attempt first (a duplicate job); it owns what follows.
-    return recorded.recorded ? { result: jobResult, next: recorded.next } : { result: 'skipped' };
+    return consequence;
   }
 
   /** Contracts §3's delivery rules applied to one answer: delivered, retry later, or failed. */
@@ -154,21 +139,26 @@ export class DeliveryService implements BeforeApplicationShutdown {
 }
 
 /**
- * Records a batch with the commit not waiting for the WAL flush (see recordAttempts: a lost record
- * only means the same message, same eventId, is sent again). The same row twice in one batch (a
- * duplicate job finishing with the original): one record, the other changed nothing.
+ * Records a batch of steps with the commit not waiting for the WAL flush (see recordSteps: a lost
+ * record only means the same message, same eventId, is sent again). A row is named once per
+ * statement: the same record in two steps (a duplicate job finishing with the original) is made
+ * by the first, and the other step is answered "not recorded" for it.
  */
-async function recordOnce(ds: DataSource, items: AttemptRecord[]): Promise<RecordedAttempt[]> {
-  const firstIndex = new Map<string, number>();
-  items.forEach((it, i) => {
-    if (!firstIndex.has(it.id)) firstIndex.set(it.id, i);
+async function recordOnce(ds: DataSource, items: DeliveryStep[], requeueAfterMs: number): Promise<StepResult[]> {
+  const seen = new Set<string>();
+  const dropped: boolean[][] = [];
+  const steps = items.map((step, k) => {
+    dropped[k] = step.records.map((r) => {
+      if (seen.has(r.id)) return true;
+      seen.add(r.id);
+      return false;
+    });
+    return { ...step, records: step.records.filter((_, i) => !dropped[k][i]) };
   });
-  const kept = [...firstIndex.values()];
-  const results = await recordAttempts(
-    ds,
-    kept.map((i) => items[i]),
-    { asyncCommit: true },
-  );
-  const byIndex = new Map(kept.map((i, k) => [i, results[k]]));
-  return items.map((_, i) => byIndex.get(i) ?? { recorded: false });
+  const results = await recordSteps(ds, steps, { asyncCommit: true, requeueAfterMs });
+  return results.map((result, k) => {
+    if (!dropped[k].some(Boolean)) return result;
+    let next = 0;
+    return { ...result, recorded: dropped[k].map((d) => (d ? false : result.recorded[next++])) };
+  });
 }

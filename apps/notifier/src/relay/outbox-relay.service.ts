@@ -13,8 +13,8 @@ const RELAY_BATCH = 500;
 
 /**
  * Moves due outbox rows into BullMQ. Woken by PostgreSQL NOTIFY when a message commits or a
- * delivery leaves the next message of its ticket unclaimed, and by a timer (retries that came due,
- * rows whose job Redis lost). The outbox row is the truth: the job id is derived from it, so
+ * delivery leaves the next message of its ticket unclaimed (a job ending its chain, or giving back
+ * the rest of its window), and by a timer (retries that came due, rows whose job Redis lost). The outbox row is the truth: the job id is derived from it, so
  * relaying twice queues once.
  */
 @Injectable()
