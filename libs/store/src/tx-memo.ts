@@ -12,11 +12,6 @@ function transactionOf(db: Queryable): object | undefined {
   return runner?.isTransactionActive ? (db as object) : undefined;
 }
 
-/** Whether `db` runs a transaction (a handle txMemo remembers for). */
-export function inTransaction(db: Queryable): boolean {
-  return transactionOf(db) !== undefined;
-}
-
 /**
  * The value `load` gives, read once per transaction: a second call with the same key in the same
  * transaction gets the first call's answer (the same promise) without asking the database again.
@@ -47,12 +42,6 @@ export function txMemo<T>(db: Queryable, key: string, load: () => Promise<T>): P
 export function txPeek<T>(db: Queryable, key: string): Promise<T> | undefined {
   const tx = transactionOf(db);
   return tx ? (memos.get(tx)?.get(key) as Promise<T> | undefined) : undefined;
-}
-
-/** Forgets one remembered value of this transaction (after the transaction changed it itself). */
-export function txForget(db: Queryable, key: string): void {
-  const tx = transactionOf(db);
-  if (tx) memos.get(tx)?.delete(key);
 }
 
 /** Event-log rows and outbox messages an executor step has written but not yet sent (see openWrites). */

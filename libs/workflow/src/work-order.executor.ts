@@ -330,13 +330,6 @@ export class WorkOrderService {
     return locked;
   }
 
-  /** 受理 (003 Art. 4(一)) when the ticket is still `received`; a no-op otherwise. */
-  async accept(tx: Queryable, ticketId: string, note: RoutingNote = {}): Promise<ApplyResult | null> {
-    const t = await loadTicket(tx, ticketId, true);
-    if (!t || t.state !== 'received') return null;
-    return this.apply(tx, ticketId, { type: 'accept' }, SYSTEM, routingOptions(note));
-  }
-
   /** The `accept` step of a routing decision: taken only while the ticket is still `received`. */
   private acceptStep(note: RoutingNote): { input: ExecutorAction; opts: ApplyOptions; when: (ctx: WorkOrderContext) => boolean } {
     return { input: { type: 'accept' }, opts: routingOptions(note), when: (ctx) => ctx.state === 'received' };
