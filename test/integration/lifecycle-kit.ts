@@ -127,17 +127,7 @@ export async function startLifecycleHub(apps: AppName[] = ['gateway', 'router', 
 
 /** Empty tables, the Shanghai directory with three units' systems at the fake, fakes forgotten. */
 export async function resetWorld(h: LifecycleHub, settings: Record<string, unknown> = {}): Promise<void> {
-  // The previous test's deliveries may still be writing: TRUNCATE can then lose a deadlock to
-  // them (40P01). The database is only being emptied, so trying again is safe.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await resetDatabase(h.hub.ds);
-      break;
-    } catch (e) {
-      if (attempt >= 5 || !/deadlock detected/.test(String(e))) throw e;
-      await new Promise((r) => setTimeout(r, 200 * attempt));
-    }
-  }
+  await resetDatabase(h.hub.ds); // retries a deadlock with the previous test's deliveries
   const doc = JSON.parse(readFileSync(SHANGHAI_DIRECTORY, 'utf8')) as DirectoryDocument;
   for (const u of doc.units) if (UNITS_WITH_SYSTEMS.includes(u.code)) u.endpoint = `${h.units.url}/${u.code}`;
   const r = await importDirectory(h.hub.ds, doc, 'test', true);

@@ -63,12 +63,29 @@ export async function startHub(config: HubConfig, which: AppName[] = ['gateway',
   };
 }
 
-/** Empties every table (the event log refuses DELETE, so TRUNCATE … with its trigger disabled). */
+/**
+ * Empties every table (the event log refuses DELETE, so TRUNCATE … with its trigger disabled).
+ * Apps may still be running (the relay polls), and TRUNCATE takes its locks table by table, so
+ * it can meet a running statement in a deadlock; the whole reset is one transaction, retried.
+ */
 export async function resetDatabase(ds: DataSource): Promise<void> {
-  await ds.query(`ALTER TABLE ticket_events DISABLE TRIGGER trg_ticket_events_no_truncate`);
   const tables = (await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`)) as Array<{ tablename: string }>;
-  await ds.query(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
-  await ds.query(`ALTER TABLE ticket_events ENABLE TRIGGER trg_ticket_events_no_truncate`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ds.transaction(async (m) => {
+        await m.query(`SET LOCAL lock_timeout = '5s'`);
+        await m.query(`ALTER TABLE ticket_events DISABLE TRIGGER trg_ticket_events_no_truncate`);
+        await m.query(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+        await m.query(`ALTER TABLE ticket_events ENABLE TRIGGER trg_ticket_events_no_truncate`);
+      });
+      return;
+    } catch (e) {
+      const code = (e as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (e as { code?: string }).code;
+      // 40P01 deadlock_detected, 55P03 lock_not_available: someone else held a table; try again
+      if (attempt >= 10 || (code !== '40P01' && code !== '55P03')) throw e;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
 }
 
 export async function flushRedis(url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/13'): Promise<void> {
