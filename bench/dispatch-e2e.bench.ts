@@ -115,6 +115,14 @@ async function main(): Promise<void> {
   }
 
   const total = RATE * SECONDS;
+  // Where PostgreSQL's time goes, per order, when pg_stat_statements is loaded (BENCH_PG_TOP=n).
+  const pgTop = Number(process.env.BENCH_PG_TOP ?? 0);
+  // The extension lives in the `postgres` database; its view covers every database.
+  const stats = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  if (pgTop > 0) {
+    await stats.connect();
+    await stats.query('SELECT pg_stat_statements_reset()').catch(() => undefined);
+  }
   const apps = { gateway, router, notifier };
   const appCpu0: Record<string, number> = Object.fromEntries(Object.entries(apps).map(([k, c]) => [k, cpuSeconds(c.pid)]));
   const cpu0 = { postgres: cpuSecondsByName('postgres'), redis: cpuSecondsByName('redis-server'), bench: process.cpuUsage() };
@@ -142,11 +150,38 @@ async function main(): Promise<void> {
   ];
   console.log('\nintake → dispatched (issue 4 target: p99 < 1 s at 200/s)');
   for (const [k, v] of rows) console.log(`  ${k.padEnd(40)} ${v}`);
+  if (pgTop > 0) {
+    await printPgTop(stats, pgTop, total);
+    await stats.end();
+  }
   await Promise.all([gateway, router, notifier].map((c) => new Promise((r) => { c.once("exit", r); c.kill("SIGTERM"); })));
   agent.destroy();
   await fake.close();
   await ds.destroy();
   process.exit(latencies.length === total ? 0 : 1);
+}
+
+/** The statements that took most of PostgreSQL's time in the measured run: calls and ms per order. */
+async function printPgTop(db: Client, n: number, orders: number): Promise<void> {
+  const rows = (await db
+    .query(
+      `SELECT s.calls, s.total_exec_time + s.total_plan_time AS ms, s.shared_blks_hit + s.shared_blks_read AS blks, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 110) AS q
+         FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+        WHERE d.datname = 'hub_bench_e2e' ORDER BY ms DESC LIMIT $1`,
+      [n],
+    )
+    .then((r) => r.rows)
+    .catch(() => [])) as Array<{ calls: string; ms: number; blks: string; q: string }>;
+  if (rows.length === 0) return console.log('  (pg_stat_statements not loaded)');
+  const all = (
+    await db.query(
+      `SELECT sum(s.calls) AS calls, sum(s.total_exec_time + s.total_plan_time) AS ms FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'hub_bench_e2e'`,
+    )
+  ).rows as Array<{ calls: string; ms: number }>;
+  console.log(`\n  PostgreSQL statements per order: ${(Number(all[0].calls) / orders).toFixed(1)}, time per order ${(all[0].ms / orders).toFixed(2)} ms`);
+  for (const r of rows) {
+    console.log(`  ${(Number(r.calls) / orders).toFixed(2).padStart(6)} calls ${(r.ms / orders).toFixed(3).padStart(7)} ms ${(Number(r.blks) / Math.max(1, Number(r.calls))).toFixed(0).padStart(5)} blk/call  ${r.q}`);
+  }
 }
 
 main().catch((e) => {
