@@ -7,7 +7,9 @@
  *   npm run build && npx ts-node -r tsconfig-paths/register --transpile-only bench/dispatch-e2e.bench.ts
  *
  * Target (issue 4): p99 under 1 s at 200 tickets/s. Env: BENCH_RATE (200), BENCH_SECONDS (20),
- * BENCH_WARMUP (orders sent at ≤ 100/s before the measured run, then VACUUM ANALYZE; 2000).
+ * BENCH_WARMUP (orders sent at ≤ 100/s before the measured run, then VACUUM ANALYZE; 2000),
+ * BENCH_PG_TOP (n: top statements from pg_stat_statements), BENCH_AUTO_EXPLAIN_MS (n: plans of slower
+ * statements to the server log, bench database only).
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -30,6 +32,16 @@ async function main(): Promise<void> {
   await admin.query('DROP DATABASE IF EXISTS hub_bench_e2e WITH (FORCE)');
   await admin.end();
   await migrate(DB);
+  // BENCH_AUTO_EXPLAIN_MS=n: plans of statements slower than n ms go to the server log, for the
+  // bench database only (set on the database, which the next run drops; nothing else is touched).
+  const explainMs = Number(process.env.BENCH_AUTO_EXPLAIN_MS ?? 0);
+  if (explainMs > 0) {
+    const a = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await a.connect();
+    for (const [k, v] of [['session_preload_libraries', 'auto_explain'], ['auto_explain.log_min_duration', `${explainMs}ms`], ['auto_explain.log_analyze', 'on'], ['auto_explain.log_buffers', 'on']])
+      await a.query(`ALTER DATABASE hub_bench_e2e SET ${k} = '${v}'`);
+    await a.end();
+  }
   const ds = createDataSource({ url: DB, poolSize: 2 });
   await ds.initialize();
   const doc = JSON.parse(readFileSync('data/shanghai-directory.json', 'utf8')) as unknown;

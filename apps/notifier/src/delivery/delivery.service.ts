@@ -1,9 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { HUB_CONFIG, HubConfig, deliveries, deliveryDuration } from '@hub/common';
+import { GENERIC_PLAN_POOL, HUB_CONFIG, HubConfig, deliveries, deliveryDuration } from '@hub/common';
 import { KeyRing, parseKeyRing } from '@hub/connectors/signing';
 import { SignedSender, type DeliveryResult } from '@hub/connectors/delivery';
-import { OutboxRow, loadOutboxes, recordSteps, type AttemptOutcome, type DeliveryStep, type StepResult } from '@hub/store';
+import { OutboxRow, loadOutboxes, recordSteps, type AttemptOutcome, type Queryable, type DeliveryStep, type StepResult } from '@hub/store';
 import { RetryPolicy, retriesExhausted, retryDelayMs } from '@hub/queues';
 import { UnitEndpoints } from './unit-endpoints.service';
 import { MicroBatcher } from './micro-batcher';
@@ -37,12 +38,15 @@ export class DeliveryService implements BeforeApplicationShutdown {
 
   constructor(
     ds: DataSource,
+    @Inject(GENERIC_PLAN_POOL) genericPool: Pool,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly units: UnitEndpoints,
   ) {
     this.policy = { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs, retryHours: config.delivery.retryHours };
     this.loads = new MicroBatcher((ids) => loadOutboxes(ds, ids));
-    this.steps = new MicroBatcher((items) => recordOnce(ds, items, config.delivery.requeueAfterMs));
+    // The record statement runs on its generic plan (see createGenericPlanPool): planning it cost
+    // more than running it.
+    this.steps = new MicroBatcher((items) => recordOnce(genericPool, items, config.delivery.requeueAfterMs));
     // Parsed at boot: a malformed HUB_*_KEYS stops the notifier with a message naming the variable,
     // instead of every delivery to that system failing later.
     for (const name of UPSTREAMS) this.addSender(name, config.upstreams[name].keys, `HUB_${name.toUpperCase()}_KEYS`);
@@ -144,7 +148,7 @@ export class DeliveryService implements BeforeApplicationShutdown {
  * statement: the same record in two steps (a duplicate job finishing with the original) is made
  * by the first, and the other step is answered "not recorded" for it.
  */
-async function recordOnce(ds: DataSource, items: DeliveryStep[], requeueAfterMs: number): Promise<StepResult[]> {
+async function recordOnce(db: Queryable, items: DeliveryStep[], requeueAfterMs: number): Promise<StepResult[]> {
   const seen = new Set<string>();
   const dropped: boolean[][] = [];
   const steps = items.map((step, k) => {
@@ -155,7 +159,7 @@ async function recordOnce(ds: DataSource, items: DeliveryStep[], requeueAfterMs:
     });
     return { ...step, records: step.records.filter((_, i) => !dropped[k][i]) };
   });
-  const results = await recordSteps(ds, steps, { asyncCommit: true, requeueAfterMs });
+  const results = await recordSteps(db, steps, { asyncCommit: true, requeueAfterMs });
   return results.map((result, k) => {
     if (!dropped[k].some(Boolean)) return result;
     let next = 0;

@@ -4,11 +4,12 @@ import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import Redis from 'ioredis';
 import pino from 'pino';
-import { createDataSource } from '@hub/store/data-source';
+import { createDataSource, createGenericPlanPool } from '@hub/store/data-source';
+import type { Pool } from 'pg';
 import { HubConfig, loadConfig } from '../config';
 import { pinoOptions } from '../logging/logger';
 import { scrubText } from '../logging/pii';
-import { APP_NAME, HUB_CONFIG, REDIS } from './tokens';
+import { APP_NAME, GENERIC_PLAN_POOL, HUB_CONFIG, REDIS } from './tokens';
 import { collectDefaults } from './metrics';
 import { configureDataProtection } from '../crypto/data-protection';
 
@@ -23,11 +24,13 @@ class ConnectionsCloser implements OnApplicationShutdown {
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(GENERIC_PLAN_POOL) private readonly genericPool: Pool,
   ) {}
   async onApplicationShutdown(): Promise<void> {
     // Workers and servers close first (Nest calls shutdown hooks in reverse order of creation);
     // the connections go last.
     await this.redis.quit().catch(() => undefined);
+    await this.genericPool.end().catch(() => undefined);
     if (this.ds.isInitialized) await this.ds.destroy();
   }
 }
@@ -79,6 +82,15 @@ export class CoreModule {
           },
         },
         {
+          provide: GENERIC_PLAN_POOL,
+          useFactory: () => {
+            const pool = createGenericPlanPool({ url: config.databaseUrl, size: 4, appName: `hub-${opts.app}-generic` });
+            // an idle connection that breaks is dropped by the pool; without a listener it would end the process
+            pool.on('error', () => undefined);
+            return pool;
+          },
+        },
+        {
           provide: REDIS,
           // The gateway sends one or two commands per request (nonce, rate limit); auto-pipelining
           // sends those of all requests handled in one event-loop turn in one write.
@@ -87,7 +99,7 @@ export class CoreModule {
         },
         ConnectionsCloser,
       ],
-      exports: [HUB_CONFIG, APP_NAME, DataSource, REDIS, TerminusModule],
+      exports: [HUB_CONFIG, APP_NAME, DataSource, REDIS, GENERIC_PLAN_POOL, TerminusModule],
     };
   }
 }

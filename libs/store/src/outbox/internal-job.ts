@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { OutboxRow, loadOutbox, recordAttempt } from './outbox.repository';
+import { OUTBOX_ROW_COLUMNS, OutboxRow, pendingById, recordAttempt } from './outbox.repository';
 import { queryRows } from './outbox-message';
 
 export type InternalJobResult = 'done' | 'skipped' | 'retry';
@@ -18,12 +18,11 @@ export async function runInternalJob(
   const started = Date.now();
   try {
     const done = await ds.transaction(async (tx) => {
-      const locked = await queryRows<unknown>(tx, `SELECT id FROM outbox WHERE id = $1 AND status = 'pending' AND attempts = $2 FOR UPDATE SKIP LOCKED`, [
+      // Locked and read in one statement; a row done, retried meanwhile or held by another worker is skipped.
+      const [row] = await queryRows<OutboxRow>(tx, `SELECT ${OUTBOX_ROW_COLUMNS} FROM outbox o WHERE o.id = $1 AND ${pendingById('o')} AND o.attempts = $2 FOR UPDATE SKIP LOCKED`, [
         job.outboxId,
         job.attempt,
       ]);
-      if (locked.length === 0) return false;
-      const row = await loadOutbox(tx, job.outboxId);
       if (!row) return false;
       await handler(tx, row);
       await completeInternalJob(tx, job.outboxId, job.attempt, Date.now() - started);
@@ -52,13 +51,15 @@ async function completeInternalJob(tx: EntityManager, id: string, attempt: numbe
     `WITH done AS (
        UPDATE outbox SET status = 'delivered', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, now()),
               last_status = 200, last_error = NULL, delivered_at = now()
-        WHERE id = $1 AND attempts = $2 AND status = 'pending'
+        WHERE id = $1 AND attempts = $2 AND ${pendingById('outbox')}
        RETURNING id, attempts, order_key),
      log AS (
        INSERT INTO delivery_attempts (outbox_id, attempt, outcome, status_code, duration_ms, error)
        SELECT id, attempts, 'delivered', 200, $3, NULL FROM done)
+     -- a scalar subquery with LIMIT, not EXISTS: EXISTS would become a join that may read the whole
+     -- pending index (see pendingById); this probes it at the ticket's key
      SELECT pg_notify('hub_outbox', '') FROM done d
-      WHERE EXISTS (SELECT 1 FROM outbox p WHERE p.order_key = d.order_key AND p.status = 'pending' AND p.id > d.id)`,
+      WHERE (SELECT p.id FROM outbox p WHERE p.order_key = d.order_key AND p.status = 'pending' AND p.id > d.id ORDER BY p.id LIMIT 1) IS NOT NULL`,
     [id, attempt, Math.round(durationMs)],
   );
 }
