@@ -144,6 +144,15 @@ describe('security: who is who (users, tokens, API keys, rate limits)', () => {
       expect(r.body).toMatchObject({ error: 'rate_limited' });
       expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     });
+
+    it('a guesser cannot escape the throttle by claiming a new address in X-Forwarded-For (HUB_TRUST_PROXY unset)', async () => {
+      const answers: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const r = await call('POST', '/auth/login', { 'x-forwarded-for': `203.0.113.${i + 1}` }, { username: 'victim.two', password: `guess-${i}-password` });
+        answers.push(r.status);
+      }
+      expect(answers).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    });
   });
 
   describe('tokens', () => {

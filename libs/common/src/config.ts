@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Configuration from the environment (contracts §8 plus the hub's own settings), validated once at
  * boot. A bad or missing value stops the app with a message that names the variable.
@@ -45,6 +47,8 @@ export interface HubConfig {
   disablePoller: boolean;
   /** whole-request deadline (slow clients, slowloris): HUB_REQUEST_TIMEOUT_MS */
   requestTimeoutMs: number;
+  /** whose X-Forwarded-For is believed for the client's address: HUB_TRUST_PROXY (see trustProxySetting) */
+  trustProxy: TrustProxy;
   security: SecurityConfig;
 }
 
@@ -163,6 +167,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     jwtSecret: jwtSecret(env),
     disablePoller: bool('HUB_DISABLE_POLLER'),
     requestTimeoutMs: requestTimeoutMs(env),
+    trustProxy: trustProxySetting(env),
     security: securityConfig(env, bool),
   };
 }
@@ -170,6 +175,46 @@ export function loadConfig(env: Env = process.env): HubConfig {
 /** Whole-request deadline: a client that has not sent its request within it is cut off (408). */
 export function requestTimeoutMs(env: Env = process.env): number {
   return int(env, 'HUB_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
+}
+
+/** false, true (any hop), a number of hops, or the proxies' addresses and ranges (Fastify's trustProxy). */
+export type TrustProxy = boolean | number | string[];
+
+const PROXY_ADDRESS_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrRange(value: string): boolean {
+  if (PROXY_ADDRESS_NAMES.includes(value)) return true;
+  const [address, prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Whose X-Forwarded-For the hub believes for the client's address (HUB_TRUST_PROXY). The address
+ * keys the login throttle (per username and address) and goes into the audit log, so believing
+ * any sender's header would let a password guesser name a new address on every try. Default: no
+ * one (the socket's peer is the client). Behind a reverse proxy, name it: its addresses or ranges
+ * (`10.0.0.5,10.1.0.0/16`, or `loopback`, `linklocal`, `uniquelocal`), or the number of proxies in
+ * front of the hub (`1`); `true` believes every hop and is only right when nothing but the proxy
+ * can reach the hub.
+ */
+export function trustProxySetting(env: Env = process.env): TrustProxy {
+  const raw = (env.HUB_TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops < 1 || hops > 10) throw new ConfigError('HUB_TRUST_PROXY', `a number of proxies must be between 1 and 10, got ${hops}`);
+    return hops;
+  }
+  const list = raw.split(',').map((a) => a.trim());
+  const bad = list.find((a) => !isAddressOrRange(a));
+  if (bad !== undefined) {
+    throw new ConfigError('HUB_TRUST_PROXY', `"${bad}" is not an IP address or range (give addresses or CIDR ranges, loopback, linklocal, uniquelocal, a number of proxies, true or false)`);
+  }
+  return list;
 }
 
 /** Development keys: fixed so a fresh machine runs without setup; refused in production. */

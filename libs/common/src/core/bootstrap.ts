@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HubExceptionFilter } from '../errors/http-exception.filter';
-import { requestTimeoutMs } from '../config';
+import { TrustProxy, requestTimeoutMs, trustProxySetting } from '../config';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -61,6 +61,8 @@ export function jsonDeeperThan(buf: Buffer, max: number): boolean {
 export interface AdapterOptions {
   /** whole-request deadline; default HUB_REQUEST_TIMEOUT_MS (30 s) */
   requestTimeoutMs?: number;
+  /** whose X-Forwarded-For to believe; default HUB_TRUST_PROXY (no one) */
+  trustProxy?: TrustProxy;
 }
 
 /** Fastify tuned for the hub: raw body kept, contract error codes, slow clients cut off. */
@@ -79,7 +81,8 @@ export function createAdapter(opts: AdapterOptions = {}): FastifyAdapter {
     keepAliveTimeout: 65_000,
     // ids in paths are ours to validate; keep Fastify from rejecting long ones with its own format
     routerOptions: { maxParamLength: 512 },
-    trustProxy: true,
+    // req.ip is the socket's peer unless HUB_TRUST_PROXY names the proxy in front (config.ts)
+    trustProxy: opts.trustProxy ?? trustProxySetting(),
   });
   const fastify = adapter.getInstance() as unknown as FastifyInstance;
   // JSON only: any other media type answers 415 not_json (contracts §2).
