@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { parseKeyRing } from '@hub/connectors/signing';
 import { DataKeyError, TicketPrivacy, configureDataProtection, dataProtection, type HubActor } from '@hub/common';
-import { loadTicket } from '@hub/store';
+import { loadTicket, unitWorkOrder, writeOutbox } from '@hub/store';
+import { insertTicket } from '../factories/outbox.factory';
 import { SignedClient } from '../fakes/signed-client';
 import { hotlineOrder, testPhone, validIdCard, ywtbEvaluation } from '../factories/tickets.factory';
 import { RunningHub, resetDatabase, startHub, testConfig } from '../support/harness';
@@ -60,6 +61,23 @@ describe("security: citizens' data encrypted at rest (001 Art. 9; 003 Art. 10)",
     const t = await loadTicket(hub.ds, ticketId);
     expect(t!.ticket.citizen).toEqual(order.citizen);
     expect(dataProtection().openPayload(row.raw_payload, `tickets.raw_payload:${ticketId}`)).toEqual(order);
+  });
+
+  it("a unit's work order keeps the citizen sealed in the outbox, at any depth; it opens only under its own event id", async () => {
+    const t = await insertTicket(hub.ds);
+    const idNumber = validIdCard('19700101', '123');
+    const citizen = { name: '李四光', phone: testPhone(777), idType: 'id_card', idNumber, anonymous: false, confidential: false };
+    const work = unitWorkOrder('310104-MARKET', t.id, 'assigned', 'lead', { contact: '2026-12-07T23:59:59+08:00' }, { title: '噪声扰民', citizen });
+    // a supplement the citizen sent, carried in a later work order (nested one level deeper)
+    const msg = { ...work, payload: { ...work.payload, body: { ...work.payload.body, citizenEvent: { type: 'supplement', submitter: { name: '李四光', phone: testPhone(777) } } } } };
+    await writeOutbox(hub.ds, [msg]);
+    const [row] = (await hub.ds.query(`SELECT payload::text AS text, payload FROM outbox WHERE event_id = $1`, [msg.eventId])) as Array<{ text: string; payload: Record<string, unknown> }>;
+    for (const clear of ['李四光', testPhone(777), idNumber]) expect(row.text).not.toContain(clear);
+    const body = row.payload.body as { ticket: { citizen: Record<string, unknown> }; citizenEvent: { submitter: Record<string, unknown> } };
+    expect(body.ticket.citizen).toMatchObject({ name: expect.stringMatching(/^enc:v1:a256gcm:ka:/), idType: 'id_card', anonymous: false, confidential: false });
+    expect(body.citizenEvent.submitter.phone).toMatch(/^enc:v1:a256gcm:ka:/);
+    expect(dataProtection().openDeep(row.payload, `outbox.payload:${msg.eventId}`)).toEqual(msg.payload);
+    expect(() => dataProtection().openDeep(row.payload, `outbox.payload:${randomUUID()}`)).toThrow();
   });
 
   it('search by phone or ID number works through keyed hashes, whatever the spelling', async () => {

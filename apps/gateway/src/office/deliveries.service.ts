@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ValidationFailed, maskPii, type FieldError } from '@hub/common';
+import { dataProtection, outboxPayloadContext } from '@hub/common/crypto';
 import { attemptsOf, discardFailed, listDeliveries, loadOutbox, retryFailed, type AttemptLog, type OutboxRow } from '@hub/store';
 import {
   checkDeliveryId,
@@ -100,7 +101,8 @@ export class DeliveriesService {
     const log = await attemptsOf(this.ds, id);
     return {
       ...summary(row),
-      body: maskPii(row.payload.body ?? null),
+      // sealed at rest (outboxValues): opened to be masked, as every reader outside the chain sees it
+      body: maskPii((dataProtection().openDeep(row.payload, outboxPayloadContext(row.eventId)) as OutboxRow['payload']).body ?? null),
       log: log.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
     };
   }

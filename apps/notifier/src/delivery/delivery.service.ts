@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { GENERIC_PLAN_POOL, HUB_CONFIG, HubConfig, deliveries, deliveryDuration } from '@hub/common';
+import { dataProtection, outboxPayloadContext } from '@hub/common/crypto';
 import { KeyRing, parseKeyRing } from '@hub/connectors/signing';
 import { SignedSender, type DeliveryResult } from '@hub/connectors/delivery';
 import { OutboxRow, loadOutboxes, recordSteps, type AttemptOutcome, type Queryable, type DeliveryStep, type StepResult } from '@hub/store';
@@ -87,7 +88,9 @@ export class DeliveryService implements BeforeApplicationShutdown {
     }
     let result: DeliveryResult;
     try {
-      result = await where.sender.post(where.baseUrl, row.payload.segments ?? [], row.payload.body ?? {});
+      // personal data is sealed at rest (outboxValues); opened here, only to be sent
+      const payload = dataProtection().openDeep(row.payload, outboxPayloadContext(row.eventId)) as OutboxRow['payload'];
+      result = await where.sender.post(where.baseUrl, payload.segments ?? [], payload.body ?? {});
     } catch (e) {
       result = { outcome: 'retry', error: e instanceof Error ? e.message : String(e), durationMs: 0 };
     }

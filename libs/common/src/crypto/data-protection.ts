@@ -71,6 +71,39 @@ export class DataProtection {
     return this.mapPersons(payload, context, (p, ctx) => this.openPerson(p, ctx));
   }
 
+  /**
+   * A message as kept in the outbox: every person object (citizen, applicant, submitter) at any
+   * depth gets its personal fields sealed, bound to its path under `context`. A unit's work order
+   * carries the citizen in clear for the lead unit (contracts §6); the outbox keeps it after
+   * delivery, so at rest it is sealed like the ticket row, and opened only to be sent.
+   */
+  sealDeep(value: unknown, context: string): unknown {
+    return this.walkPersons(value, context, (p, ctx) => this.sealPerson(p, ctx));
+  }
+
+  /** Reverses `sealDeep`; clear values (rows written before it) pass through. */
+  openDeep(value: unknown, context: string): unknown {
+    return this.walkPersons(value, context, (p, ctx) => this.openPerson(p, ctx));
+  }
+
+  private walkPersons(value: unknown, context: string, fn: (p: Person, ctx: string) => Person): unknown {
+    if (Array.isArray(value)) {
+      let out: unknown[] | undefined;
+      value.forEach((v, i) => {
+        const w = this.walkPersons(v, `${context}[${i}]`, fn);
+        if (w !== v) (out ??= [...value])[i] = w;
+      });
+      return out ?? value;
+    }
+    if (!isRecord(value)) return value;
+    let out: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(value)) {
+      const w = (PERSON_KEYS as readonly string[]).includes(k) && isRecord(v) ? fn(v, `${context}.${k}`) : this.walkPersons(v, `${context}.${k}`, fn);
+      if (w !== v) (out ??= { ...value })[k] = w;
+    }
+    return out ?? value;
+  }
+
   private mapPersons(payload: unknown, context: string, fn: (p: Person, ctx: string) => Person): unknown {
     if (!isRecord(payload)) return payload;
     let out: Record<string, unknown> | undefined;
@@ -106,3 +139,4 @@ export function dataProtection(): DataProtection {
 export const ticketCitizenContext = (ticketId: string): string => `tickets.citizen:${ticketId}`;
 export const ticketPayloadContext = (ticketId: string): string => `tickets.raw_payload:${ticketId}`;
 export const evaluationPayloadContext = (evaluationId: string): string => `evaluation_records.payload:${evaluationId}`;
+export const outboxPayloadContext = (eventId: string): string => `outbox.payload:${eventId}`;

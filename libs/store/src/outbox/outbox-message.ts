@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { dataProtection, outboxPayloadContext } from '@hub/common/crypto';
 import type { Source, SourceRecord } from '@hub/rules/model/ticket';
 import type { StatusEventType, UnitWorkOrderType } from '@hub/rules/lifecycle/work-order.types';
 import { closeWrites, openWriteBuffer, txMemo } from '../tx-memo';
@@ -124,9 +125,12 @@ export function routeJob(ticketId: string): OutboxMessage {
 /** The columns and values of a multi-row INSERT, usable inside a CTE or alone. */
 export function outboxValues(msgs: OutboxMessage[], startParam: number): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
+  const dp = dataProtection();
   const rows = msgs.map((m) => {
     const base = startParam + params.length;
-    params.push(m.eventId, m.ticketId, m.target, m.type, m.orderKey ?? `${m.target}:${m.ticketId ?? m.eventId}`, JSON.stringify(m.payload));
+    // citizens' personal data in a payload (a unit's work order) is sealed at rest, as in the ticket row
+    const payload = dp.sealDeep(m.payload, outboxPayloadContext(m.eventId));
+    params.push(m.eventId, m.ticketId, m.target, m.type, m.orderKey ?? `${m.target}:${m.ticketId ?? m.eventId}`, JSON.stringify(payload));
     return `($${base}::uuid, $${base + 1}::uuid, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb)`;
   });
   return { sql: rows.join(', '), params };
