@@ -20,7 +20,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /**
  * Seals and opens citizens' personal data (001 Art. 9; 003 Art. 10). Used by the store when it
- * writes and reads tickets; nothing else should need the keys.
+ * writes and reads tickets and outbox messages, by the notifier to open a message it sends and by
+ * the office's delivery API to open one it then masks.
  */
 export class DataProtection {
   constructor(
