@@ -25,7 +25,6 @@ export const OUTBOX_ROW_COLUMNS = `id::text AS "id", event_id AS "eventId", tick
   payload, status, attempts, first_attempt_at AS "firstAttemptAt", next_attempt_at AS "nextAttemptAt",
   last_status AS "lastStatus", last_error AS "lastError", created_at AS "createdAt", delivered_at AS "deliveredAt",
   discard_reason AS "discardReason"`;
-const COLUMNS = OUTBOX_ROW_COLUMNS;
 
 /**
  * "Still pending", for a row found by its id. The partial index ix_outbox_pending_key (order_key,
@@ -92,13 +91,13 @@ export async function claimReady(db: Queryable, o: ClaimOptions): Promise<Array<
 }
 
 export async function loadOutbox(db: Queryable, id: string): Promise<OutboxRow | undefined> {
-  const rows = await queryRows<OutboxRow>(db, `SELECT ${COLUMNS} FROM outbox WHERE id = $1`, [id]);
+  const rows = await queryRows<OutboxRow>(db, `SELECT ${OUTBOX_ROW_COLUMNS} FROM outbox WHERE id = $1`, [id]);
   return rows[0];
 }
 
 /** Several rows in one round trip, answered in the order of `ids` (undefined where none). */
 export async function loadOutboxes(db: Queryable, ids: string[]): Promise<Array<OutboxRow | undefined>> {
-  const rows = await queryRows<OutboxRow>(db, `SELECT ${COLUMNS} FROM outbox WHERE id = ANY($1::bigint[])`, [ids]);
+  const rows = await queryRows<OutboxRow>(db, `SELECT ${OUTBOX_ROW_COLUMNS} FROM outbox WHERE id = ANY($1::bigint[])`, [ids]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id));
 }
@@ -320,7 +319,7 @@ export async function recordSteps(db: Queryable, steps: DeliveryStep[], opts: Re
                 THEN o.next_attempt_at <= now()
                      AND (o.queued_attempt IS DISTINCT FROM o.attempts OR a.amine OR o.queued_at < now() - make_interval(secs => $2::double precision / 1000))
                 ELSE o.queued_attempt = a.aattempt END
-       RETURNING a.aclaim AS claimed, ${COLUMNS}),
+       RETURNING a.aclaim AS claimed, ${OUTBOX_ROW_COLUMNS}),
      -- a row of the window that changed under this statement cuts it: what follows is a stray
      got AS (
        SELECT p.step, p.id, p.attempts, p.rn, p.held, m.id IS NOT NULL OR p.keep AS claimed,
@@ -426,7 +425,7 @@ export interface DeliveryQuery {
  * "ORDER BY outbox.id": a bare `id` would sort by the text output column ("10" before "9").
  */
 export async function listDeliveries(db: Queryable, q: DeliveryQuery): Promise<OutboxRow[]> {
-  return await queryRows<OutboxRow>(db, `SELECT ${COLUMNS} FROM outbox
+  return await queryRows<OutboxRow>(db, `SELECT ${OUTBOX_ROW_COLUMNS} FROM outbox
       WHERE status = $1 AND ($2::text IS NULL OR target = $2) AND ($4::bigint IS NULL OR id > $4::bigint)
       ORDER BY outbox.id LIMIT $3`,
     [q.status, q.target ?? null, q.limit, q.afterId ?? null],
