@@ -5,7 +5,7 @@ import { GENERIC_PLAN_POOL, HUB_CONFIG, HubConfig, deliveries, deliveryDuration 
 import { dataProtection, outboxPayloadContext } from '@hub/common/crypto';
 import { KeyRing, parseKeyRing } from '@hub/connectors/signing';
 import { SignedSender, type DeliveryResult } from '@hub/connectors/delivery';
-import { OutboxRow, loadOutboxes, recordSteps, type AttemptOutcome, type Queryable, type DeliveryStep, type StepResult } from '@hub/store';
+import { OutboxRow, loadOutboxes, recordSteps, releaseClaim, type AttemptOutcome, type Queryable, type DeliveryStep, type StepResult } from '@hub/store';
 import { RetryPolicy, retriesExhausted, retryDelayMs } from '@hub/queues';
 import { UnitEndpoints } from './unit-endpoints.service';
 import { MicroBatcher } from './micro-batcher';
@@ -33,12 +33,12 @@ export class DeliveryService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryService.name);
   private readonly senders = new Map<UpstreamName | 'units', SignedSender>();
   private readonly policy: RetryPolicy;
-  private readonly loads: MicroBatcher<string, OutboxRow | undefined>;
+  private readonly loads: MicroBatcher<string, (OutboxRow & { behind: boolean }) | undefined>;
   private readonly steps: MicroBatcher<DeliveryStep, StepResult>;
   private stopping = false;
 
   constructor(
-    ds: DataSource,
+    private readonly ds: DataSource,
     @Inject(GENERIC_PLAN_POOL) genericPool: Pool,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly units: UnitEndpoints,
@@ -68,8 +68,15 @@ export class DeliveryService implements BeforeApplicationShutdown {
   }
 
   async deliver(outboxId: string, attempt: number, now: () => Date = () => new Date()): Promise<DeliveryJobResult> {
-    const row = await this.loads.call(outboxId);
-    if (!row || row.status !== 'pending' || row.attempts !== attempt) return 'skipped';
+    const found = await this.loads.call(outboxId);
+    // internal work (target `router`) is never sent out, whatever queue its job reached
+    if (!found || found.status !== 'pending' || found.attempts !== attempt || found.target === 'router') return 'skipped';
+    const { behind, ...row } = found;
+    if (behind) {
+      // Not the head of its key: an older message goes first (order per ticket and target).
+      await releaseClaim(this.ds, row.id, attempt);
+      return 'skipped';
+    }
     return new DeliveryChain(row, {
       send: (r) => this.send(r, now),
       record: (step) => this.steps.call(step),

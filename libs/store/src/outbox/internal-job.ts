@@ -18,8 +18,9 @@ export async function runInternalJob(
   const started = Date.now();
   try {
     const done = await ds.transaction(async (tx) => {
-      // Locked and read in one statement; a row done, retried meanwhile or held by another worker is skipped.
-      const [row] = await queryRows<OutboxRow>(tx, `SELECT ${OUTBOX_ROW_COLUMNS} FROM outbox o WHERE o.id = $1 AND ${pendingById('o')} AND o.attempts = $2 FOR UPDATE SKIP LOCKED`, [
+      // Locked and read in one statement; a row done, retried meanwhile or held by another worker is
+      // skipped, and so is a row that is not internal work (a job that reached the wrong queue).
+      const [row] = await queryRows<OutboxRow>(tx, `SELECT ${OUTBOX_ROW_COLUMNS} FROM outbox o WHERE o.id = $1 AND ${pendingById('o')} AND o.attempts = $2 AND o.target = 'router' FOR UPDATE SKIP LOCKED`, [
         job.outboxId,
         job.attempt,
       ]);

@@ -95,11 +95,30 @@ export async function loadOutbox(db: Queryable, id: string): Promise<OutboxRow |
   return rows[0];
 }
 
-/** Several rows in one round trip, answered in the order of `ids` (undefined where none). */
-export async function loadOutboxes(db: Queryable, ids: string[]): Promise<Array<OutboxRow | undefined>> {
-  const rows = await queryRows<OutboxRow>(db, `SELECT ${OUTBOX_ROW_COLUMNS} FROM outbox WHERE id = ANY($1::bigint[])`, [ids]);
+/**
+ * Several rows in one round trip, answered in the order of `ids` (undefined where none). `behind`:
+ * an older message of the row's order key is still pending, so the row must not go yet (a job
+ * for it came from a writer that raced another on its key; see selfQueueInsert).
+ */
+export async function loadOutboxes(db: Queryable, ids: string[]): Promise<Array<(OutboxRow & { behind: boolean }) | undefined>> {
+  const rows = await queryRows<OutboxRow & { behind: boolean }>(db, `SELECT ${OUTBOX_ROW_COLUMNS},
+       (SELECT 1 FROM outbox p WHERE p.order_key = o.order_key AND p.status = 'pending' AND p.id < o.id LIMIT 1) IS NOT NULL AS behind
+       FROM outbox o WHERE o.id = ANY($1::bigint[])`, [ids]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id));
+}
+
+/**
+ * Gives back the claim of a message that is not the head of its key (loadOutboxes' `behind`), and
+ * wakes the relay: whoever delivers the head claims it next, or the relay does.
+ */
+export async function releaseClaim(db: Queryable, id: string, attempt: number): Promise<void> {
+  await db.query(
+    `WITH r AS (UPDATE outbox o SET queued_attempt = NULL, queued_at = NULL
+                 WHERE o.id = $1 AND o.attempts = $2 AND ${pendingById('o')} AND o.queued_attempt = $2 RETURNING 1)
+     SELECT pg_notify('hub_outbox', '') FROM r`,
+    [id, attempt],
+  );
 }
 
 export type AttemptOutcome =
