@@ -5,7 +5,8 @@ import { OUTBOX_WAKEUP_LOCK } from './1764000009000-outbox-wakeup';
  * Writers on the hot path queue the messages that start a queue themselves, after their commit
  * (selfQueueInsert: the intake's routing job, routing's first status events and work orders). The
  * relay has nothing to do for those rows, so the outbox trigger wakes it only when a statement
- * inserts a row nobody claimed (a transition table holds the statement's new rows). Before, every
+ * inserts a row nobody claimed that is the first of its key among the statement's new rows (a
+ * transition table holds them): the rows behind a claimed one go with its delivery. Before, every
  * routed ticket woke it, and each wake-up was a pass over the queue heads: at 220 tickets/s those
  * passes grew with the backlog until the hub fell behind (docs/performance.md).
  */
@@ -17,7 +18,10 @@ export class OutboxSelfQueue1764000011000 implements MigrationInterface {
     await q.query(`
       CREATE OR REPLACE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF EXISTS (SELECT 1 FROM inserted WHERE queued_attempt IS NULL) AND pg_try_advisory_xact_lock(${OUTBOX_WAKEUP_LOCK}) THEN
+        -- only a row that starts its key among the new ones can need the relay: the rows behind it
+        -- are claimed by whoever delivers it (DISTINCT ON sorts once: a burst may insert 20,000 rows)
+        IF EXISTS (SELECT 1 FROM (SELECT DISTINCT ON (order_key) queued_attempt FROM inserted ORDER BY order_key, id) f WHERE f.queued_attempt IS NULL)
+           AND pg_try_advisory_xact_lock(${OUTBOX_WAKEUP_LOCK}) THEN
           PERFORM pg_notify('hub_outbox', '');
         END IF;
         RETURN NULL;
