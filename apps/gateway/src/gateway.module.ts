@@ -1,8 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, HubAuthModule, HubConfig, NOW, systemNow, HealthController } from '@hub/common';
-import { QUEUES } from '@hub/queues';
-import { HubQueuesModule } from '@hub/queues/bull.module';
-import { OutboxJobs } from '@hub/queues/outbox-jobs';
 import { HotlineController } from './intake/hotline.controller';
 import { YwtbController } from './intake/ywtb.controller';
 import { IntakeService } from './intake/intake.service';
@@ -29,10 +26,9 @@ export class GatewayModule {
   static forRoot(config: HubConfig): DynamicModule {
     return {
       module: GatewayModule,
-      // The queues: intake queues a new ticket's routing job (and a transfer's receipt) itself after the commit.
-      imports: [CoreModule.forApp({ app: 'gateway', config, poolSize: 40 }), HubAuthModule.register(config), GatewayAuthModule, HubQueuesModule.register(config, [QUEUES.route, QUEUES.deliver])],
+      imports: [CoreModule.forApp({ app: 'gateway', config, poolSize: 40 }), HubAuthModule.register(config), GatewayAuthModule],
       controllers: [HealthController, HotlineController, YwtbController, CalendarController, DirectoryController, OfficeSettingsController, DeliveriesController, WorkOrdersController, OfficeWorkOrdersController],
-      providers: [IntakeService, OutboxJobs, UpstreamAuthService, NationalPollerService, { provide: NOW, useValue: systemNow }, CalendarService, DirectoryService, DeliveriesService,
+      providers: [IntakeService, UpstreamAuthService, NationalPollerService, { provide: NOW, useValue: systemNow }, CalendarService, DirectoryService, DeliveriesService,
         // The work-order lifecycle: the executor moves the clocks, so the gateway has its own ClockService
         // (no timers here: those run in the router). Settings read at boot, as in the router.
         { provide: CLOCK_SETTINGS, useValue: loadClockSettings() },

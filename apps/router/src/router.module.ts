@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, HEALTH_QUEUES, HubConfig, NOW, systemNow, HealthController } from '@hub/common';
 import { HubQueuesModule } from '@hub/queues/bull.module';
-import { OutboxJobs } from '@hub/queues/outbox-jobs';
 import { QUEUES } from '@hub/queues';
 import { getQueueToken } from '@nestjs/bullmq';
 import { RouteProcessor } from './routing/route.processor';
@@ -18,13 +17,12 @@ export class RouterModule {
     const clockSettings = loadClockSettings();
     return {
       module: RouterModule,
-      imports: [CoreModule.forApp({ app: 'router', config }), HubQueuesModule.register(config, [QUEUES.route, QUEUES.clock, QUEUES.deliver])],
+      imports: [CoreModule.forApp({ app: 'router', config }), HubQueuesModule.register(config, [QUEUES.route, QUEUES.clock])],
       controllers: [HealthController],
       providers: [
         RoutingService,
         WorkOrderService,
         RouteProcessor,
-        OutboxJobs,
         { provide: NOW, useValue: systemNow },
         { provide: CLOCK_SETTINGS, useValue: clockSettings },
         ClockService,

@@ -1,4 +1,4 @@
-import type { Queryable, SelfQueueTargets, SelfQueued } from './outbox/outbox-message';
+import type { Queryable } from './outbox/outbox-message';
 
 const memos = new WeakMap<object, Map<string, unknown>>();
 
@@ -80,39 +80,4 @@ export function closeWrites(db: Queryable): WriteBuffer | undefined {
   const tx = transactionOf(db);
   if (tx) memos.get(tx)?.delete(WRITES);
   return buf;
-}
-
-const SELF_QUEUE = 'selfQueue';
-
-interface SelfQueueState {
-  targets: SelfQueueTargets;
-  queued: SelfQueued[];
-}
-
-/**
- * From now on, this transaction's outbox writes queue the messages that start a queue themselves
- * (selfQueueInsert); `takeSelfQueued` hands them over at the end of the work, and the caller adds
- * their jobs once the transaction has committed. False outside a transaction.
- */
-export function startSelfQueue(db: Queryable, targets: SelfQueueTargets): boolean {
-  const tx = transactionOf(db);
-  if (!tx) return false;
-  let memo = memos.get(tx);
-  if (!memo) memos.set(tx, (memo = new Map()));
-  memo.set(SELF_QUEUE, { targets, queued: [] } satisfies SelfQueueState);
-  return true;
-}
-
-/** This transaction's self-queueing state, when started. */
-export function selfQueueing(db: Queryable): SelfQueueState | undefined {
-  const tx = transactionOf(db);
-  return tx ? (memos.get(tx)?.get(SELF_QUEUE) as SelfQueueState | undefined) : undefined;
-}
-
-/** The messages this transaction queued itself so far (and stops collecting). */
-export function takeSelfQueued(db: Queryable): SelfQueued[] {
-  const state = selfQueueing(db);
-  const tx = transactionOf(db);
-  if (tx) memos.get(tx)?.delete(SELF_QUEUE);
-  return state?.queued ?? [];
 }

@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { HUB_CONFIG, HubConfig, HubError, ValidationFailed, pgSafe, pgSafeText, ticketsReceived } from '@hub/common';
-import { OutboxJobs, selfQueueTargets } from '@hub/queues/outbox-jobs';
+import { HubError, ValidationFailed, pgSafe, pgSafeText, ticketsReceived } from '@hub/common';
 import { validateBody, contentHash } from '@hub/connectors/common';
 import type { CanonicalTicket } from '@hub/rules/model/ticket';
 import { OutboxMessage, nationalReceipt, routeJob, storeTicket, storeEvaluationRecord, storeInboundEvent } from '@hub/store';
@@ -21,15 +20,7 @@ export interface IntakeAnswer {
 export class IntakeService {
   private readonly logger = new Logger(IntakeService.name);
 
-  private readonly selfQueue: ReturnType<typeof selfQueueTargets>;
-
-  constructor(
-    private readonly ds: DataSource,
-    private readonly jobs: OutboxJobs,
-    @Inject(HUB_CONFIG) config: HubConfig,
-  ) {
-    this.selfQueue = selfQueueTargets(config);
-  }
+  constructor(private readonly ds: DataSource) {}
 
   validate<T extends object>(dto: DtoClass<T>, body: unknown): T {
     const v = validateBody(dto, body);
@@ -47,13 +38,9 @@ export class IntakeService {
       intakeProblems: problems,
       actor,
       outbox: (id) => this.firstMessages(id, ticket),
-      // A new ticket's routing job (and a transfer's receipt) start new queues: queued here once
-      // committed, without waiting for the relay.
-      selfQueue: this.selfQueue,
     });
     const labels = { source: ticket.source, record: ticket.sourceRecord };
     if (r.created) {
-      await this.jobs.add(r.queued);
       ticketsReceived.inc({ ...labels, answer: '201' });
       this.logger.log({ ticketId: r.ticketId, source: ticket.source, externalId: ticket.externalId }, 'ticket received');
       return { status: 201, body: { ticketId: r.ticketId, status: 'received' } };

@@ -5,8 +5,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { HUB_CONFIG, HubConfig } from '@hub/common';
 import { claimReady } from '@hub/store';
-import { OutboxJob, QUEUES, queueForTarget } from '@hub/queues';
-import { outboxJob } from '@hub/queues/outbox-jobs';
+import { OutboxJob, QUEUES, outboxJobId, queueForTarget } from '@hub/queues';
 import { DeliveryService } from '../delivery/delivery.service';
 
 /** Rows claimed per statement; a pass repeats until a claim comes back short. */
@@ -112,7 +111,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         if (rows.length === 0) break;
         const route = rows.filter((r) => queueForTarget(r.target) === QUEUES.route);
         const deliver = rows.filter((r) => queueForTarget(r.target) === QUEUES.deliver);
-        const jobs = (rs: typeof rows) => rs.map(outboxJob);
+        const jobs = (rs: typeof rows) => rs.map((r) => ({ name: r.target, data: { outboxId: r.id, attempt: r.attempts }, opts: { jobId: outboxJobId(r.id, r.attempts) } }));
         if (route.length) await this.routeQueue.addBulk(jobs(route));
         if (deliver.length) await this.deliverQueue.addBulk(jobs(deliver));
         total += rows.length;

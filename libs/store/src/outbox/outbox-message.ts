@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dataProtection, outboxPayloadContext } from '@hub/common/crypto';
 import type { Source, SourceRecord } from '@hub/rules/model/ticket';
 import type { StatusEventType, UnitWorkOrderType } from '@hub/rules/lifecycle/work-order.types';
-import { closeWrites, openWriteBuffer, selfQueueing, txMemo } from '../tx-memo';
+import { closeWrites, openWriteBuffer, txMemo } from '../tx-memo';
 
 /**
  * The transactional outbox is the hub's only way out (ARCHITECTURE.md): a state change writes its
@@ -123,63 +123,17 @@ export function routeJob(ticketId: string): OutboxMessage {
 }
 
 /** The columns and values of a multi-row INSERT, usable inside a CTE or alone. */
-export function outboxValues(msgs: OutboxMessage[], startParam: number, withOrdinal = false): { sql: string; params: unknown[] } {
+export function outboxValues(msgs: OutboxMessage[], startParam: number): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const dp = dataProtection();
-  const rows = msgs.map((m, k) => {
+  const rows = msgs.map((m) => {
     const base = startParam + params.length;
     // citizens' personal data in a payload (a unit's work order) is sealed at rest, as in the ticket row
     const payload = dp.sealDeep(m.payload, outboxPayloadContext(m.eventId));
     params.push(m.eventId, m.ticketId, m.target, m.type, m.orderKey ?? `${m.target}:${m.ticketId ?? m.eventId}`, JSON.stringify(payload));
-    return `($${base}::uuid, $${base + 1}::uuid, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb${withOrdinal ? `, ${k + 1}` : ''})`;
+    return `($${base}::uuid, $${base + 1}::uuid, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb)`;
   });
   return { sql: rows.join(', '), params };
-}
-
-/** The targets a writer may queue itself (those the notifier can send to; `router` always). */
-export interface SelfQueueTargets {
-  targets: string[];
-  /** `unit:*` targets too (HUB_UNITS_KEYS set) */
-  units: boolean;
-}
-
-/** A message its writer queued (see selfQueueInsert): the job goes to BullMQ once the transaction commits. */
-export interface SelfQueued {
-  id: string;
-  target: string;
-}
-
-/**
- * An INSERT of `msgs` (in their order) that claims for the writer every message that starts a
- * queue: the first of its order key in this statement, with no pending message of that key to be
- * seen, and for a target in `q`. Those rows get `queued_attempt = 0, queued_at = now()`, as if the
- * relay had claimed them, and the statement returns them: the writer adds their jobs after its
- * commit, and neither the relay's NOTIFY nor its pass over the queues is needed for them. If the
- * writer dies between commit and adding, the relay queues them again after requeueAfterMs, like
- * any claimed row whose job was lost. A message behind another of its key is left to the one
- * before it (its delivery claims what follows) or to the relay; the notifier checks again that a
- * job's message is the head of its key before it sends (a writer racing another on one key).
- *
- * `from` is a row source the insert depends on (the intake's new ticket) or undefined; the result
- * columns are `id`, `target`, `queued`.
- */
-export function selfQueueInsert(msgs: OutboxMessage[], startParam: number, q: SelfQueueTargets, from?: string): { sql: string; params: unknown[] } {
-  const values = outboxValues(msgs, startParam, true);
-  const t = startParam + values.params.length;
-  // the probe for a pending message of the key is a scalar subquery with LIMIT: it stays a probe of
-  // the pending index at that key (a NOT EXISTS could become an anti-join over the whole index)
-  const sql = `INSERT INTO outbox (event_id, ticket_id, target, type, order_key, payload, queued_attempt, queued_at)
-       SELECT s.event_id, s.ticket_id, s.target, s.type, s.order_key, s.payload,
-              CASE WHEN s.head THEN 0 END, CASE WHEN s.head THEN now() END
-         FROM (SELECT v.*,
-                      v.ord = min(v.ord) OVER (PARTITION BY v.order_key)
-                      AND (v.target = ANY($${t}::text[]) OR ($${t + 1}::boolean AND v.target LIKE 'unit:%'))
-                      AND (SELECT 1 FROM outbox p WHERE p.order_key = v.order_key AND p.status = 'pending' LIMIT 1) IS NULL AS head
-                 FROM (VALUES ${values.sql}) AS v(event_id, ticket_id, target, type, order_key, payload, ord)
-                 ${from ? `WHERE EXISTS (SELECT 1 FROM ${from})` : ''}) s
-        ORDER BY s.ord
-       RETURNING id::text AS id, target, queued_attempt IS NOT NULL AS queued`;
-  return { sql, params: [...values.params, q.targets, q.units] };
 }
 
 export const OUTBOX_COLUMNS = '(event_id, ticket_id, target, type, order_key, payload)';
@@ -193,18 +147,8 @@ export async function writeOutbox(db: Queryable, msgs: Array<OutboxMessage | nul
     buffer.outbox.push(...list);
     return;
   }
-  const q = selfQueueing(db);
-  if (q) {
-    const ins = selfQueueInsert(list, 1, q.targets);
-    noteSelfQueued(q, await queryRows<SelfQueued & { queued: boolean }>(db, ins.sql, ins.params));
-    return;
-  }
   const { sql, params } = outboxValues(list, 1);
   await db.query(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${sql}`, params);
-}
-
-function noteSelfQueued(q: { queued: SelfQueued[] }, rows: Array<SelfQueued & { queued: boolean }>): void {
-  for (const r of rows) if (r.queued) q.queued.push({ id: r.id, target: r.target });
 }
 
 /**
@@ -225,12 +169,6 @@ export async function flushWrites(db: Queryable): Promise<void> {
     return;
   }
   if (events.length === 0) return writeOutbox(db, outbox);
-  const q = selfQueueing(db);
-  if (q) {
-    const ins = selfQueueInsert(outbox, 5, q.targets);
-    noteSelfQueued(q, await queryRows<SelfQueued & { queued: boolean }>(db, `WITH events AS (${insertEvents}) ${ins.sql}`, [...eventParams, ...ins.params]));
-    return;
-  }
   const { sql, params } = outboxValues(outbox, 5);
   await db.query(`WITH events AS (${insertEvents}) INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${sql}`, [...eventParams, ...params]);
 }

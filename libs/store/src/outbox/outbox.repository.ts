@@ -97,8 +97,10 @@ export async function loadOutbox(db: Queryable, id: string): Promise<OutboxRow |
 
 /**
  * Several rows in one round trip, answered in the order of `ids` (undefined where none). `behind`:
- * an older message of the row's order key is still pending, so the row must not go yet (a job
- * for it came from a writer that raced another on its key; see selfQueueInsert).
+ * an older message of the row's order key is still pending, so the row must not go yet. The relay
+ * only queues heads, but a head is judged on what has committed: a message of the same key whose
+ * transaction took its id earlier and committed later would be older and still pending (writers of
+ * one ticket normally hold its lock, so this is a guard, not a path).
  */
 export async function loadOutboxes(db: Queryable, ids: string[]): Promise<Array<(OutboxRow & { behind: boolean }) | undefined>> {
   const rows = await queryRows<OutboxRow & { behind: boolean }>(db, `SELECT ${OUTBOX_ROW_COLUMNS},

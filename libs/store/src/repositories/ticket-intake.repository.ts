@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalTicket } from '@hub/rules/model/ticket';
 import { dataProtection, evaluationPayloadContext, ticketCitizenContext, ticketPayloadContext } from '@hub/common/crypto';
-import { OUTBOX_COLUMNS, OutboxMessage, Queryable, SelfQueueTargets, SelfQueued, outboxValues, queryRows, selfQueueInsert } from '../outbox/outbox-message';
+import { OUTBOX_COLUMNS, OutboxMessage, Queryable, outboxValues, queryRows } from '../outbox/outbox-message';
 
 export type StoreResult =
-  | { created: true; ticketId: string; /** messages the caller queues after the commit (NewTicket.selfQueue) */ queued: SelfQueued[] }
+  | { created: true; ticketId: string }
   | { created: false; ticketId: string; sameContent: boolean };
 
 export interface NewTicket {
@@ -16,11 +16,6 @@ export interface NewTicket {
   actor: string;
   /** messages to commit with the ticket: the routing job, the national receipt … */
   outbox: (ticketId: string) => OutboxMessage[];
-  /**
-   * the caller queues these messages itself after the commit (selfQueueInsert): they start new
-   * queues (a new ticket's), so the relay is not needed for them
-   */
-  selfQueue?: SelfQueueTargets;
 }
 
 /**
@@ -60,9 +55,8 @@ export async function storeTicket(db: Queryable, input: NewTicket): Promise<Stor
     hashes.phoneHash, hashes.idHash,
   ];
   const msgs = n.outbox(id);
-  const ob = n.selfQueue ? selfQueueInsert(msgs, params.length + 1, n.selfQueue, 't') : outboxValues(msgs, params.length + 1);
+  const ob = outboxValues(msgs, params.length + 1);
   params.push(...ob.params);
-  const insertOutbox = n.selfQueue ? ob.sql : `INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT v.* FROM (VALUES ${ob.sql}) AS v WHERE EXISTS (SELECT 1 FROM t) RETURNING id::text AS id, target, false AS queued`;
   const sql = `
     WITH t AS (
       INSERT INTO tickets (id, source, source_record, external_id, content_hash, kind, channel, category_code,
@@ -75,10 +69,10 @@ export async function storeTicket(db: Queryable, input: NewTicket): Promise<Stor
       RETURNING id),
     e AS (
       INSERT INTO ticket_events (ticket_id, type, actor, data) SELECT id, 'received', $25, $26::jsonb FROM t)
-    ${msgs.length ? `, o AS (${insertOutbox})` : ''}
-    SELECT id::text AS id, ${msgs.length ? `(SELECT json_agg(json_build_object('id', o.id, 'target', o.target)) FROM o WHERE o.queued)` : 'NULL'} AS queued FROM t`;
-  const rows = await queryRows<{ id: string; queued: SelfQueued[] | null }>(db, sql, params);
-  if (rows.length === 1) return { created: true, ticketId: rows[0].id, queued: rows[0].queued ?? [] };
+    ${msgs.length ? `, o AS (INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT v.* FROM (VALUES ${ob.sql}) AS v WHERE EXISTS (SELECT 1 FROM t))` : ''}
+    SELECT id::text AS id FROM t`;
+  const rows = await queryRows<{ id: string }>(db, sql, params);
+  if (rows.length === 1) return { created: true, ticketId: rows[0].id };
   const existing = await queryRows<{ id: string; contentHash: string }>(
     db,
     `SELECT id::text AS id, content_hash AS "contentHash" FROM tickets WHERE source = $1 AND source_record = $2 AND external_id = $3`,
