@@ -14,11 +14,11 @@
  * messages at a time, in the background; see DeliveryChain).
  *
  * Measured 2026-12-04 on the 2-core machine (PostgreSQL 15 and Redis on the same machine, no other
- * workload), three runs of all four scenarios, with the hub's own axios adapter in the transport:
- *   burst 20,000, 1 ticket        1,812–1,896 msg/s, ~0.37–0.39 ms notifier CPU/message
- *   burst 20,000, 1,000 tickets   3,126–3,395 msg/s, ~0.21–0.23 ms notifier CPU/message
+ * workload), four runs of all four scenarios, with the hub's own axios adapter in the transport:
+ *   burst 20,000, 1 ticket        1,712–1,896 msg/s, ~0.37–0.40 ms notifier CPU/message
+ *   burst 20,000, 1,000 tickets   3,059–3,395 msg/s, ~0.21–0.23 ms notifier CPU/message
  *   steady 1,000/s, 1 ticket      998–1,000 msg/s, p50 8 ms, p99 21–56 ms, max 26–97 ms
- *   steady 1,000/s, 1,000 tickets 998–1,000 msg/s, p50 8–10 ms, p99 46–65 ms, max 73–90 ms
+ *   steady 1,000/s, 1,000 tickets 998–1,000 msg/s, p50 8–10 ms, p99 46–83 ms, max 73–127 ms
  *   peak RSS of the notifier      ~320–380 MiB (run from sources: ts-node and the TypeScript compiler
  *                                 are in it)
  * No duplicates, no order violations, no bad signatures. The same scenarios on 2026-11-22, with
