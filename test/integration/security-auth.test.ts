@@ -10,6 +10,7 @@ import { authHeader } from '../support/auth';
 import { request, type RawAnswer } from '../fuzz/security-kit';
 
 const ADMIN_PASSWORD = 'bootstrap-admin-password-1';
+const METRICS_TOKEN = 'metrics-scrape-token-0123456789';
 const OLD_JWT = 'old-jwt-secret-that-is-at-least-32-characters';
 const NEW_JWT = 'new-jwt-secret-that-is-at-least-32-characters';
 const HOTLINE_KEYS = 'hk1:hotline-secret-1:hmac-sha256,hk2:hotline-secret-2:hmac-sm3';
@@ -42,6 +43,7 @@ describe('security: who is who (users, tokens, API keys, rate limits)', () => {
         HUB_JWT_PREVIOUS_SECRETS: OLD_JWT,
         HUB_ACCESS_TOKEN_TTL_S: '900',
         HUB_RATE_LIMIT_LOGIN_PER_MIN: '5',
+        HUB_METRICS_TOKEN: METRICS_TOKEN,
       }),
       ['gateway'],
     );
@@ -152,6 +154,22 @@ describe('security: who is who (users, tokens, API keys, rate limits)', () => {
         answers.push(r.status);
       }
       expect(answers).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    });
+  });
+
+  describe('metrics', () => {
+    it('GET /metrics asks for HUB_METRICS_TOKEN when it is set: 401 without it or with another, Prometheus text with it', async () => {
+      const none = await call('GET', '/metrics');
+      expect(none.status).toBe(401);
+      expect(none.body).toMatchObject({ error: 'unauthenticated' });
+      expect((await call('GET', '/metrics', bearer(`${METRICS_TOKEN}x`))).status).toBe(401);
+      // a user's access token is not the metrics token
+      expect((await call('GET', '/metrics', bearer((await login('admin', ADMIN_PASSWORD)).body.accessToken))).status).toBe(401);
+      const ok = await call('GET', '/metrics', bearer(METRICS_TOKEN));
+      expect(ok.status).toBe(200);
+      expect(ok.text).toMatch(/^# HELP /m);
+      // health stays open for the orchestrator
+      expect((await call('GET', '/health')).status).toBe(200);
     });
   });
 
@@ -311,5 +329,20 @@ describe('security: rate limits (429 with Retry-After, per caller)', () => {
     // An upstream's signature is no ticket to the hub's own API either.
     const api = await hotline.get<{ error: string }>('/auth/me');
     expect(api.status).toBe(401);
+  });
+});
+
+describe('metrics without HUB_METRICS_TOKEN', () => {
+  it('are open (keep the port on the internal network), as Prometheus text', async () => {
+    const hub = await startHub(testConfig(), ['notifier']);
+    try {
+      const url = (await hub.apps.notifier!.getUrl()).replace('[::1]', '127.0.0.1');
+      const r = await fetch(`${url}/metrics`);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(await r.text()).toMatch(/^# HELP /m);
+    } finally {
+      await hub.close();
+    }
   });
 });

@@ -67,6 +67,8 @@ export interface SecurityConfig {
   /** created at gateway start when no active admin exists (HUB_ADMIN_USERNAME / HUB_ADMIN_PASSWORD) */
   adminBootstrap?: { username: string; password: string };
   rateLimit: RateLimitConfig;
+  /** when set, GET /metrics asks for `Authorization: Bearer <it>` (HUB_METRICS_TOKEN, ≥ 16 chars) */
+  metricsToken?: string;
 }
 
 /** Requests per minute; 0 switches that limit off. Shared by all gateway replicas through Redis. */
@@ -247,6 +249,8 @@ function securityConfig(env: Env, bool: (name: string) => boolean): SecurityConf
     throw new ConfigError('HUB_ADMIN_PASSWORD', 'must be at least 12 characters');
   }
   const rate = (name: string, fallback: number): number => int(env, name, fallback, 0, 10_000_000);
+  const metricsToken = env.HUB_METRICS_TOKEN === undefined || env.HUB_METRICS_TOKEN === '' ? undefined : env.HUB_METRICS_TOKEN;
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('HUB_METRICS_TOKEN', 'must be at least 16 characters');
   return {
     accessTokenTtlS: int(env, 'HUB_ACCESS_TOKEN_TTL_S', 900, 30, 86_400),
     jwtPreviousSecrets: previous,
@@ -254,6 +258,7 @@ function securityConfig(env: Env, bool: (name: string) => boolean): SecurityConf
     dataCipher: cipher,
     searchKey,
     adminBootstrap: adminPassword ? { username: str(env, 'HUB_ADMIN_USERNAME', 'admin'), password: adminPassword } : undefined,
+    metricsToken,
     rateLimit: {
       enabled: env.HUB_RATE_LIMIT_ENABLED === undefined || env.HUB_RATE_LIMIT_ENABLED === '' ? true : bool('HUB_RATE_LIMIT_ENABLED'),
       intakePerMin: rate('HUB_RATE_LIMIT_INTAKE_PER_MIN', 120_000),

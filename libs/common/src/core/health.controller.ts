@@ -1,10 +1,14 @@
-import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Headers, Inject, Optional, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
 import { Queue } from 'bullmq';
-import { REDIS } from './tokens';
+import { HUB_CONFIG, REDIS } from './tokens';
+import type { HubConfig } from '../config';
+import { HubError } from '../errors/hub-error';
 import { Public } from '../auth/actor';
 import { registry } from './metrics';
 
@@ -20,6 +24,7 @@ export class HealthController {
     private readonly indicator: HealthIndicatorService,
     private readonly ds: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Optional() @Inject(HEALTH_QUEUES) private readonly queues: Queue[] = [],
   ) {}
 
@@ -57,9 +62,24 @@ export class HealthController {
     ]);
   }
 
+  /**
+   * Prometheus metrics. Open to whoever reaches the port unless HUB_METRICS_TOKEN is set; then the
+   * scraper sends it as a bearer token (Prometheus `authorization: { credentials: … }`).
+   */
   @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4')
-  metrics(): Promise<string> {
+  metrics(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
+    const token = this.config.security.metricsToken;
+    if (token !== undefined && !sameSecret(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '', token)) {
+      throw new HubError(401, 'unauthenticated', 'Authorization: Bearer <HUB_METRICS_TOKEN> required', {}, { 'WWW-Authenticate': 'Bearer' });
+    }
+    // set here, not with @Header: a refusal above is JSON
+    void res.header('Content-Type', 'text/plain; version=0.0.4');
     return registry.metrics();
   }
+}
+
+/** Compared in constant time (digests: equal lengths whatever was sent). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (v: string): Buffer => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
