@@ -66,7 +66,7 @@ export async function startClockHub(startAt: string, settings: Partial<ClockSett
   const hotline = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_HOTLINE_KEYS', HOTLINE_KEYS), rejectInvalidSignatures: true });
   const units = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_UNITS_KEYS', UNITS_KEYS), rejectInvalidSignatures: true });
   const config = testConfig({ HUB_HOTLINE_URL: hotline.url, HUB_HOTLINE_KEYS: HOTLINE_KEYS, HUB_UNITS_KEYS: UNITS_KEYS });
-  const hub = await startHub(config, ['gateway', 'notifier']);
+  const hub = await startHub(config, ['gateway', 'notifier'], { fresh: true });
   const clock = new TestClock(startAt);
   const moduleRef = await Test.createTestingModule({ imports: [RouterModule.forRoot(config)] })
     .overrideProvider(NOW)

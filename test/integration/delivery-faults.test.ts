@@ -19,7 +19,7 @@ describe('delivery faults', () => {
 
   beforeAll(async () => {
     hotline = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_HOTLINE_KEYS', HOTLINE_KEYS), rejectInvalidSignatures: true });
-    hub = await startHub(testConfig({ HUB_HOTLINE_URL: hotline.url, HUB_HOTLINE_KEYS: HOTLINE_KEYS }), ['notifier']);
+    hub = await startHub(testConfig({ HUB_HOTLINE_URL: hotline.url, HUB_HOTLINE_KEYS: HOTLINE_KEYS }), ['notifier'], { fresh: true });
   });
   beforeEach(async () => {
     await hotline.up();

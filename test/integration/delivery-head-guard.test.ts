@@ -19,7 +19,7 @@ describe('the notifier sends a job only for the head of its key', () => {
     hotline = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_HOTLINE_KEYS', KEYS), rejectInvalidSignatures: true });
     // the jobs the first part left waiting (nobody consumed them) must not be taken for this one's
     await flushRedis();
-    hub = await startHub(testConfig({ HUB_HOTLINE_URL: hotline.url, HUB_HOTLINE_KEYS: KEYS }), ['notifier']);
+    hub = await startHub(testConfig({ HUB_HOTLINE_URL: hotline.url, HUB_HOTLINE_KEYS: KEYS }), ['notifier'], { fresh: true });
     await resetDatabase(hub.ds);
     deliver = new Queue(QUEUES.deliver, { connection: bullConnection(process.env.REDIS_URL!), prefix: hub.config.queuePrefix });
   });

@@ -43,6 +43,7 @@ describe('outbound messages: paths, signatures and bodies of contracts §3–§6
         HUB_UNITS_KEYS: UNITS_KEYS,
       }),
       ['notifier'],
+      { fresh: true },
     );
   });
   beforeEach(async () => {

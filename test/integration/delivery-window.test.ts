@@ -27,7 +27,7 @@ describe('one busy ticket: windows of messages', () => {
 
   beforeAll(async () => {
     hotline = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_HOTLINE_KEYS', HOTLINE_KEYS), rejectInvalidSignatures: true });
-    hub = await startHub(testConfig({ HUB_HOTLINE_URL: hotline.url, HUB_HOTLINE_KEYS: HOTLINE_KEYS }), ['notifier']);
+    hub = await startHub(testConfig({ HUB_HOTLINE_URL: hotline.url, HUB_HOTLINE_KEYS: HOTLINE_KEYS }), ['notifier'], { fresh: true });
   });
   beforeEach(async () => {
     hotline.reset();

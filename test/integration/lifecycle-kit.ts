@@ -97,6 +97,7 @@ export async function startLifecycleHub(apps: AppName[] = ['gateway', 'router', 
       HUB_UNITS_KEYS: UNITS_KEYS,
     }),
     apps,
+    { fresh: true },
   );
   const office = new HubApi(hub.url, await authHeader(hub, { role: 'operator', id: 'op-1', name: '王接线' }));
   const unitApis = new Map<string, HubApi>();

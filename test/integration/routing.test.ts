@@ -40,6 +40,8 @@ describe('intake checks and dispatch, end to end through the fake upstreams', ()
         HUB_NATIONAL_URL: national.url,
         HUB_UNITS_KEYS: UNITS_KEYS,
       }),
+      undefined,
+      { fresh: true },
     );
     hotline = new SignedClient(hub.url, first(HOTLINE_KEYS));
     ywtb = new SignedClient(hub.url, first(YWTB_KEYS));
@@ -218,7 +220,7 @@ describe('office settings drive intake', () => {
   let hotlineFake: FakeUpstream;
   beforeAll(async () => {
     hotlineFake = await FakeUpstream.start({});
-    hub = await startHub(testConfig({ HUB_HOTLINE_KEYS: HOTLINE_KEYS, HUB_HOTLINE_URL: hotlineFake.url }));
+    hub = await startHub(testConfig({ HUB_HOTLINE_KEYS: HOTLINE_KEYS, HUB_HOTLINE_URL: hotlineFake.url }), undefined, { fresh: true });
     await resetDatabase(hub.ds);
     expect((await importDirectory(hub.ds, directory, 'test', true)).ok).toBe(true);
   });

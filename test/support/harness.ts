@@ -37,8 +37,22 @@ export interface RunningHub {
   close(): Promise<void>;
 }
 
-/** Starts the chosen apps in this process, each a real Nest app on a loopback port. */
-export async function startHub(config: HubConfig, which: AppName[] = ['gateway', 'router', 'notifier']): Promise<RunningHub> {
+/**
+ * Starts the chosen apps in this process, each a real Nest app on a loopback port. `fresh`: empty
+ * the database first. The test files of a run share one database, and a notifier started on what
+ * the previous file left (messages it could not send, having no URL for their system) sends them
+ * at once to this file's fakes, where they can land after the first test reset its fakes.
+ */
+export async function startHub(config: HubConfig, which: AppName[] = ['gateway', 'router', 'notifier'], opts: { fresh?: boolean } = {}): Promise<RunningHub> {
+  if (opts.fresh) {
+    const ds = new DataSource({ type: 'postgres', url: config.databaseUrl, extra: { max: 1 } });
+    await ds.initialize();
+    try {
+      await resetDatabase(ds);
+    } finally {
+      await ds.destroy();
+    }
+  }
   const apps: Partial<Record<AppName, NestFastifyApplication>> = {};
   for (const name of which) {
     const mod = name === 'gateway' ? GatewayModule.forRoot(config) : name === 'router' ? RouterModule.forRoot(config) : NotifierModule.forRoot(config);
