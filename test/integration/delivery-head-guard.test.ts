@@ -7,7 +7,7 @@ import { parseKeyRing } from '@hub/connectors/signing';
 import { bullConnection, outboxJobId, QUEUES } from '@hub/queues';
 import { FakeUpstream } from '../fakes/fake-upstream';
 import { eventIdOf, insertTicket, status, write } from '../factories/outbox.factory';
-import { RunningHub, eventually, flushRedis, resetDatabase, startHub, testConfig } from '../support/harness';
+import { RunningHub, eventually, flushRedis, startHub, testConfig } from '../support/harness';
 
 describe('the notifier sends a job only for the head of its key', () => {
   const KEYS = 'hk-1:self-queue-hotline-secret:hmac-sha256';
@@ -17,10 +17,9 @@ describe('the notifier sends a job only for the head of its key', () => {
 
   beforeAll(async () => {
     hotline = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_HOTLINE_KEYS', KEYS), rejectInvalidSignatures: true });
-    // the jobs the first part left waiting (nobody consumed them) must not be taken for this one's
+    // jobs other files of this run left in its Redis must not be taken for this one's
     await flushRedis();
     hub = await startHub(testConfig({ HUB_HOTLINE_URL: hotline.url, HUB_HOTLINE_KEYS: KEYS }), ['notifier'], { fresh: true });
-    await resetDatabase(hub.ds);
     deliver = new Queue(QUEUES.deliver, { connection: bullConnection(process.env.REDIS_URL!), prefix: hub.config.queuePrefix });
   });
   afterAll(async () => {
