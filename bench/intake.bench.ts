@@ -1,6 +1,6 @@
 /**
  * Intake bench: sustained signed hotline orders through the gateway's HTTP endpoint
- * (POST /connectors/hotline/orders, contracts §1–§3), against the raw floor of the same rows
+ * (POST /connectors/hotline/orders, docs/contracts.md#hotline-orders), against the raw floor of the same rows
  * inserted directly with `pg`.
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/intake.bench.ts

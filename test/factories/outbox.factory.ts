@@ -1,7 +1,7 @@
 /**
  * Rows for delivery tests and the delivery bench: minimal tickets inserted by SQL (the outbox has a
  * foreign key to them), outbox messages written with the store's own builders exactly as a state
- * change writes them, and a directory that gives units their own systems (contracts §6).
+ * change writes them, and a directory that gives units their own systems (docs/contracts.md#unit-systems).
  */
 import { randomUUID } from 'node:crypto';
 import type { Source, SourceRecord } from '@hub/rules/model/ticket';
@@ -50,7 +50,7 @@ export async function insertTicket(db: Queryable, seed: TicketSeed = {}): Promis
   return ref;
 }
 
-/** A status event of contracts §3/§4 for the ticket's source system. */
+/** A status event for the ticket's source system (docs/contracts.md#status-event-types). */
 export function status(t: TicketRef, type: StatusType = 'dispatched', occurredAt = new Date().toISOString()): OutboxMessage {
   const m = statusMessage(t, type, { occurredAt, unit: { code: '310104-MARKET', name: '徐汇区市场监管局' }, due: { contact: occurredAt, resolve: occurredAt } });
   if (!m) throw new Error(`no status message for a ${t.source} ticket`);
@@ -96,7 +96,7 @@ export async function outboxStates(db: Queryable, where = 'true', params: unknow
   );
 }
 
-/** The eventId a fake upstream received in a request body (contracts §3–§6 all carry one). */
+/** The eventId a fake upstream received in a request body (every message of docs/contracts.md carries one). */
 export function eventIdOf(r: { body: unknown }): string | undefined {
   const id = (r.body as { eventId?: unknown } | undefined)?.eventId;
   return typeof id === 'string' ? id : undefined;

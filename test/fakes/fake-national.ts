@@ -1,5 +1,5 @@
 /**
- * A fake national platform (国办, contracts §5) built on FakeUpstream: it serves
+ * A fake national platform (国办, docs/contracts.md#national-pull) built on FakeUpstream: it serves
  * `GET /api/v1/transfers?cursor=&limit=` with cursor paging over a list of transfers that tests can
  * grow while the hub polls, checks the pull's signature (401 like the real one), can be scripted to
  * answer 429 with Retry-After or 5xx, and records receipts, returns and results, answering 409 to a

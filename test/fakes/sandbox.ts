@@ -2,10 +2,10 @@
  * `npm run sandbox`: the fake upstream systems of the tests as long-running servers on loopback, so
  * that an integrator can watch the hub talk without the real systems (docs/delivery.md):
  *
- *   12345 hotline   :4001  receives status events                 (contracts §3)
- *   一网通办         :4002  receives status events                 (§4)
- *   national (国办)  :4003  serves sample transfers to pull; receives receipts, returns, results (§5)
- *   a unit's system :4004  receives work orders                   (§6)
+ *   12345 hotline   :4001  receives status events                 (docs/contracts.md#hotline-status-events)
+ *   一网通办         :4002  receives status events                 (docs/contracts.md#ywtb-status-events)
+ *   national (国办)  :4003  serves sample transfers to pull; receives receipts, returns, results (docs/contracts.md#national-messages)
+ *   a unit's system :4004  receives work orders                   (docs/contracts.md#unit-systems)
  *
  * Each checks the hub's signatures as the real system would (401 otherwise) and prints one line per
  * request: time, system, method and path, whether the signature is valid, the answer, and a summary

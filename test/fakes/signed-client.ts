@@ -1,5 +1,5 @@
 /**
- * Sends signed requests to the hub the way an upstream system would (contracts §1), with knobs to
+ * Sends signed requests to the hub the way an upstream system would (docs/contracts.md#signed-requests), with knobs to
  * break the signing on purpose: another key, a bad signature, a stale timestamp, a reused nonce,
  * missing headers. Uses node:http so the path goes on the wire exactly as given.
  */

@@ -1,5 +1,5 @@
 /**
- * 申请延期 (003 Art. 5): the handling unit asks, the office decides; an approved extension moves
+ * 申请延期 (沪府办〔2020〕49号 Art. 5): the handling unit asks, the office decides; an approved extension moves
  * the resolve deadline within the policy's cap and the hotline hears `extended` with the new due.
  *
  * Dates: received Monday 2026-11-23 10:00 → resolve due 11-30 (5 WD); Shanghai's cap for a normal
@@ -135,7 +135,7 @@ describe('clock extensions: within the cap, beyond it, refused', () => {
     const second = await hubError(request(t.id, '2026-12-07'));
     expect([second.status, second.code, second.details.requestId]).toEqual([409, ClockErrorCode.ExtensionPending, first.id]);
 
-    // 25 WD is a maximum for national items (003 Art. 5): no extension
+    // 25 WD is a maximum for national items (沪府办〔2020〕49号 Art. 5): no extension
     const n = await insertDispatchedTicket(h.ds, { source: 'national', national: { level: 'general', transferredAt: RECEIVED } });
     await dispatchClocks(h, n, RECEIVED);
     const national = await hubError(request(n.id, '2027-01-05'));

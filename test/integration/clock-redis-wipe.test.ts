@@ -1,5 +1,5 @@
 /**
- * PostgreSQL is the truth, Redis is transport (ARCHITECTURE.md): with timers queued in Redis and
+ * PostgreSQL is the truth, Redis is transport (README.md#architecture): with timers queued in Redis and
  * Redis wiped (FLUSHDB), the sweeper — running on its own interval here, as in production —
  * notices, queues them again, and fires whatever falls due from the deadline table.
  */

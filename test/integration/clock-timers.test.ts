@@ -44,7 +44,7 @@ describe('clock timers: warnings and supervision on an injected clock', () => {
   });
   afterAll(() => h.close());
 
-  it('dispatch starts contact and resolve with the 1/5 days of 003 Art. 5 and returns the wire due', async () => {
+  it('dispatch starts contact and resolve with the 1/5 days of 沪府办〔2020〕49号 Art. 5 and returns the wire due', async () => {
     const t = await insertDispatchedTicket(h.ds);
     const due = await dispatchClocks(h, t, RECEIVED);
     expect(due).toEqual({ contact: '2026-11-24T23:59:59+08:00', resolve: '2026-11-30T23:59:59+08:00' });

@@ -1,6 +1,6 @@
 /**
  * The outbound clients against fake upstreams on loopback: what arrives (path, body, signature) and
- * how every kind of answer is classified (contracts §3 delivery rules).
+ * how every kind of answer is classified (docs/contracts.md#delivery-and-retries).
  */
 import {
   type HotlineStatusEvent,

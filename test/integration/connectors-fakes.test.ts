@@ -1,5 +1,5 @@
 /**
- * The test helpers themselves: the signed client's tampering produces each 401 code of contracts §1
+ * The test helpers themselves: the signed client's tampering produces each 401 code of docs/contracts.md#signed-requests
  * at a verifying server, and the fake upstream's scripting works as documented.
  */
 import { parseKeyRing, type SigningKey } from '@hub/connectors';

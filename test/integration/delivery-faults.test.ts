@@ -1,5 +1,5 @@
 /**
- * Outbound delivery under faults (issue 3, contracts §3 delivery rules): a fake 12345 hotline on
+ * Outbound delivery under faults (issue 3, docs/contracts.md#delivery-and-retries): a fake 12345 hotline on
  * loopback that checks every signature, the notifier in this process, real PostgreSQL and Redis.
  * Test settings retry fast (backoff 50–400 ms, timeout 2 s, lost jobs queued again after 1.5 s).
  */
@@ -121,7 +121,7 @@ describe('delivery faults', () => {
   it('a timeout is retried, and the duplicate the target then receives carries the same eventId', async () => {
     const t = await insertTicket(hub.ds);
     // The hotline takes the first request but answers after the hub's 2 s timeout; it then has the
-    // event, so it answers the repeat with 409 (contracts §3) and the hub counts it delivered.
+    // event, so it answers the repeat with 409 (docs/contracts.md#hotline-status-events) and the hub counts it delivered.
     hotline.script([{ status: 200, delayMs: 2_500 }, { status: 409, body: { error: 'conflict' } }]);
     const msg = status(t, 'accepted');
     const [id] = await write(hub.ds, [msg]);

@@ -1,8 +1,8 @@
 /**
  * Every outbound message type of the contracts reaches its system at the agreed path, signed with
- * that system's first key and algorithm (§1), with the agreed body: status events to the 12345
- * hotline (§3) and 一网通办 (§4), receipt/return/result to the national platform (§5), work orders
- * to a unit's own system (§6).
+ * that system's first key and algorithm (docs/contracts.md#signed-requests), with the agreed body: status events to the 12345
+ * hotline (docs/contracts.md#hotline-status-events) and 一网通办 (docs/contracts.md#ywtb-status-events), receipt/return/result to the national platform (docs/contracts.md#national-messages), work orders
+ * to a unit's own system (docs/contracts.md#unit-systems).
  */
 import { parseKeyRing } from '@hub/connectors/signing';
 import { loadOutbox, nationalReceipt, nationalResult, nationalReturn, statusMessage, unitWorkOrder, type OutboxMessage } from '@hub/store';
@@ -19,7 +19,7 @@ const UNITS_KEYS = 'uk-1:units-secret:hmac-sm3';
 const UNIT = '310104-MARKET';
 const AT = '2026-11-20T09:12:33+08:00';
 
-describe('outbound messages: paths, signatures and bodies of contracts §3–§6', () => {
+describe('outbound messages: paths, signatures and bodies of docs/contracts.md', () => {
   let hub: RunningHub;
   let hotline: FakeUpstream;
   let ywtb: FakeUpstream;
@@ -73,7 +73,7 @@ describe('outbound messages: paths, signatures and bodies of contracts §3–§6
     expect(String(r.headers['content-type'])).toMatch(/^application\/json/);
   }
 
-  it('12345 hotline status event (§3): POST /api/orders/{orderNo}/status, hmac-sha256 with the first key', async () => {
+  it('12345 hotline status event (docs/contracts.md#hotline-status-events): POST /api/orders/{orderNo}/status, hmac-sha256 with the first key', async () => {
     // An order number with characters that must stay inside one path segment.
     const t = await insertTicket(hub.ds, { source: 'hotline', externalId: 'HL/2026 #7' });
     const msg = statusMessage(t, 'dispatched', {
@@ -100,7 +100,7 @@ describe('outbound messages: paths, signatures and bodies of contracts §3–§6
     });
   });
 
-  it('一网通办 status events (§4): evaluations and suggestions under their own ids, hmac-sm3, base URL prefix kept', async () => {
+  it('一网通办 status events (docs/contracts.md#ywtb-status-events): evaluations and suggestions under their own ids, hmac-sm3, base URL prefix kept', async () => {
     const evaluation = await insertTicket(hub.ds, { source: 'ywtb', sourceRecord: 'evaluation', externalId: 'EV-2026-1' });
     const suggestion = await insertTicket(hub.ds, { source: 'ywtb', sourceRecord: 'suggestion', externalId: 'SG-2026-1' });
     const unfounded = statusMessage(evaluation, 'unfounded', { occurredAt: AT, reason: '经核实，差评反映情况不属实' })!;
@@ -127,7 +127,7 @@ describe('outbound messages: paths, signatures and bodies of contracts §3–§6
     expect(statusMessage(suggestion, 'unfounded', { occurredAt: AT })).toBeNull();
   });
 
-  it('national platform (§5): receipt, return and result under /api/v1/transfers/{transferId}/…, hmac-sha256', async () => {
+  it('national platform (docs/contracts.md#national-messages): receipt, return and result under /api/v1/transfers/{transferId}/…, hmac-sha256', async () => {
     const t = await insertTicket(hub.ds, { source: 'national', externalId: 'NT-2026-0042' });
     const receipt = nationalReceipt(t.id, 'NT-2026-0042', AT);
     const ret = nationalReturn(t.id, 'NT-2026-0042', 'out_of_jurisdiction', '不属于本市管辖', AT);
@@ -162,7 +162,7 @@ describe('outbound messages: paths, signatures and bodies of contracts §3–§6
     });
   });
 
-  it("a unit's own system (§6): POST {endpoint}/work-orders, signed with HUB_UNITS_KEYS (hmac-sm3)", async () => {
+  it("a unit's own system (docs/contracts.md#unit-systems): POST {endpoint}/work-orders, signed with HUB_UNITS_KEYS (hmac-sm3)", async () => {
     await activateUnitEndpoints(hub.ds, { [UNIT]: `${unit.url}/biz/` });
     const t = await insertTicket(hub.ds);
     const ticket = { title: '餐馆后厨卫生问题', categoryCode: '0101', citizen: { name: '张*', phone: '139****0001', anonymous: false, confidential: true } };

@@ -1,7 +1,7 @@
 /**
- * Messages for a system the hub is not connected to wait in the outbox (contracts §8: "none: that
+ * Messages for a system the hub is not connected to wait in the outbox (docs/contracts.md#connection-settings: "none: that
  * system's outbound messages wait in the outbox") and go once it is: after a restart with the
- * settings for an upstream, as soon as the directory names the endpoint for a unit's system (§6).
+ * settings for an upstream, as soon as the directory names the endpoint for a unit's system (docs/contracts.md#unit-systems).
  */
 import { parseKeyRing } from '@hub/connectors/signing';
 import { attemptsOf, loadOutbox, unitWorkOrder } from '@hub/store';

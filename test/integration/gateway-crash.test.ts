@@ -1,5 +1,5 @@
 /**
- * Contracts §2: "A 2xx means the ticket is durably stored and will be processed even if the hub
+ * docs/contracts.md#inbound-answers: "A 2xx means the ticket is durably stored and will be processed even if the hub
  * crashes the next moment." The gateway runs here as a real child process and is killed with
  * SIGKILL (no shutdown hook, no flush) while orders are in flight.
  */

@@ -19,7 +19,7 @@ async function counts(ds: DataSource): Promise<{ tickets: number; events: number
   return r;
 }
 
-describe('intake: the answers of contracts §2 over real PostgreSQL and Redis', () => {
+describe('intake: the answers of docs/contracts.md#inbound-answers over real PostgreSQL and Redis', () => {
   let hub: RunningHub;
   let hotline: SignedClient;
   let ywtb: SignedClient;
@@ -121,7 +121,7 @@ describe('intake: the answers of contracts §2 over real PostgreSQL and Redis', 
     });
   });
 
-  describe('signatures (contracts §1)', () => {
+  describe('signatures (docs/contracts.md#signed-requests)', () => {
     const post = (tamper: Parameters<SignedClient['post']>[2]) => hotline.post<{ error: string }>('/connectors/hotline/orders', hotlineOrder(), tamper);
 
     it('every key of the system is accepted, whatever its algorithm (rotation)', async () => {

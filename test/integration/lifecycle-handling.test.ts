@@ -1,6 +1,6 @@
 /**
  * The life of a work order from dispatch to archive, through the hub's HTTP API only, checked at
- * the fake upstreams (DOMAIN.md "A work order's life"; contracts §3, §6). Stories 1, 2, 5, 6, 8
+ * the fake upstreams (docs/domain.md#work-order-life; docs/contracts.md#hotline-status-events, docs/contracts.md#unit-systems). Stories 1, 2, 5, 6, 8
  * of issue 6: the unit handles, the office calls back.
  */
 import { eventually } from '../support/harness';
@@ -53,7 +53,7 @@ describe('the life of a hotline work order (units and the office through the HTT
     expect(got[5]).toMatchObject({ type: 'closed', replyPoints: REPLY.replyPoints });
     expect(got.every((b) => b.orderNo === orderNo && b.ticketId === ticketId)).toBe(true);
 
-    // The unit's own system got the order with the citizen in clear: it is the handler (contracts §6).
+    // The unit's own system got the order with the citizen in clear: it is the handler (docs/contracts.md#unit-systems).
     const [assigned] = workOrdersAt(h, UNIT_A, ticketId);
     expect(assigned).toMatchObject({ type: 'assigned', role: 'lead', due: { contact: expect.any(String), resolve: expect.any(String) } });
     expect((assigned.ticket as Body).citizen).toMatchObject({ name: '张三' });
@@ -69,7 +69,7 @@ describe('the life of a hotline work order (units and the office through the HTT
     expect(clocks.filter((c) => c.type === 'contact' || c.type === 'resolve').map((c) => c.state)).toEqual(['met', 'met']);
     expect((view.body.replies as Body[])[0]).toMatchObject({ unitCode: UNIT_A, report: REPLY.report });
     expect((view.body.callbacks as Body[])[0]).toMatchObject({ satisfied: true, result: 5, efficiency: 4, attitude: 5 });
-    // The lead sees the citizen in clear, and that read is on record (001 Art. 9).
+    // The lead sees the citizen in clear, and that read is on record (Yunnan Measures Art. 9).
     expect(view.body.citizen).toMatchObject({ name: '张三' });
     const reads = (await h.hub.ds.query(`SELECT actor_id, actor_unit, fields, purpose FROM pii_access_log WHERE ticket_id = $1`, [ticketId])) as Body[];
     expect(reads).toEqual([expect.objectContaining({ actor_id: `staff-${UNIT_A}`, actor_unit: UNIT_A, purpose: 'work_order_read', fields: expect.arrayContaining(['name', 'phone']) })]);
@@ -135,7 +135,7 @@ describe('the life of a hotline work order (units and the office through the HTT
     const got = statuses(h.hotlineFake, 'orders', orderNo);
     expect(got[5]).toMatchObject({ type: 'reopened', due: { resolve: expect.any(String) } });
     expect(got[7]).toMatchObject({ type: 'closed', replyPoints: '整改已完成，复查合格。' });
-    // The unit's system was told to redo it (重办, contracts §6).
+    // The unit's system was told to redo it (重办, docs/contracts.md#unit-systems).
     expect(workOrdersAt(h, UNIT_A, ticketId).map((w) => w.type)).toEqual(['assigned', 'reopened']);
     const resolveClocks = (await h.hub.ds.query(`SELECT state FROM ticket_clocks WHERE ticket_id = $1 AND type = 'resolve' ORDER BY id`, [ticketId])) as Body[];
     expect(resolveClocks.map((c) => c.state)).toEqual(['met', 'met']);
@@ -149,7 +149,7 @@ describe('the life of a hotline work order (units and the office through the HTT
     await a.post(`/work-orders/${ticketId}/reply`, REPLY);
     await h.office.post(`/office/tickets/${ticketId}/callback`, UNSATISFIED);
 
-    // One unsatisfied callback is not yet "多次答复" (003 Art. 4(三)).
+    // One unsatisfied callback is not yet "多次答复" (沪府办〔2020〕49号 Art. 4(三)).
     const early = await h.office.post(`/office/tickets/${ticketId}/terminate`, { reason: '已多次答复' });
     expect(early).toMatchObject({ status: 409, body: { error: 'not_allowed', state: 'signed' } });
     expect(early.body.allowed).not.toContain('terminate');
@@ -172,7 +172,7 @@ describe('the life of a hotline work order (units and the office through the HTT
     const set = await h.office.post(`/office/tickets/${ticketId}/units`, { lead: UNIT_A, coUnits: [UNIT_B] });
     expect(set).toMatchObject({ status: 200, body: { unit: UNIT_A, coUnits: [UNIT_B], state: 'dispatched' } });
 
-    // The co-handler's system gets the order as `co` (contracts §6) and B lists it as co-handled.
+    // The co-handler's system gets the order as `co` (docs/contracts.md#unit-systems) and B lists it as co-handled.
     const [coOrder] = await eventually(async () => workOrdersAt(h, UNIT_B, ticketId).length > 0 && workOrdersAt(h, UNIT_B, ticketId));
     expect(coOrder).toMatchObject({ type: 'assigned', role: 'co' });
     expect((await b.get<{ items: Body[] }>(`/work-orders`)).body.items).toEqual([expect.objectContaining({ id: ticketId, role: 'co' })]);

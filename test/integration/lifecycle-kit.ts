@@ -28,7 +28,7 @@ export const UNIT_A = '310104-MARKET';
 export const UNIT_B = '310104-GOV';
 /** 长宁区市场监管局 */
 export const UNIT_C = '310105-MARKET';
-/** Units whose own systems (contracts §6) are the fake units server. */
+/** Units whose own systems (docs/contracts.md#unit-systems) are the fake units server. */
 export const UNITS_WITH_SYSTEMS = [UNIT_A, UNIT_B, UNIT_C];
 
 export type Body = Record<string, unknown>;
@@ -146,7 +146,7 @@ let seq = 0;
 
 /**
  * A hotline complaint routed to UNIT_A (food safety in 徐汇). Each has its own citizen and text so
- * the router's merge of repeated matters (001 Art. 13) never joins two tickets of one test.
+ * the router's merge of repeated matters (Yunnan Measures Art. 13) never joins two tickets of one test.
  */
 export function order(over: Record<string, unknown> = {}): Body {
   seq += 1;
@@ -200,7 +200,7 @@ export async function hotlineTypes(h: LifecycleHub, ticketId: string, orderNo: s
   return statuses(h.hotlineFake, 'orders', orderNo).map((b) => String(b.type));
 }
 
-/** Work orders a unit's system received for a ticket (contracts §6), in arrival order. */
+/** Work orders a unit's system received for a ticket (docs/contracts.md#unit-systems), in arrival order. */
 export function workOrdersAt(h: LifecycleHub, unitCode: string, ticketId: string): Body[] {
   return h.units
     .received(`/${unitCode}/work-orders`)

@@ -1,7 +1,7 @@
 /**
  * The office's reviews through the HTTP API, checked at the fake upstreams: a 差评 appeal from
- * 一网通办 (003 Art. 6), objections and designation (003 Art. 7), and a national transfer from
- * receipt to result (contracts §5). Stories 3, 4 and 7 of issue 6.
+ * 一网通办 (沪府办〔2020〕49号 Art. 6), objections and designation (沪府办〔2020〕49号 Art. 7), and a national transfer from
+ * receipt to result (docs/contracts.md#national-messages). Stories 3, 4 and 7 of issue 6.
  */
 import { NationalPollerService } from '../../apps/gateway/src/intake/national-poller.service';
 import { nationalTransfer, ywtbEvaluation } from '../factories/tickets.factory';
@@ -48,7 +48,7 @@ describe('reviews by the office: appeals, objections, designation, national resu
     const a = await h.unit(UNIT_A);
 
     expect((await a.post(`/work-orders/${ticketId}/sign`)).body).toMatchObject({ state: 'signed', allowedActions: expect.arrayContaining(['appeal']) });
-    // An appeal without evidence is no appeal (003 Art. 6(一)).
+    // An appeal without evidence is no appeal (沪府办〔2020〕49号 Art. 6(一)).
     const bare = await a.post(`/work-orders/${ticketId}/appeal`, { reason: '评价不属实', evidence: [] });
     expect(bare).toMatchObject({ status: 400, body: { error: 'validation_failed', fields: [expect.objectContaining({ path: 'evidence' })] } });
     const appeal = await a.post(`/work-orders/${ticketId}/appeal`, {
@@ -56,7 +56,7 @@ describe('reviews by the office: appeals, objections, designation, national resu
       evidence: [{ name: '办件记录.pdf', url: 'https://files.example.gov.cn/case.pdf', sha256: 'a'.repeat(64) }],
     });
     expect(appeal).toMatchObject({ status: 200, body: { previousState: 'signed', state: 'appealed', recordId: expect.any(String) } });
-    // The 15-day window counts from when the unit received the order (003 Art. 6(二)).
+    // The 15-day window counts from when the unit received the order (沪府办〔2020〕49号 Art. 6(二)).
     const [appealClock] = (await h.hub.ds.query(`SELECT state FROM ticket_clocks WHERE ticket_id = $1 AND type = 'appeal'`, [ticketId])) as Body[];
     expect(appealClock).toEqual({ state: 'running' });
 
@@ -69,7 +69,7 @@ describe('reviews by the office: appeals, objections, designation, national resu
     expect(got[3]).toMatchObject({ evaluationId: ev.evaluationId, ticketId, unit: { code: UNIT_A } });
     const view = await h.office.get(`/office/tickets/${ticketId}`);
     expect(view.body.appeals).toEqual([expect.objectContaining({ status: 'upheld', unitCode: UNIT_A })]);
-    // Not counted against the unit: its duties were stopped, not missed (003 Art. 6(二)).
+    // Not counted against the unit: its duties were stopped, not missed (沪府办〔2020〕49号 Art. 6(二)).
     const duties = (view.body.clocks as Body[]).filter((c) => c.type === 'contact' || c.type === 'resolve');
     expect(duties.map((c) => c.state)).toEqual(['stopped', 'stopped']);
   });
@@ -102,7 +102,7 @@ describe('reviews by the office: appeals, objections, designation, national resu
     const second = await b.post(`/work-orders/${ticketId}/objection`, { ...OBJECTION, reason: '应由区市场监管局处理', suggestedUnit: UNIT_C });
     expect(second).toMatchObject({ status: 200, body: { state: 'objected' } });
     expect((await h.office.get<{ items: Body[] }>(`/office/disputes`)).body.items).toEqual([expect.objectContaining({ ticketId, queue: 'designate_after_second_objection' })]);
-    // A second objection is not reviewed but settled by designation (003 Art. 7(二)).
+    // A second objection is not reviewed but settled by designation (沪府办〔2020〕49号 Art. 7(二)).
     const review = await h.office.post(`/office/objections/${String(second.body.recordId)}/review`, { decision: 'accepted' });
     expect(review).toMatchObject({ status: 409, body: { error: 'not_allowed', state: 'objected', allowed: expect.arrayContaining(['designate']) } });
 
@@ -119,7 +119,7 @@ describe('reviews by the office: appeals, objections, designation, national resu
     expect(got[3]).toMatchObject({ type: 'redispatched', unit: { code: UNIT_B }, due: { contact: expect.any(String), resolve: expect.any(String) } });
     expect(got[5]).toMatchObject({ type: 'redispatched', unit: { code: UNIT_A }, due: { contact: expect.any(String), resolve: expect.any(String) } });
 
-    // The units' systems: taken away, masked; given back (contracts §6).
+    // The units' systems: taken away, masked; given back (docs/contracts.md#unit-systems).
     const atA = workOrdersAt(h, UNIT_A, ticketId);
     expect(atA.map((w) => w.type)).toEqual(['assigned', 'redispatched_away', 'assigned']);
     expect((atA[1].ticket as Body).citizen).toMatchObject({ name: '张*' });
@@ -147,7 +147,7 @@ describe('reviews by the office: appeals, objections, designation, national resu
     expect(refused).toMatchObject({ status: 400, body: { fields: [expect.objectContaining({ path: 'reason' })] } });
     const ok = await h.office.post(`/office/objections/${String(objected.body.recordId)}/review`, { decision: 'refused', reason: '经核实属本局职责' });
     expect(ok).toMatchObject({ status: 200, body: { previousState: 'objected', state: 'signed', unit: UNIT_A } });
-    // Once per assignment (003 Art. 7).
+    // Once per assignment (沪府办〔2020〕49号 Art. 7).
     expect((await a.post(`/work-orders/${ticketId}/objection`, OBJECTION)).body).toMatchObject({ error: 'not_allowed' });
     expect(await hotlineTypes(h, ticketId, orderNo)).toEqual(['accepted', 'dispatched', 'signed', 'objected']);
     expect(workOrdersAt(h, UNIT_A, ticketId).map((w) => [w.type, w.reason ?? null])).toEqual([
@@ -169,7 +169,7 @@ describe('reviews by the office: appeals, objections, designation, national resu
     await a.post(`/work-orders/${ticketId}/sign`);
     await a.post(`/work-orders/${ticketId}/contact`);
 
-    // The national platform wants who approved the answer and the sealed document (contracts §5).
+    // The national platform wants who approved the answer and the sealed document (docs/contracts.md#national-messages).
     const before = await footprint(h, ticketId);
     const bare = await a.post(`/work-orders/${ticketId}/reply`, REPLY);
     expect(bare.status).toBe(400);

@@ -104,7 +104,7 @@ describe('the executor as the router calls it', () => {
     expect(await hotlineTypes(h, two.ticketId, two.orderNo)).toEqual(['archived']);
   });
 
-  it('a national transfer out of jurisdiction is returned (§5 return after the receipt)', async () => {
+  it('a national transfer out of jurisdiction is returned (docs/contracts.md#national-messages return after the receipt)', async () => {
     const transfer = nationalTransfer({ regionCode: '320102' });
     h.national.setTransfers([transfer]);
     await h.hub.apps.gateway!.get(NationalPollerService).pollOnce();

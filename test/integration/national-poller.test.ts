@@ -87,7 +87,7 @@ async function failPullNumber(fake: FakeNational, after: number, answer: Paramet
   fake.failPulls(answer);
 }
 
-describe('national poller (contracts §5) against a fake national platform over HTTP', () => {
+describe('national poller (docs/contracts.md#national-pull) against a fake national platform over HTTP', () => {
   let fake: FakeNational;
   let hub: RunningHub;
 
@@ -262,7 +262,7 @@ describe('national poller (contracts §5) against a fake national platform over 
     expect(t.title).toBe('');
     expect(t.content).toBe(incomplete.content);
     expect(t.intake_problems.map((p) => p.path)).toEqual(['title']);
-    // Kept as received, the submitter's personal data sealed (001 Art. 9; docs/security.md).
+    // Kept as received, the submitter's personal data sealed (Yunnan Measures Art. 9; docs/security.md).
     expect(JSON.stringify(t.raw_payload)).not.toContain((incomplete.submitter as { phone: string }).phone);
     expect(dataProtection().openPayload(t.raw_payload, ticketPayloadContext(t.id))).toEqual(incomplete);
     const [ev] = (await hub.ds.query(`SELECT e.data FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.external_id = $1`, [incomplete.transferId])) as Array<{

@@ -99,7 +99,7 @@ describe('intake checks and dispatch, end to end through the fake upstreams', ()
     expect(String(got[0].reason)).toContain('out_of_jurisdiction');
   });
 
-  it('a national transfer outside the city is returned (§5 return, out_of_jurisdiction) after its receipt', async () => {
+  it('a national transfer outside the city is returned (docs/contracts.md#national-messages return, out_of_jurisdiction) after its receipt', async () => {
     national.setTransfers([nationalTransfer({ transferId: 'NT-OUT-1', regionCode: '320102' })]);
     const poller = hub.apps.gateway!.get((await import('../../apps/gateway/src/intake/national-poller.service')).NationalPollerService);
     await poller.pollOnce();

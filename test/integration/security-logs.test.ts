@@ -1,6 +1,6 @@
 /**
- * No citizen's phone or ID number in clear in the logs (001 Art. 9; 003 Art. 10; ARCHITECTURE
- * habit 6). The whole hub runs in a child process at LOG_LEVEL=debug; a full flow goes through it
+ * No citizen's phone or ID number in clear in the logs (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10;
+ * docs/security.md#logs). The whole hub runs in a child process at LOG_LEVEL=debug; a full flow goes through it
  * (intake from every source, refusals, routing, delivery to a unit's system, the units' and the
  * office's API, logins and API keys); then every line it wrote is scanned for the test citizens'
  * numbers (phones 1390000xxxx, the ID numbers used here), passwords, secrets and tokens.

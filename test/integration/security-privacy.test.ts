@@ -30,7 +30,7 @@ async function postOrder(hub: RunningHub, over: Record<string, unknown> = {}): P
 const rowText = async (hub: RunningHub, id: string): Promise<string> =>
   ((await hub.ds.query(`SELECT row_to_json(t)::text AS j FROM tickets t WHERE id = $1`, [id])) as Array<{ j: string }>)[0].j;
 
-describe("security: citizens' data encrypted at rest (001 Art. 9; 003 Art. 10)", () => {
+describe("security: citizens' data encrypted at rest (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10)", () => {
   let hub: RunningHub;
   beforeAll(async () => {
     hub = await startHub(config(), ['gateway']);
