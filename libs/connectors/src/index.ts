@@ -1,6 +1,6 @@
 /**
  * @hub/connectors: one folder per outside system (contracts README), plus what they share:
- * signing (§1), body validation and the delivery rules of outbound requests.
+ * signing (docs/contracts.md#signed-requests), body validation and the delivery rules of outbound requests.
  */
 export * from './common';
 export * from './signing';

@@ -18,7 +18,7 @@ export interface CitizenParts {
 
 /**
  * Builds the canonical citizen. The idType is filled in when the upstream left it out but the number
- * is recognisable (validation already required that for §3 citizens), and the check character is
+ * is recognisable (validation already required that for docs/contracts.md#hotline-orders citizens), and the check character is
  * upper-cased so the same person always has the same number.
  */
 export function toCitizen(parts: CitizenParts, flags: { anonymous: boolean; confidential: boolean }): Citizen {

@@ -12,7 +12,7 @@ export function stableStringify(value: unknown): string {
 /**
  * Fingerprint of a validated DTO (unknown fields already stripped by validateBody). The gateway stores
  * it with the ticket: the same upstream id with the same hash is a retry (200 redelivered), with a
- * different hash a conflict (409), contracts §2. Extra fields an upstream adds later do not count,
+ * different hash a conflict (409), docs/contracts.md#inbound-answers. Extra fields an upstream adds later do not count,
  * because they were never part of what was accepted.
  */
 export function contentHash(validatedDto: unknown): string {

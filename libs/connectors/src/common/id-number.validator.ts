@@ -1,5 +1,5 @@
 /**
- * Check-digit rules for the identity numbers that upstreams send (contracts §3: "idNumber checked
+ * Check-digit rules for the identity numbers that upstreams send (docs/contracts.md#hotline-orders: "idNumber checked
  * against idType"). Pure functions: the birth-date check takes `today` as a parameter.
  */
 import type { IdType } from '@hub/rules/model/ticket';

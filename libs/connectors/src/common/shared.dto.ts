@@ -1,6 +1,6 @@
 /**
- * DTO parts shared by more than one upstream: the citizen (contracts §3, reused by 一网通办
- * suggestions "as §3"), the location and the attachment.
+ * DTO parts shared by more than one upstream: the citizen (docs/contracts.md#hotline-orders, reused by 一网通办
+ * suggestions "as docs/contracts.md#hotline-orders"), the location and the attachment.
  */
 import 'reflect-metadata';
 import { IsBoolean, IsDefined, IsIn, IsNumber, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -33,7 +33,7 @@ export class LocationDto {
   @OptionalField() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-90) @Max(90) lat?: number;
 }
 
-/** Hotline attachments carry their digest (contracts §3 `{name, url, sha256}`). */
+/** Hotline attachments carry their digest (docs/contracts.md#hotline-orders `{name, url, sha256}`). */
 export class AttachmentDto {
   @IsDefined() @IsString() @IsNotBlank() @MaxLength(LIMITS.attachmentName) name!: string;
   @IsDefined() @IsString() @IsHttpUrl() url!: string;
@@ -41,7 +41,7 @@ export class AttachmentDto {
 }
 
 /**
- * The national platform does not spell out its attachment shape (§5 "attachments?"); the digest is
+ * The national platform does not spell out its attachment shape (docs/contracts.md#national-pull "attachments?"); the digest is
  * optional there so a transfer is not refused for lacking one.
  */
 export class LooseAttachmentDto {

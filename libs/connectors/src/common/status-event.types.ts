@@ -1,6 +1,6 @@
 /**
- * Body of the status events the hub sends to the hotline (contracts §3) and, with its own id field,
- * to 一网通办 (§4 "same body and rules as §3"). Every member is always sent, null when it does not
+ * Body of the status events the hub sends to the hotline (docs/contracts.md#hotline-status-events) and, with its own id field,
+ * to 一网通办 (docs/contracts.md#ywtb-status-events: the same body and rules). Every member is always sent, null when it does not
  * apply, as in the contract's example.
  */
 
@@ -10,7 +10,7 @@ import { STATUS_EVENT_TYPES, type StatusEventType } from '@hub/rules/lifecycle/w
 export type HotlineStatusType = Exclude<StatusEventType, 'unfounded'>;
 export const HOTLINE_STATUS_TYPES: readonly HotlineStatusType[] = STATUS_EVENT_TYPES.filter((t): t is HotlineStatusType => t !== 'unfounded');
 
-/** 一网通办 adds `unfounded` (差评 appeal upheld, 不属实), §4. */
+/** 一网通办 adds `unfounded` (差评 appeal upheld, 不属实), docs/contracts.md#ywtb-status-events. */
 export type YwtbStatusType = StatusEventType;
 export const YWTB_STATUS_TYPES: readonly YwtbStatusType[] = STATUS_EVENT_TYPES;
 

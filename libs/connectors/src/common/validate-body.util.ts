@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 
-/** One entry of the 400 body `{"error": "validation_failed", "fields": [...]}` (contracts §2). */
+/** One entry of the 400 body `{"error": "validation_failed", "fields": [...]}` (docs/contracts.md#inbound-answers). */
 export interface FieldError {
   /** dotted / indexed path: 'citizen.phone', 'attachments[0].url'; '' for the body itself */
   path: string;

@@ -76,7 +76,7 @@ export const IsNotBlank = (options?: ValidationOptions): PropertyDecorator =>
   stringRule('isNotBlank', isNotBlank, 'must not be empty', options);
 
 /**
- * idNumber checked against the sibling `idType` (contracts §3). Without idType only a valid
+ * idNumber checked against the sibling `idType` (docs/contracts.md#hotline-orders). Without idType only a valid
  * resident ID or 统一社会信用代码 is accepted (recognised by its check digit); a passport number
  * needs idType "passport" because it cannot be told from a mistyped number.
  */

@@ -1,5 +1,5 @@
 /**
- * The delivery rules of contracts §3, shared by every target: 2xx and 409 (the target already has
+ * The delivery rules of docs/contracts.md#delivery-and-retries, shared by every target: 2xx and 409 (the target already has
  * this eventId) are delivered; 5xx, 408, 429 (honouring Retry-After), timeouts and connection errors
  * are retried; any other status is permanent (the request itself is wrong and sending it again
  * cannot help). 1xx/3xx count as permanent: redirects are not followed because the signature covers

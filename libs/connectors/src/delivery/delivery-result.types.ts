@@ -1,5 +1,5 @@
 /**
- * Outcome of one outbound request, in the terms of contracts §3 "same delivery rules": the notifier
+ * Outcome of one outbound request, in the terms of docs/contracts.md#delivery-and-retries: the notifier
  * marks the outbox row delivered, retries it later (BullMQ backoff, or `retryAfterMs` when the target
  * said so), or records a permanent failure (UnrecoverableError).
  */
@@ -14,5 +14,5 @@ export type DeliveryResult =
       durationMs: number;
     };
 
-/** Default timeout of contracts §3 ("timeouts (10 s) are retried"). */
+/** Default timeout of docs/contracts.md#delivery-and-retries (10 s, then retried). */
 export const DEFAULT_TIMEOUT_MS = 10_000;

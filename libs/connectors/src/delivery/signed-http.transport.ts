@@ -14,7 +14,7 @@ import { DEFAULT_TIMEOUT_MS } from './delivery-result.types';
 export interface SignedRequestSpec {
   method: 'GET' | 'POST';
   target: TargetUrl;
-  /** JSON-serialisable body of a POST; GET requests sign and send an empty body (contracts §1) */
+  /** JSON-serialisable body of a POST; GET requests sign and send an empty body (docs/contracts.md#signed-requests) */
   body?: unknown;
   key: SigningKey;
   timeoutMs: number;

@@ -1,5 +1,5 @@
 /**
- * What every outbound client has in common: the target's first key (contracts §8: "the first signs the
+ * What every outbound client has in common: the target's first key (docs/contracts.md#connection-settings: "the first signs the
  * hub's outgoing requests"), the timeout, the shared transport. The clients only build URL and body.
  */
 import type { KeyRing, SigningKey } from '../signing/key-ring.config';
@@ -10,7 +10,7 @@ import { buildTargetUrl, InvalidTargetUrlError, type TargetUrl } from './target-
 
 export interface SignedSenderOptions {
   keyRing: KeyRing;
-  /** per request; contracts §3: 10 s */
+  /** per request; docs/contracts.md#delivery-and-retries: 10 s */
   timeoutMs?: number;
   /** defaults to the process-wide keep-alive pool */
   transport?: SignedHttpTransport;

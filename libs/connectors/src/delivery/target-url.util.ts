@@ -1,7 +1,7 @@
 /**
  * Builds the URL of an outbound request from a configured base URL, which may carry a path prefix
  * (`https://gw.example.cn/12345` → `/12345/api/orders/...`). The result's `pathWithQuery` is exactly
- * the request target that goes on the wire, so it is what gets signed (contracts §1).
+ * the request target that goes on the wire, so it is what gets signed (docs/contracts.md#signed-requests).
  */
 export interface TargetUrl {
   url: string;

@@ -1,5 +1,5 @@
 /**
- * `POST /connectors/hotline/orders/{orderNo}/events`: later news from the citizen (contracts §3),
+ * `POST /connectors/hotline/orders/{orderNo}/events`: later news from the citizen (docs/contracts.md#hotline-order-events),
  * idempotent on eventId. The orderNo comes from the path.
  */
 import 'reflect-metadata';

@@ -1,4 +1,4 @@
-/** `POST /connectors/hotline/orders`: a work order pushed by the 12345 hotline system (contracts §3). */
+/** `POST /connectors/hotline/orders`: a work order pushed by the 12345 hotline system (docs/contracts.md#hotline-orders). */
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
@@ -37,7 +37,7 @@ export class HotlineOrderDto {
   @IsDefined() @IsRfc3339WithOffset() receivedAt!: string;
   @IsDefined() @IsIn(HOTLINE_CHANNELS) channel!: HotlineChannel;
   @IsDefined() @IsIn(HOTLINE_KINDS) kind!: HotlineKind;
-  /** a code of the directory's category list (§7); whether it exists is the router's intake check */
+  /** a code of the directory's category list (docs/contracts.md#directory); whether it exists is the router's intake check */
   @IsDefined() @IsString() @IsNotBlank() @MaxLength(LIMITS.code) categoryCode!: string;
   @IsDefined() @IsString() @IsNotBlank() @MaxLength(LIMITS.title) title!: string;
   @IsDefined() @IsString() @IsNotBlank() @MaxLength(LIMITS.content) content!: string;

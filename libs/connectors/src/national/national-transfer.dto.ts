@@ -1,5 +1,5 @@
 /**
- * A 国办转办 transfer as pulled from `GET {national}/api/v1/transfers` (contracts §5), and the page
+ * A 国办转办 transfer as pulled from `GET {national}/api/v1/transfers` (docs/contracts.md#national-pull), and the page
  * around it.
  *
  * A pulled transfer cannot be refused with a 400, so the rules here are the ones the hub needs to
@@ -45,7 +45,7 @@ export class NationalTransferDto {
   @IsDefined() @IsString() @IsNotBlank() @MaxLength(LIMITS.id) transferId!: string;
   @IsDefined() @IsRfc3339WithOffset() transferredAt!: string;
   @IsDefined() @IsIn(NATIONAL_LEVELS) level!: NationalLevel;
-  /** present for special and urgent (§5): their deadline is the platform's, not a local policy */
+  /** present for special and urgent (docs/contracts.md#national-pull): their deadline is the platform's, not a local policy */
   @ValidateIf((o: NationalTransferDto) => o.level !== 'general' || (o.dueAt !== undefined && o.dueAt !== null && o.dueAt !== ''))
   @IsDefined({ message: 'dueAt is required for level special and urgent' })
   @IsRfc3339WithOffset()

@@ -4,7 +4,7 @@ import { type ConnectorClientOptions, SignedSender } from '../delivery/signed-se
 import { checkBaseUrl } from '../delivery/target-url.util';
 import { type TransferPageItem, validateTransferPage } from './national-page.util';
 
-/** `POST /api/v1/transfers/{transferId}/receipt`, on intake (contracts §5). */
+/** `POST /api/v1/transfers/{transferId}/receipt`, on intake (docs/contracts.md#national-messages). */
 export interface NationalReceiptBody {
   eventId: string;
   receivedAt: string;
@@ -14,7 +14,7 @@ export interface NationalReceiptBody {
 export const NATIONAL_RETURN_REASONS = ['out_of_jurisdiction', 'incomplete_elements'] as const;
 export type NationalReturnReason = (typeof NATIONAL_RETURN_REASONS)[number];
 
-/** `POST /api/v1/transfers/{transferId}/return`, within 5 working days of receipt (§5). */
+/** `POST /api/v1/transfers/{transferId}/return`, within 5 working days of receipt (docs/contracts.md#national-messages). */
 export interface NationalReturnBody {
   eventId: string;
   reason: NationalReturnReason;
@@ -31,7 +31,7 @@ export interface NationalVisit {
   note: string;
 }
 
-/** `POST /api/v1/transfers/{transferId}/result`, after the callback (回访), §5. */
+/** `POST /api/v1/transfers/{transferId}/result`, after the callback (回访), docs/contracts.md#national-messages. */
 export interface NationalResultBody {
   eventId: string;
   /** 办结报告 */
@@ -46,7 +46,7 @@ export interface NationalResultBody {
 }
 
 export interface PullTransfersRequest {
-  /** omitted on the very first call (§5) */
+  /** omitted on the very first call (docs/contracts.md#national-pull) */
   cursor?: string | null;
   /** 1..100 */
   limit: number;

@@ -1,7 +1,7 @@
 /**
  * Shared secrets of one outside system, from `HUB_<SYSTEM>_KEYS` = `keyId:secret:algorithm,...`
- * (contracts §8). The first key signs the hub's outgoing requests; every key is accepted on incoming
- * ones, which is how a system rotates keys without downtime (§1).
+ * (docs/contracts.md#connection-settings). The first key signs the hub's outgoing requests; every key is accepted on incoming
+ * ones, which is how a system rotates keys without downtime (docs/contracts.md#signed-requests).
  */
 import { inspect } from 'node:util';
 
@@ -44,7 +44,7 @@ export class KeyRing {
     return this.keys.length;
   }
 
-  /** The key that signs outgoing requests: the first one (contracts §8). */
+  /** The key that signs outgoing requests: the first one (docs/contracts.md#connection-settings). */
   get signingKey(): SigningKey | undefined {
     return this.keys[0];
   }
@@ -72,7 +72,7 @@ export class KeyRing {
 
 /**
  * Parses `keyId:secret:algorithm,...`. Unset or blank gives an empty ring (that system's inbound
- * endpoints then answer 401 unknown_key, §8). Any malformed entry throws an Error whose message names
+ * endpoints then answer 401 unknown_key, docs/contracts.md#connection-settings). Any malformed entry throws an Error whose message names
  * the variable and the entry (position and key id), never the secret, so the boot fails with a
  * message an operator can act on.
  *

@@ -1,5 +1,5 @@
 /**
- * Remembers nonces for the replay check of contracts §1 ("seen in the last 10 minutes").
+ * Remembers nonces for the replay check of docs/contracts.md#signed-requests ("seen in the last 10 minutes").
  * `remember` is atomic: of two concurrent requests with the same nonce exactly one gets true, even
  * across gateway replicas (Redis implementation).
  */
@@ -8,7 +8,7 @@ export interface NonceStore {
   remember(keyScope: string, nonce: string, ttlSeconds: number): Promise<boolean>;
 }
 
-/** Contracts §1: a nonce is refused if seen in the last 10 minutes. */
+/** docs/contracts.md#signed-requests: a nonce is refused if seen in the last 10 minutes. */
 export const NONCE_TTL_SECONDS = 600;
 
 /**

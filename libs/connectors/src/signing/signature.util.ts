@@ -1,5 +1,5 @@
 /**
- * Request signing of contracts §1, both directions: the hub signs what it sends and verifies what it
+ * Request signing of docs/contracts.md#signed-requests, both directions: the hub signs what it sends and verifies what it
  * receives. The string to sign is
  *   timestamp + "\n" + nonce + "\n" + METHOD + "\n" + path?query + "\n" + rawBody
  * over the exact bytes of the body as sent (GET: empty body).
@@ -13,7 +13,7 @@ export const HEADER_TIMESTAMP = 'X-Timestamp';
 export const HEADER_NONCE = 'X-Nonce';
 export const HEADER_SIGNATURE = 'X-Signature';
 
-/** Contracts §1: a timestamp more than 300 s away from the receiver's clock is stale. */
+/** docs/contracts.md#signed-requests: a timestamp more than 300 s away from the receiver's clock is stale. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 
 export const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
@@ -28,7 +28,7 @@ export type SignedHeaders = {
 
 /**
  * Error codes of a refused request, all answered 401 `{"error": code}`.
- * The first four are the contract's (§1). The contract does not cover requests that lack the headers
+ * The first four are the contract's (docs/contracts.md#signed-requests). The contract does not cover requests that lack the headers
  * or carry unparseable ones; for those the hub uses two codes of its own so an integrating developer
  * sees at once what is wrong:
  * - `missing_headers`: one or more of X-Key-Id, X-Timestamp, X-Nonce, X-Signature absent or empty;
@@ -126,7 +126,7 @@ export function signRequest(
 const SIGNATURE_PATTERN = /^(hmac-sha256|hmac-sm3)=([0-9a-fA-F]{64})$/;
 
 /**
- * Verifies an incoming request (contracts §1). Order of checks:
+ * Verifies an incoming request (docs/contracts.md#signed-requests). Order of checks:
  * headers present → headers well-formed → key known → signature (constant time) → timestamp → nonce.
  * The nonce is remembered only once the signature is valid, so unauthenticated garbage cannot fill
  * the store or burn a legitimate sender's nonces; the timestamp is judged after the signature so that

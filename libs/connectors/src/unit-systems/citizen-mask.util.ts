@@ -1,7 +1,7 @@
 import type { Citizen } from '@hub/rules/model/ticket';
 
 /**
- * The citizen as a unit's own system may see it (contracts §6: "confidential citizen data is masked
+ * The citizen as a unit's own system may see it (docs/contracts.md#unit-systems: "confidential citizen data is masked
  * unless the unit is the handler"). An anonymous citizen's identity is never revealed to a unit, so
  * it is removed, not masked.
  */

@@ -1,4 +1,4 @@
-/** `POST /connectors/ywtb/evaluations`: a 好差评 evaluation from 一网通办 (contracts §4). */
+/** `POST /connectors/ywtb/evaluations`: a 好差评 evaluation from 一网通办 (docs/contracts.md#ywtb-evaluations). */
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
@@ -21,7 +21,7 @@ import { LIMITS } from '../common/wire-format.validator';
 export const YWTB_EVALUATION_CHANNELS = ['pc', 'app', 'window', 'self_service', 'sms', 'hotline'] as const;
 export type YwtbEvaluationChannel = (typeof YWTB_EVALUATION_CHANNELS)[number];
 
-/** The applicant (申请人) may carry an id like a §3 citizen, but has no anonymity flags. */
+/** The applicant (申请人) may carry an id like a docs/contracts.md#hotline-orders citizen, but has no anonymity flags. */
 export class YwtbApplicantDto {
   @OptionalField() @IsString() @MaxLength(LIMITS.personName) name?: string;
   @OptionalField() @IsString() @IsPhone() phone?: string;

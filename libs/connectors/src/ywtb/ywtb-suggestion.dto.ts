@@ -1,4 +1,4 @@
-/** `POST /connectors/ywtb/suggestions`: a suggestion from the portal or the 随申办 app (contracts §4). */
+/** `POST /connectors/ywtb/suggestions`: a suggestion from the portal or the 随申办 app (docs/contracts.md#ywtb-suggestions). */
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsObject, IsString, MaxLength, ValidateNested } from 'class-validator';
@@ -17,7 +17,7 @@ export class YwtbSuggestionDto {
   @IsDefined() @IsString() @IsNotBlank() @MaxLength(LIMITS.title) title!: string;
   @IsDefined() @IsString() @IsNotBlank() @MaxLength(LIMITS.content) content!: string;
 
-  /** "as §3": anonymous and confidential are required here too */
+  /** "as docs/contracts.md#hotline-orders": anonymous and confidential are required here too */
   @IsDefined()
   @IsObject()
   @ValidateNested()

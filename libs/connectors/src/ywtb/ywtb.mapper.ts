@@ -5,7 +5,7 @@ import type { YwtbSuggestionDto } from './ywtb-suggestion.dto';
 
 /**
  * 差评: rating 1 (非常不满意) or 2 (不满意) becomes a ticket; 3–5 are only recorded for statistics and
- * answered 202 (contracts §4).
+ * answered 202 (docs/contracts.md#ywtb-evaluations).
  */
 export function isBadReview(rating: number): boolean {
   return rating === 1 || rating === 2;

@@ -88,7 +88,7 @@ describe('YwtbSuggestionDto', () => {
     expect(fieldPaths(YwtbSuggestionDto, body)).toEqual([field]);
   });
 
-  it('requires the §3 citizen flags', () => {
+  it('requires the docs/contracts.md#hotline-orders citizen flags', () => {
     expect(fieldPaths(YwtbSuggestionDto, { ...suggestion(), citizen: { name: '李四' } })).toEqual(['citizen.anonymous', 'citizen.confidential']);
   });
 

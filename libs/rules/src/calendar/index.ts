@@ -1,4 +1,4 @@
-/** Working-day calendar (DOMAIN.md "The clock"; Civil Code Art. 201/203). */
+/** Working-day calendar (docs/domain.md#the-clocks; Civil Code Art. 201/203). */
 export {
   civilFromDays,
   daysFromCivil,

@@ -1,13 +1,13 @@
 /**
  * Test fixture (not exported from index.ts): the Shanghai directory's calendar, read from the shared
- * example document so the tests check the real data the hub imports (contracts §7).
+ * example document so the tests check the real data the hub imports (docs/contracts.md#directory).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import type { CalendarYear, DirectoryDocument } from '../directory/directory.types';
 import { WorkingCalendar } from './working-calendar';
 
-/** The repository's copy of the example directory (contracts §7): libs/rules/src/calendar → data/ */
+/** The repository's copy of the example directory (docs/contracts.md#directory): libs/rules/src/calendar → data/ */
 export const SHANGHAI_DIRECTORY_PATH = path.resolve(__dirname, '../../../../data/shanghai-directory.json');
 
 export function loadShanghaiDirectory(): DirectoryDocument {

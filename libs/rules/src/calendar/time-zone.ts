@@ -1,7 +1,7 @@
 /**
  * Time zones for the working-day calendar: fixed UTC offsets only.
  *
- * Working days are counted in the jurisdiction's zone (DOMAIN.md "The clock": Asia/Shanghai).
+ * Working days are counted in the jurisdiction's zone (docs/domain.md#the-clocks: Asia/Shanghai).
  * China has used a single offset, +08:00, with no daylight saving since 1992, so a deadline can be
  * computed with plain integer arithmetic on a fixed offset instead of a tz database lookup per call.
  * We support *only* zones whose offset is constant over the dates a ticket can carry, and say so:

@@ -4,7 +4,7 @@
  * A working day is Monday–Friday not listed in its year's `holidays`, or a date listed in
  * `workdays` (a 调休 make-up Saturday/Sunday). The schedule is data: the State Council publishes
  * each year's arrangement in the autumn before, operators import it with the directory
- * (contracts §7), so a year is never hard-coded here. A year with no entry counts weekends only,
+ * (docs/contracts.md#directory), so a year is never hard-coded here. A year with no entry counts weekends only,
  * and every result that depends on a day of such a year (or of an entry marked `published: false`)
  * is flagged `provisional`.
  *
@@ -84,7 +84,7 @@ export class WorkingCalendar {
   private readonly dayStrings: (string | undefined)[];
 
   /**
-   * @param years the directory's `calendar` (contracts §7); validated: a duplicate year, a date that
+   * @param years the directory's `calendar` (docs/contracts.md#directory-validation); validated: a duplicate year, a date that
    *   is not a real date or not in its entry's year, or a date listed both as holiday and workday
    *   throws a RangeError naming it.
    * @param timeZone a fixed-offset zone (see time-zone.ts); default Asia/Shanghai.
@@ -222,7 +222,7 @@ export class WorkingCalendar {
   /**
    * The deadline `n` working days after the day of `from` (that day itself is not counted, Civil
    * Code Art. 201, whatever the hour and whether or not it is a working day): the exclusive end of
-   * the nth working day. n = 0 means "the same day" (e.g. Yunnan's on-site class, 001 Art. 13(一)):
+   * the nth working day. n = 0 means "the same day" (e.g. Yunnan's on-site class, Yunnan Measures Art. 13(一)):
    * the end of the day of `from`, which may then be a non-working day; nothing is counted, so it
    * is never provisional. A result is provisional when any day in (day of `from`, dueDate] lies in a
    * year without a published schedule.

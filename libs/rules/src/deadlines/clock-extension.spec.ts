@@ -51,7 +51,7 @@ describe('applyExtension (申请延期)', () => {
     expect(applyExtension(SHANGHAI_1_5_15, first.clock, '2026-03-13', cal)).toMatchObject({ ok: false, error: 'beyond_cap' });
   });
 
-  it('Yunnan: 10 WD extendable to at most 20 (001 Art. 13(二))', () => {
+  it('Yunnan: 10 WD extendable to at most 20 (Yunnan Measures Art. 13(二))', () => {
     const y = resolveClock(YUNNAN_2_3_10, false, at('2026-10-13T10:00')); // → 27 Oct
     expect(y.dueDate).toBe('2026-10-27');
     expect(applyExtension(YUNNAN_2_3_10, y, '2026-11-10', cal)).toMatchObject({ ok: true, days: 20 });

@@ -1,7 +1,7 @@
 /**
  * 申请延期: moving a resolve clock's deadline to a later working day on the office's approval.
- * Shanghai allows it for especially hard matters (003 Art. 5, "对特别疑难的事项，承办单位可申请延期");
- * Yunnan up to 20 WD in total (001 Art. 13(二)). The cap is on the *total* working days counted
+ * Shanghai allows it for especially hard matters (沪府办〔2020〕49号 Art. 5, "对特别疑难的事项，承办单位可申请延期");
+ * Yunnan up to 20 WD in total (Yunnan Measures Art. 13(二)). The cap is on the *total* working days counted
  * from the clock's start, so repeated extensions cannot creep past it.
  */
 import type { WorkingCalendar } from '../calendar/working-calendar';

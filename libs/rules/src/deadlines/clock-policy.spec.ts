@@ -2,7 +2,7 @@ import { CLOCK_POLICIES, NATIONAL, SHANGHAI_1_5_15, YUNNAN_2_3_10, defineClockPo
 import { DEFAULT_POLICY_TABLE, selectPolicy, type PolicySelectionTable } from './policy-selection';
 
 describe('clock policies', () => {
-  it('Shanghai 1/5/15 (003 Art. 4–7)', () => {
+  it('Shanghai 1/5/15 (沪府办〔2020〕49号 Art. 4–7)', () => {
     expect(SHANGHAI_1_5_15).toMatchObject({
       id: 'shanghai-1-5-15',
       days: { contact: 1, resolve: 5, objection: 5, appeal: 15, return: 5 },
@@ -15,12 +15,12 @@ describe('clock policies', () => {
     });
   });
 
-  it('national (003 Art. 5): 25 WD general, upstream dueAt for special/urgent, not extendable', () => {
+  it('national (沪府办〔2020〕49号 Art. 5): 25 WD general, upstream dueAt for special/urgent, not extendable', () => {
     expect(NATIONAL).toMatchObject({ days: { contact: 1, resolve: 25, return: 5 }, upstreamDueLevels: ['special', 'urgent'] });
     expect(NATIONAL.extensionCap).toBeUndefined();
   });
 
-  it('Yunnan 2/3/10 (001 Art. 10–13): extendable to 20 in total', () => {
+  it('Yunnan 2/3/10 (Yunnan Measures Art. 10–13): extendable to 20 in total', () => {
     expect(YUNNAN_2_3_10).toMatchObject({ days: { forward: 2, accept: 3, resolve: 10 }, extensionCap: { normal: 20, complex: 20 } });
   });
 

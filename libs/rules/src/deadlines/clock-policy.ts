@@ -2,18 +2,18 @@
  * Deadline policies as data: which clocks run, how many working days each has, how far a resolve
  * clock may be extended, when to warn and how supervision escalates. A policy is a plain,
  * serialisable object so an installation can store or override it; the presets below encode the
- * rule books in `seeds/` (DOMAIN.md "The clock").
+ * regulations (docs/domain.md#the-clocks, docs/domain.md#regulations).
  */
 import type { NationalLevel } from '../model/ticket';
 
 /**
- * - `contact`   先行联系: reach the citizen (Shanghai "1", 003 Art. 5)
- * - `resolve`   办结: fix and answer (Shanghai 5/15, 003 Art. 5; national 25; Yunnan 10, 001 Art. 13(二))
- * - `objection` 差评确责退单: a unit that says "not ours" returns the order (003 Art. 7(二))
- * - `appeal`    差评申诉: close a 差评 reviewed as untrue as 不属实 (003 Art. 6(二))
- * - `return`    退回国办: return a national item out of jurisdiction / incomplete (003 Art. 4(一))
- * - `forward`   交办: Yunnan office forwards to the unit (001 Art. 10)
- * - `accept`    受理决定: Yunnan unit decides on acceptance (001 Art. 11)
+ * - `contact`   先行联系: reach the citizen (Shanghai "1", 沪府办〔2020〕49号 Art. 5)
+ * - `resolve`   办结: fix and answer (Shanghai 5/15, 沪府办〔2020〕49号 Art. 5; national 25; Yunnan 10, Yunnan Measures Art. 13(二))
+ * - `objection` 差评确责退单: a unit that says "not ours" returns the order (沪府办〔2020〕49号 Art. 7(二))
+ * - `appeal`    差评申诉: close a 差评 reviewed as untrue as 不属实 (沪府办〔2020〕49号 Art. 6(二))
+ * - `return`    退回国办: return a national item out of jurisdiction / incomplete (沪府办〔2020〕49号 Art. 4(一))
+ * - `forward`   交办: Yunnan office forwards to the unit (Yunnan Measures Art. 10)
+ * - `accept`    受理决定: Yunnan unit decides on acceptance (Yunnan Measures Art. 11)
  */
 export const CLOCK_TYPES = ['contact', 'resolve', 'objection', 'appeal', 'return', 'forward', 'accept'] as const;
 export type ClockType = (typeof CLOCK_TYPES)[number];
@@ -42,7 +42,7 @@ export interface ClockPolicy {
   dispatchClocks: readonly ClockType[];
   /**
    * National transfer levels whose resolve deadline is the transfer's own `dueAt` ("特殊/紧急类留言的
-   * 办理期限以系统提示为准", 003 Art. 5) instead of `days.resolve`.
+   * 办理期限以系统提示为准", 沪府办〔2020〕49号 Art. 5) instead of `days.resolve`.
    */
   upstreamDueLevels?: readonly NationalLevel[];
   /** 预警: warn this many working days before the end (see WorkingCalendar.warningTime) */
@@ -104,7 +104,7 @@ export function defineClockPolicy(input: ClockPolicyInput): ClockPolicy {
 }
 
 /**
- * Shanghai 1/5/15 (003 Art. 5): contact within 1 WD of receiving the order, resolve within 5,
+ * Shanghai 1/5/15 (沪府办〔2020〕49号 Art. 5): contact within 1 WD of receiving the order, resolve within 5,
  * complex matters within 15; objection returns within 5 (Art. 7(二)); 差评 appeals close within 15
  * (Art. 6(二)); national items out of jurisdiction go back within 5 (Art. 4(一)).
  * Extension cap — OUR DECISION, not in the rule book: Art. 5 only says "特别疑难的事项，承办单位可申请
@@ -122,7 +122,7 @@ export const SHANGHAI_1_5_15: ClockPolicy = defineClockPolicy({
 });
 
 /**
- * National transfers (国办转办, 003 Art. 5): 一般 items at most 25 WD; 特殊/紧急 items follow the
+ * National transfers (国办转办, 沪府办〔2020〕49号 Art. 5): 一般 items at most 25 WD; 特殊/紧急 items follow the
  * deadline the national system gives (`dueAt`); out-of-jurisdiction returns within 5 WD
  * (Art. 4(一)); first contact as Shanghai's 1 WD. 25 is a maximum ("最长不超过"), so no extension.
  */

@@ -1,5 +1,5 @@
 /**
- * Re-deriving a clock when the calendar changes (contracts §7: "Importing a new calendar year
+ * Re-deriving a clock when the calendar changes (docs/contracts.md#directory: "Importing a new calendar year
  * recomputes the deadlines of open tickets that it affects").
  *
  * Decision: recompute *exactly* under the new calendar — the deadline is N working days of the

@@ -24,7 +24,7 @@ describe('startClocks', () => {
     expect(resolve).toMatchObject({ dueDate: '2026-03-12', days: 15, complex: true });
   });
 
-  it('Shanghai objection, appeal and return clocks on request (003 Art. 4(一), 6, 7)', () => {
+  it('Shanghai objection, appeal and return clocks on request (沪府办〔2020〕49号 Art. 4(一), 6, 7)', () => {
     const c = byType(startClocks(SHANGHAI_1_5_15, { complex: false }, at('2026-09-24T15:00'), cal, ['objection', 'appeal', 'return']));
     expect(c.objection.dueDate).toBe('2026-10-09');
     expect(c.return.dueDate).toBe('2026-10-09');

@@ -1,9 +1,9 @@
 /**
  * Deadline clocks: started from a policy, evaluated against `now` (always a parameter; the rules
- * have no clock of their own, ARCHITECTURE.md).
+ * have no clock of their own, README.md#architecture).
  *
  * A clock keeps its working-day count (`days`, the total after extensions) next to the computed
- * `due`, so that importing a new calendar year can re-derive the deadline (contracts §7) instead of
+ * `due`, so that importing a new calendar year can re-derive the deadline (docs/contracts.md#directory) instead of
  * trusting a date computed under an older schedule.
  */
 import type { NationalLevel } from '../model/ticket';
@@ -132,7 +132,7 @@ export function evaluateClock(clock: Pick<DeadlineClock, 'state' | 'due' | 'warn
 }
 
 /**
- * Wire form of a clock's deadline (contracts §3 `due`): the last second of the last working day
+ * Wire form of a clock's deadline (docs/contracts.md#hotline-status-events `due`): the last second of the last working day
  * for calendar clocks; the upstream's own instant, unchanged, for a fixed national dueAt.
  */
 export function formatClockDue(clock: Pick<DeadlineClock, 'due' | 'days'>, timeZone?: string): string {

@@ -1,4 +1,4 @@
-/** Deadline policies and clocks (DOMAIN.md "The clock"; 003 Art. 4–7; 001 Art. 10–13). */
+/** Deadline policies and clocks (docs/domain.md#the-clocks; 沪府办〔2020〕49号 Art. 4–7; Yunnan Measures Art. 10–13). */
 export {
   CLOCK_POLICIES,
   CLOCK_TYPES,

@@ -19,7 +19,7 @@ export interface PolicySelectionTable {
 }
 
 /**
- * Shanghai's hub: national transfers run on the national clock (25 WD, 003 Art. 5); everything
+ * Shanghai's hub: national transfers run on the national clock (25 WD, 沪府办〔2020〕49号 Art. 5); everything
  * else — hotline orders, 一网通办 差评 and suggestions — on 1/5/15.
  */
 export const DEFAULT_POLICY_TABLE: PolicySelectionTable = Object.freeze({

@@ -1,6 +1,6 @@
 /**
- * 督办 schedule for an overdue clock. The office supervises late work (DOMAIN.md "A work order's
- * life"; 003 Art. 4(五)); each round climbs one step of the policy's ladder (unit → parent →
+ * 督办 schedule for an overdue clock. The office supervises late work (docs/domain.md#work-order-life;
+ * 沪府办〔2020〕49号 Art. 4(五)); each round climbs one step of the policy's ladder (unit → parent →
  * office) and then stays on the last step, so a long-overdue ticket keeps reaching the office.
  */
 import type { WorkingCalendar } from '../calendar/working-calendar';

@@ -35,7 +35,7 @@ export function compileDirectory(doc: DirectoryDocument): CompiledDirectory {
   }
 
   // A district is a 6-digit region directly under the jurisdiction; deeper regions (streets)
-  // belong to the district their parent chain reaches (属地管理, 001 Art. 5).
+  // belong to the district their parent chain reaches (属地管理, Yunnan Measures Art. 5).
   const districtOfRegion = new Map<string, string>();
   for (const region of regions.values()) {
     let code: string | undefined = region.code;
@@ -75,7 +75,7 @@ export function compileDirectory(doc: DirectoryDocument): CompiledDirectory {
  * The jurisdiction (辖区) as the directory defines it: a region code is inside when it is the
  * jurisdiction's own code, a region of the directory, or a 9/12-digit street code whose 6-digit
  * district is a region of the directory. A code that is merely "3101.." but absent from the
- * directory is outside: the hub cannot route what its directory does not know (003 Art. 4(一)).
+ * directory is outside: the hub cannot route what its directory does not know (沪府办〔2020〕49号 Art. 4(一)).
  */
 export function isInJurisdiction(dir: CompiledDirectory, regionCode: string): boolean {
   if (!isRegionCode(regionCode)) return false;

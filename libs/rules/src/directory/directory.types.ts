@@ -1,4 +1,4 @@
-/** The directory document (contracts §7, `directory.schema.json`). */
+/** The directory document (docs/contracts.md#directory, `directory.schema.json`). */
 export type UnitKind = 'line' | 'block' | 'office' | 'authority';
 export type Level = 'city' | 'district' | 'street';
 

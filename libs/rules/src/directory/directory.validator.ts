@@ -29,7 +29,7 @@ export function formatDirectoryError(error: DirectoryError): string {
 }
 
 /**
- * Validates an imported directory (contracts §7): first the JSON schema, then the meaning.
+ * Validates an imported directory (docs/contracts.md#directory-validation): first the JSON schema, then the meaning.
  * The semantic checks run only on a document that passed the schema, because they rely on its
  * shape; their errors name the offending entry so the operator can fix the file.
  */
@@ -242,7 +242,7 @@ function checkParentCycles(units: readonly DirectoryUnit[], index: Map<string, n
   });
 }
 
-/** 各区托底 (003 Art. 4(二)) needs a district government for every district. */
+/** 各区托底 (沪府办〔2020〕49号 Art. 4(二)) needs a district government for every district. */
 function checkDistrictGovernments(doc: DirectoryDocument, jurisdiction: string, errors: ErrorList): void {
   const governments = new Map<string, number>();
   doc.units.forEach((unit, i) => {

@@ -2,7 +2,7 @@
  * GB/T 2260 region codes as the hub uses them: 6 digits for a province, city or district
  * (310000 上海市, 310115 浦东新区), extended to 9 digits for a street or town (街道/镇) and to
  * 12 digits below that (statistical division codes). The first 6 digits of a longer code are
- * always the district that contains it, which is what 属地管理 (001 Art. 5) needs.
+ * always the district that contains it, which is what 属地管理 (Yunnan Measures Art. 5) needs.
  */
 const REGION_CODE = /^[0-9]{6}(?:[0-9]{3}){0,2}$/;
 

@@ -18,18 +18,18 @@ import type {
 import { findOverride } from './override.matcher';
 
 /**
- * Decides who handles a ticket (转送, 003 Art. 4(二); 001 Art. 5). The rules are tried in this
+ * Decides who handles a ticket (转送, 沪府办〔2020〕49号 Art. 4(二); Yunnan Measures Art. 5). The rules are tried in this
  * order and the first that names a unit wins:
  *
  * 1. designated – 指定谁、谁办理: the hotline office's designation, then the upstream's unit code,
  *    then (national transfers) the exact unit name. It comes first because a designation is a
  *    decision someone already took for this very ticket; and a designated unit cannot object again
- *    (003 Art. 7), so nothing automatic may undo it.
+ *    (沪府办〔2020〕49号 Art. 7), so nothing automatic may undo it.
  * 2. override – the office's standing rules in the directory. They are written to correct what the
  *    general rules would do (e.g. airport noise goes to the city, not the district), so they come
  *    before the respondent and line rules, but after a designation for one ticket.
- * 3. respondent – 谁审批、谁负责 (001 Art. 5): the unit complained about is a known unit.
- * 4. service_item_line, then category_line – 谁主管、谁负责, 以条为主 (003 Art. 4(二)): the competent
+ * 3. respondent – 谁审批、谁负责 (Yunnan Measures Art. 5): the unit complained about is a known unit.
+ * 4. service_item_line, then category_line – 谁主管、谁负责, 以条为主 (沪府办〔2020〕49号 Art. 4(二)): the competent
  *    line's city unit when the power sits at city level, else its branch in the ticket's district.
  * 5. district_backstop – 各区托底: the district government of the location.
  * 6. otherwise the dispute queue: 争议事项由热线管理办公室指定转送.

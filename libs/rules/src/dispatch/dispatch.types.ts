@@ -13,7 +13,7 @@ export type RoutingInput = Pick<
   | 'designatedUnitCode'
   | 'designatedUnitName'
 > & {
-  /** the hotline office's own designation for a disputed ticket (003 Art. 4(二), Art. 7) */
+  /** the hotline office's own designation for a disputed ticket (沪府办〔2020〕49号 Art. 4(二), Art. 7) */
   officeDesignatedUnitCode?: string;
 };
 
@@ -66,7 +66,7 @@ export interface UnitDecision {
   trace: TraceStep[];
 }
 
-/** Nothing fits: the hotline office designates by hand (争议事项由热线管理办公室指定转送, 003 Art. 4(二)). */
+/** Nothing fits: the hotline office designates by hand (争议事项由热线管理办公室指定转送, 沪府办〔2020〕49号 Art. 4(二)). */
 export interface DisputeDecision {
   outcome: 'dispute';
   reasonCode: DisputeReasonCode;

@@ -23,7 +23,7 @@ function national(fields: Partial<CanonicalTicket> = {}): CanonicalTicket {
 const ID = '110101199003074514';
 const withMatters = (...excludedMatters: ExcludedMatter[]): IntakeConfig => ({ ...DEFAULT_INTAKE_CONFIG, excludedMatters });
 
-describe('checkIntake: national transfers (return within 5 working days, 003 Art. 4(一))', () => {
+describe('checkIntake: national transfers (return within 5 working days, 沪府办〔2020〕49号 Art. 4(一))', () => {
   it('accepts a complete transfer inside the jurisdiction', () => {
     expect(checkIntake(national(), dir)).toBe('accept');
   });
@@ -119,7 +119,7 @@ describe('checkIntake: local tickets', () => {
     });
   });
 
-  describe('matters flagged by the office (001 Art. 8(三)(四))', () => {
+  describe('matters flagged by the office (Yunnan Measures Art. 8(三)(四))', () => {
     const inCourt: ExcludedMatter = {
       id: 'matter-7',
       status: 'litigation',
@@ -173,7 +173,7 @@ describe('checkIntake: local tickets', () => {
     });
   });
 
-  describe('archive as a general suggestion (003 Art. 4(一))', () => {
+  describe('archive as a general suggestion (沪府办〔2020〕49号 Art. 4(一))', () => {
     const suggestion = (fields: Partial<CanonicalTicket> = {}): CanonicalTicket =>
       makeTicket({ kind: 'suggestion', title: '关于城市发展的建议', content: '建议多建一些口袋公园，方便市民休闲。', ...fields });
 

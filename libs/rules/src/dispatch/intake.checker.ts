@@ -9,18 +9,18 @@ import { findOverride, mentionsAny } from './override.matcher';
  * Intake (受理) before dispatch. Checks, in order:
  *
  * National transfers (国办转办) can only be accepted or returned — the national platform has no
- * "not accepted" message (contracts §5) — and are returned (003 Art. 4(一)) when:
+ * "not accepted" message (docs/contracts.md#national-messages) — and are returned (沪府办〔2020〕49号 Art. 4(一)) when:
  *  1. elements are missing (要素不全): blank title, no identifiable request in the content, no
  *     region code or a malformed one;
  *  2. the region is outside the jurisdiction (超出本市事权范围).
  *
  * Local tickets (hotline, 一网通办):
  *  1. a location outside the jurisdiction → not accepted; no location → accepted, dispatch decides;
- *  2. no identifiable request (001 Art. 8(一)) → not accepted. A 差评 is exempt: the bad rating of
- *     a named unit's service is itself the request, and 003 Art. 2 makes every 差评 a ticket;
- *  3. a matter the office has flagged (001 Art. 8(三)(四)) → not accepted;
- *  4. the archive rule (003 Art. 4(一)) → archived as a general suggestion.
- * "Already accepted or in progress" (001 Art. 8(二)) and merging (001 Art. 13) need the store and
+ *  2. no identifiable request (Yunnan Measures Art. 8(一)) → not accepted. A 差评 is exempt: the bad rating of
+ *     a named unit's service is itself the request, and 沪府办〔2020〕49号 Art. 2 makes every 差评 a ticket;
+ *  3. a matter the office has flagged (Yunnan Measures Art. 8(三)(四)) → not accepted;
+ *  4. the archive rule (沪府办〔2020〕49号 Art. 4(一)) → archived as a general suggestion.
+ * "Already accepted or in progress" (Yunnan Measures Art. 8(二)) and merging (Yunnan Measures Art. 13) need the store and
  * are done there, not here.
  *
  * Jurisdiction: see `isInJurisdiction` (the jurisdiction code itself, a directory region, or a
@@ -128,7 +128,7 @@ function flaggedMatter(ticket: CanonicalTicket, matters: readonly ExcludedMatter
     if (m.citizenIdHash !== undefined && m.citizenIdHash.toLowerCase() !== idHash) return false;
     if (m.phoneHash !== undefined && m.phoneHash.toLowerCase() !== phoneHash) return false;
     if (m.keywords !== undefined && !mentionsAny(ticket.title, ticket.content, m.keywords)) return false;
-    // 001 Art. 8(四) only bars a repeat "without new evidence": attachments may be that evidence,
+    // Yunnan Measures Art. 8(四) only bars a repeat "without new evidence": attachments may be that evidence,
     // so such a ticket is accepted and the handling unit judges it.
     if (matter.status === 'concluded' && ticket.attachments.length > 0) return false;
     return true;

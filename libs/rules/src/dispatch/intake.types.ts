@@ -1,7 +1,7 @@
 import type { Source, TicketKind } from '../model/ticket';
 
 /**
- * How a matter the office knows about is being resolved elsewhere (001 Art. 8(三)(四)):
+ * How a matter the office knows about is being resolved elsewhere (Yunnan Measures Art. 8(三)(四)):
  * in court, in arbitration, in administrative reconsideration, in mediation, or already concluded.
  */
 export type ExcludedMatterStatus = 'litigation' | 'arbitration' | 'reconsideration' | 'mediation' | 'concluded';
@@ -30,7 +30,7 @@ export interface ExcludedMatter {
 
 /**
  * Which local tickets are archived as general suggestions instead of being dispatched
- * (“本市投诉建议事项”中不符合转送处理条件的，按照一般意见建议类归档, 003 Art. 4(一)):
+ * (“本市投诉建议事项”中不符合转送处理条件的，按照一般意见建议类归档, 沪府办〔2020〕49号 Art. 4(一)):
  * a ticket of one of these kinds from one of these sources that gives nothing to dispatch on —
  * no designation, no respondent, no service item or category with a competent line, and no
  * directory override that applies.
@@ -43,7 +43,7 @@ export interface ArchiveRule {
 export interface IntakeConfig {
   /**
    * Fewest meaningful characters (letters, digits, CJK ideographs; not spaces, punctuation or
-   * symbols) the content must have to carry an identifiable request (001 Art. 8(一)).
+   * symbols) the content must have to carry an identifiable request (Yunnan Measures Art. 8(一)).
    */
   minContentChars: number;
   excludedMatters: readonly ExcludedMatter[];
@@ -66,9 +66,9 @@ export const DEFAULT_INTAKE_CONFIG: IntakeConfig = {
 
 /**
  * out_of_jurisdiction – the location is outside the directory's jurisdiction;
- * no_request – no identifiable request (001 Art. 8(一));
- * in_other_proceedings – in litigation, arbitration, reconsideration or mediation (001 Art. 8(三));
- * concluded_repeat – concluded, repeated without new evidence (001 Art. 8(四)).
+ * no_request – no identifiable request (Yunnan Measures Art. 8(一));
+ * in_other_proceedings – in litigation, arbitration, reconsideration or mediation (Yunnan Measures Art. 8(三));
+ * concluded_repeat – concluded, repeated without new evidence (Yunnan Measures Art. 8(四)).
  */
 export type NotAcceptedReasonCode = 'out_of_jurisdiction' | 'no_request' | 'in_other_proceedings' | 'concluded_repeat';
 
@@ -76,9 +76,9 @@ export type ReturnReason = 'out_of_jurisdiction' | 'incomplete_elements';
 
 export type IntakeDecision =
   | 'accept'
-  /** national transfers only: back to the national platform within 5 working days (003 Art. 4(一)) */
+  /** national transfers only: back to the national platform within 5 working days (沪府办〔2020〕49号 Art. 4(一)) */
   | { action: 'return'; reason: ReturnReason; detail: string }
-  /** local sources only: the citizen is told why (不予受理, 001 Art. 8, 11) */
+  /** local sources only: the citizen is told why (不予受理, Yunnan Measures Art. 8, 11) */
   | { action: 'not_accepted'; reasonCode: NotAcceptedReasonCode; reason: string; matterId?: string }
-  /** local sources only: kept as a general suggestion, not dispatched (003 Art. 4(一)) */
+  /** local sources only: kept as a general suggestion, not dispatched (沪府办〔2020〕49号 Art. 4(一)) */
   | { action: 'archive'; reason: string };

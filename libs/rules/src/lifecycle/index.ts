@@ -1,4 +1,4 @@
-/** The pure work-order state machine (DOMAIN.md "A work order's life"; 003 Art. 4–7). */
+/** The pure work-order state machine (docs/domain.md#work-order-life; 沪府办〔2020〕49号 Art. 4–7). */
 export { DEFAULT_WORK_ORDER_CONFIG, allowedActions, createWorkOrder, transition } from './work-order-machine';
 export type { NewWorkOrder } from './work-order-machine';
 export { ACTION_RULES, OPEN_STATES } from './work-order.rules';

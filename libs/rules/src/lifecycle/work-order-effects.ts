@@ -14,7 +14,7 @@ import type {
 
 /**
  * A status event for the originating system. National transfers get none: the national platform
- * only takes receipt, return and result (contracts §5), emitted as `national` effects instead.
+ * only takes receipt, return and result (docs/contracts.md#national-messages), emitted as `national` effects instead.
  */
 export function statusEvent(
   ctx: WorkOrderContext,
@@ -35,7 +35,7 @@ export function workOrder(
   return { kind: 'work_order', type, unit, role, reason };
 }
 
-/** The same push to the lead and every co-handler (each with its role, contracts §6). */
+/** The same push to the lead and every co-handler (each with its role, docs/contracts.md#unit-systems). */
 export function toHandlers(ctx: WorkOrderContext, type: UnitWorkOrderType, reason: string | null = null): Effect[] {
   if (ctx.unit === null) return [];
   return [workOrder(type, ctx.unit, 'lead', reason), ...ctx.coUnits.map((co) => workOrder(type, co, 'co', reason))];
@@ -54,7 +54,7 @@ export function stopClock(clock: ClockName): ClockEffect {
 }
 
 /**
- * The clocks of a unit's assignment (1/5/15, 003 Art. 5; objection window, 003 Art. 7(二)). A
+ * The clocks of a unit's assignment (1/5/15, 沪府办〔2020〕49号 Art. 5; objection window, 沪府办〔2020〕49号 Art. 7(二)). A
  * designated unit gets no objection window because it may not object.
  */
 export function assignmentClocks(designated: boolean): ClockEffect[] {

@@ -61,7 +61,7 @@ export function coUnitsProblem(value: unknown, lead: string): string | null {
   return null;
 }
 
-/** Why a callback visit is unusable, or null. Scores are 1..5 as the national result wants (contracts §5). */
+/** Why a callback visit is unusable, or null. Scores are 1..5 as the national result wants (docs/contracts.md#national-messages). */
 export function visitProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return 'visit is required';
   const visit = value as Partial<Record<'satisfied' | 'result' | 'efficiency' | 'attitude' | 'note', unknown>>;

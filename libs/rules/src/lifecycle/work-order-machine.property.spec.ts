@@ -34,7 +34,7 @@ const NUM_RUNS = 200;
 const MAX_STEPS = 60;
 const UNITS = ['u1', 'u2', 'u3', 'u4', 'u5'] as const;
 /** index 0 and 1 are invalid where a text is required (about 1 in 5 draws) */
-const TEXTS = ['', '  ', 'reason', 'another reason', 'see attachment', 'because', 'per 003 Art. 7', 'photo', 'ok', 'no'] as const;
+const TEXTS = ['', '  ', 'reason', 'another reason', 'see attachment', 'because', 'per 沪府办〔2020〕49号 Art. 7', 'photo', 'ok', 'no'] as const;
 const DATES = ['2026-12-31', '2027-01-15', '2026-02-30', 'soon'] as const;
 
 interface StepSeed {

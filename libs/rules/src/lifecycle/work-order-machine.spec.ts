@@ -72,7 +72,7 @@ describe('work-order machine — stories', () => {
       expect(statusTypes(effects)).toEqual(status);
       expect(clocks(effects)).toEqual(clock);
       if (state === 'closed') {
-        // The closed event carries the answer points (contracts §3).
+        // The closed event carries the answer points (docs/contracts.md#hotline-status-events).
         expect(effects).toContainEqual({ kind: 'status', type: 'closed', unit: 'u1', reason: null, replyPoints: 'pothole filled' });
       }
       ctx = next;
@@ -185,7 +185,7 @@ describe('work-order machine — stories', () => {
     const second = expectOk(
       transition(redispatched.next, { type: 'object', reason: 'a line matter', suggestedUnit: 'u3', withinWindow: true }, u('u2')),
     );
-    // 003 Art. 7(二): the suggested unit's objection is settled by designation, not a second redispatch.
+    // 沪府办〔2020〕49号 Art. 7(二): the suggested unit's objection is settled by designation, not a second redispatch.
     expectError(transition(second.next, { type: 'review_objection', decision: 'accepted' }, OFFICE), 'not_allowed');
     expectError(transition(second.next, { type: 'designate', unit: 'u3' }, u('u2')), 'wrong_actor');
 

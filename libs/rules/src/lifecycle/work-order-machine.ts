@@ -1,5 +1,5 @@
 /**
- * The work-order state machine (DOMAIN.md "A work order's life"; 003 Art. 4–7). Pure: no clock,
+ * The work-order state machine (docs/domain.md#work-order-life; 沪府办〔2020〕49号 Art. 4–7). Pure: no clock,
  * no storage, no I/O. `transition` answers either the next context and the effects the app must
  * carry out, or why the action is refused — and then the context is untouched.
  *
@@ -49,8 +49,8 @@ import type {
 
 /**
  * Defaults: a ticket that has moved to a new unit more than twice is flagged (one objection and
- * one designation are the normal worst case, 003 Art. 7(二)); two unsatisfied callbacks on the
- * same answer are the least that "多次答复，当事人仍不满意" can mean (003 Art. 4(三)).
+ * one designation are the normal worst case, 沪府办〔2020〕49号 Art. 7(二)); two unsatisfied callbacks on the
+ * same answer are the least that "多次答复，当事人仍不满意" can mean (沪府办〔2020〕49号 Art. 4(三)).
  */
 export const DEFAULT_WORK_ORDER_CONFIG: WorkOrderConfig = Object.freeze({
   maxBounces: 2,
@@ -63,7 +63,7 @@ export interface NewWorkOrder {
   readonly config?: Partial<WorkOrderConfig>;
 }
 
-/** A freshly stored ticket (contracts §2 `"status": "received"`). Throws RangeError on a bad config. */
+/** A freshly stored ticket (docs/contracts.md#inbound-answers `"status": "received"`). Throws RangeError on a bad config. */
 export function createWorkOrder(init: NewWorkOrder): WorkOrderContext {
   const defaults = DEFAULT_WORK_ORDER_CONFIG;
   const config: WorkOrderConfig = {
@@ -175,7 +175,7 @@ function apply(ctx: WorkOrderContext, action: WorkOrderAction, actor: Actor): St
       return { next: { ...ctx, state: 'accepted' }, effects: statusEvent(ctx, 'accepted', null) };
     case 'not_accept':
       if (!isNonEmptyString(action.reason)) {
-        return invalid('not_accept needs the reason told to the citizen (001 Art. 11)');
+        return invalid('not_accept needs the reason told to the citizen (Yunnan Measures Art. 11)');
       }
       return {
         next: { ...ctx, state: 'not_accepted' },
@@ -210,14 +210,14 @@ function apply(ctx: WorkOrderContext, action: WorkOrderAction, actor: Actor): St
     case 'review_objection':
       return reviewObjection(ctx, action);
     case 'request_extension':
-      if (!isNonEmptyString(action.reason)) return invalid('an extension request needs a reason (003 Art. 5: 特别疑难)');
+      if (!isNonEmptyString(action.reason)) return invalid('an extension request needs a reason (沪府办〔2020〕49号 Art. 5: 特别疑难)');
       if (!isCalendarDate(action.dueDate)) return invalid('dueDate must be a date YYYY-MM-DD');
       // No status event: the source hears `extended` only when the office approves.
       return { next: { ...ctx, pendingExtension: { dueDate: action.dueDate, reason: action.reason } }, effects: [] };
     case 'review_extension':
       return reviewExtension(ctx, action);
     case 'appeal':
-      if (!isNonEmptyString(action.reason)) return invalid('an appeal needs the written defence (书面申辩, 003 Art. 6(一))');
+      if (!isNonEmptyString(action.reason)) return invalid('an appeal needs the written defence (书面申辩, 沪府办〔2020〕49号 Art. 6(一))');
       return {
         next: {
           ...ctx,
@@ -225,7 +225,7 @@ function apply(ctx: WorkOrderContext, action: WorkOrderAction, actor: Actor): St
           previousState: asResumable(ctx.state),
           appealedThisAssignment: true,
         },
-        // 003 Art. 6(二) counts the 15 days from when the unit received the order, not from the appeal.
+        // 沪府办〔2020〕49号 Art. 6(二) counts the 15 days from when the unit received the order, not from the appeal.
         effects: [startClock('appeal', 'assigned')],
       };
     case 'review_appeal':
@@ -238,7 +238,7 @@ function apply(ctx: WorkOrderContext, action: WorkOrderAction, actor: Actor): St
     case 'terminate':
       return terminate(ctx, action);
     case 'supervise':
-      if (!isNonEmptyString(action.reason)) return invalid('supervise needs a reason (003 Art. 4(五))');
+      if (!isNonEmptyString(action.reason)) return invalid('supervise needs a reason (沪府办〔2020〕49号 Art. 4(五))');
       return {
         next: ctx,
         effects: [
@@ -256,7 +256,7 @@ function apply(ctx: WorkOrderContext, action: WorkOrderAction, actor: Actor): St
       if (!isOptionalString(action.content)) return invalid('content must be a string');
       return { next: ctx, effects: toHandlers(ctx, 'supplement') };
     case 'urge':
-      // 催办 has no work-order type of its own; `warning` is the unit's "hurry" signal (contracts §6).
+      // 催办 has no work-order type of its own; `warning` is the unit's "hurry" signal (docs/contracts.md#unit-systems).
       if (!isOptionalString(action.content)) return invalid('content must be a string');
       return {
         next: ctx,
@@ -277,7 +277,7 @@ function merge(ctx: WorkOrderContext, action: WorkOrderActionOf<'merge'>): Step 
 
 function returnToNational(ctx: WorkOrderContext, action: WorkOrderActionOf<'return'>): Step {
   if (action.reason !== 'out_of_jurisdiction' && action.reason !== 'incomplete_elements') {
-    return invalid('reason must be out_of_jurisdiction or incomplete_elements (contracts §5)');
+    return invalid('reason must be out_of_jurisdiction or incomplete_elements (docs/contracts.md#national-messages)');
   }
   if (!isNonEmptyString(action.detail)) return invalid('a return needs its detail');
   return {
@@ -302,7 +302,7 @@ function dispatch(ctx: WorkOrderContext, action: WorkOrderActionOf<'dispatch'>):
 /**
  * 指定 by the office. A new unit gets a new assignment (fresh 1/5/15). Naming the unit that
  * already holds the order pins it there: from `objected` that settles the objection against the
- * objector (003 Art. 7(二): the suggested unit's objection is decided by designation); elsewhere it
+ * objector (沪府办〔2020〕49号 Art. 7(二): the suggested unit's objection is decided by designation); elsewhere it
  * takes away the right to object.
  */
 function designate(ctx: WorkOrderContext, action: WorkOrderActionOf<'designate'>): Step {
@@ -340,7 +340,7 @@ function designate(ctx: WorkOrderContext, action: WorkOrderActionOf<'designate'>
 /**
  * A new lead unit gets the order: the first dispatch, a designation elsewhere, or an accepted
  * objection. The new unit has just "received the order", so the 1/5/15 clocks start afresh
- * (003 Art. 5) and everything tied to the previous unit's assignment is dropped.
+ * (沪府办〔2020〕49号 Art. 5) and everything tied to the previous unit's assignment is dropped.
  */
 function assign(
   ctx: WorkOrderContext,
@@ -390,7 +390,7 @@ function assign(
 }
 
 function reply(ctx: WorkOrderContext, action: WorkOrderActionOf<'reply'>): Step {
-  if (!isNonEmptyString(action.replyPoints)) return invalid('a reply needs its 答复要点 (003 Art. 4(六))');
+  if (!isNonEmptyString(action.replyPoints)) return invalid('a reply needs its 答复要点 (沪府办〔2020〕49号 Art. 4(六))');
   if (!isOptionalBoolean(action.maintainsPreviousAnswer)) return invalid('maintainsPreviousAnswer must be a boolean');
   const same = action.maintainsPreviousAnswer === true && ctx.lastReplyPoints !== null;
   return {
@@ -399,14 +399,14 @@ function reply(ctx: WorkOrderContext, action: WorkOrderActionOf<'reply'>): Step 
       state: 'replied',
       replies: ctx.replies + 1,
       lastReplyPoints: action.replyPoints,
-      // 003 Art. 4(三) counts dissatisfaction with one clear answer; a new conclusion starts over.
+      // 沪府办〔2020〕49号 Art. 4(三) counts dissatisfaction with one clear answer; a new conclusion starts over.
       unsatisfiedOnAnswer: same ? ctx.unsatisfiedOnAnswer : 0,
       // The work is done: a still-pending extension request has nothing left to extend.
       pendingExtension: null,
     },
     effects: [
       ...statusEvent(ctx, 'replied', ctx.unit, { replyPoints: action.replyPoints }),
-      // The conclusion must be communicated to the citizen (003 Art. 4(三)), so a reply is at the
+      // The conclusion must be communicated to the citizen (沪府办〔2020〕49号 Art. 4(三)), so a reply is at the
       // latest the first contact; meeting a contact clock already met is a no-op.
       meetClock('contact'),
       meetClock('resolve'),
@@ -418,13 +418,13 @@ function reply(ctx: WorkOrderContext, action: WorkOrderActionOf<'reply'>): Step 
 
 function object(ctx: WorkOrderContext, action: WorkOrderActionOf<'object'>): Step {
   if (typeof action.withinWindow !== 'boolean') return invalid('withinWindow must be a boolean');
-  if (!isNonEmptyString(action.reason)) return invalid('an objection needs its grounds (载明相关依据, 003 Art. 7(一))');
+  if (!isNonEmptyString(action.reason)) return invalid('an objection needs its grounds (载明相关依据, 沪府办〔2020〕49号 Art. 7(一))');
   if (!isNonEmptyString(action.suggestedUnit)) {
-    return invalid('an objection must name the suggested unit (建议承办单位, 003 Art. 7(二))');
+    return invalid('an objection must name the suggested unit (建议承办单位, 沪府办〔2020〕49号 Art. 7(二))');
   }
   if (action.suggestedUnit === ctx.unit) return invalid('the suggested unit must be another unit');
   if (!action.withinWindow) {
-    return refused('the objection window has closed: 5 working days from receipt of the order (003 Art. 7(二))');
+    return refused('the objection window has closed: 5 working days from receipt of the order (沪府办〔2020〕49号 Art. 7(二))');
   }
   return {
     next: {
@@ -447,7 +447,7 @@ function reviewObjection(ctx: WorkOrderContext, action: WorkOrderActionOf<'revie
     if (target === undefined) return invalid('no unit to redispatch to');
     if (target === ctx.unit) return invalid('the order cannot be redispatched to the objecting unit');
     if (ctx.viaObjection) {
-      return refused('the suggested unit objected in turn: the office designates the handler (003 Art. 7(二))');
+      return refused('the suggested unit objected in turn: the office designates the handler (沪府办〔2020〕49号 Art. 7(二))');
     }
     return assign(ctx, target, ctx.coUnits.filter((co) => co !== target), {
       designated: false,
@@ -491,7 +491,7 @@ function reviewExtension(ctx: WorkOrderContext, action: WorkOrderActionOf<'revie
 function reviewAppeal(ctx: WorkOrderContext, action: WorkOrderActionOf<'review_appeal'>): Step {
   if (!isOptionalString(action.reason)) return invalid('reason must be a string');
   if (action.decision === 'upheld') {
-    // 不属实: closed through the hotline, the evaluation not counted (003 Art. 6(二)).
+    // 不属实: closed through the hotline, the evaluation not counted (沪府办〔2020〕49号 Art. 6(二)).
     return {
       next: { ...ctx, state: 'unfounded', previousState: null, pendingExtension: null },
       effects: [
@@ -515,7 +515,7 @@ function reviewAppeal(ctx: WorkOrderContext, action: WorkOrderActionOf<'review_a
   return invalid('decision must be upheld or refused');
 }
 
-/** 回访 (003 Art. 4(四)): satisfied closes; unsatisfied sends it back to the unit (重办). */
+/** 回访 (沪府办〔2020〕49号 Art. 4(四)): satisfied closes; unsatisfied sends it back to the unit (重办). */
 function callback(ctx: WorkOrderContext, action: WorkOrderActionOf<'callback'>): Step {
   const problem = visitProblem(action.visit);
   if (problem !== null) return invalid(problem);
@@ -524,7 +524,7 @@ function callback(ctx: WorkOrderContext, action: WorkOrderActionOf<'callback'>):
   if (!visit.satisfied) return reopen(visited, visit.note ?? 'callback unsatisfied', 1);
   const effects: Effect[] = [...statusEvent(ctx, 'closed', ctx.unit, { replyPoints: ctx.lastReplyPoints })];
   if (ctx.source === 'national') {
-    // The national result goes after the callback, with the visit (contracts §5).
+    // The national result goes after the callback, with the visit (docs/contracts.md#national-messages).
     effects.push({ kind: 'national', call: 'result', outcome: 'closed', replyPoints: ctx.lastReplyPoints, visit });
   }
   return { next: { ...visited, state: 'closed' }, effects };
@@ -542,7 +542,7 @@ function reopen(ctx: WorkOrderContext, reason: string, unsatisfied: 0 | 1): Done
 }
 
 function terminate(ctx: WorkOrderContext, action: WorkOrderActionOf<'terminate'>): Step {
-  if (!isNonEmptyString(action.reason)) return invalid('termination needs the reason (存电, 003 Art. 4(三))');
+  if (!isNonEmptyString(action.reason)) return invalid('termination needs the reason (存电, 沪府办〔2020〕49号 Art. 4(三))');
   const effects: Effect[] = [
     ...statusEvent(ctx, 'terminated', ctx.unit, { reason: action.reason }),
     ...stopAssignmentClocks(ctx),
@@ -564,7 +564,7 @@ function coInput(ctx: WorkOrderContext, action: WorkOrderActionOf<'co_input'>, a
   // The rules let only a co-handler of this order get here.
   const unit = actor.role === 'co' ? actor.unitCode : null;
   if (unit === null) return invalid('co_input comes from a co-handler');
-  // Input goes to the lead, who answers for everyone (谁承办，谁答复, 000 ch. 4): no outside event.
+  // Input goes to the lead, who answers for everyone (谁承办，谁答复, Shenzhen Draft ch. 4): no outside event.
   return {
     next: { ...ctx, coInputs: ctx.coInputs.includes(unit) ? ctx.coInputs : [...ctx.coInputs, unit] },
     effects: [],
@@ -572,7 +572,7 @@ function coInput(ctx: WorkOrderContext, action: WorkOrderActionOf<'co_input'>, a
 }
 
 /**
- * 明确牵头部门 (001 Art. 15): rearrange the units already on the matter (promote a co-handler,
+ * 明确牵头部门 (Yunnan Measures Art. 15): rearrange the units already on the matter (promote a co-handler,
  * add or drop co-handlers). Handling goes on, so state and clocks stay; bringing in a unit from
  * outside as lead is `designate`.
  */
@@ -611,7 +611,7 @@ function setLead(ctx: WorkOrderContext, action: WorkOrderActionOf<'set_lead'>): 
 
 /**
  * 撤诉. The contract has no `withdrawn` status, and the hotline sent the withdrawal itself: it is
- * told `closed` with reason `withdrawn`. Units still handling it are told `withdrawn` (contracts §6).
+ * told `closed` with reason `withdrawn`. Units still handling it are told `withdrawn` (docs/contracts.md#unit-systems).
  */
 function withdraw(ctx: WorkOrderContext, action: WorkOrderActionOf<'withdraw'>): Step {
   if (!isOptionalString(action.reason)) return invalid('reason must be a string');

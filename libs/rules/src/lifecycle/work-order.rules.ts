@@ -2,16 +2,16 @@
  * Who may take which action, in which states, under which context conditions. One table, so that
  * `allowedActions` and `transition` can never disagree.
  *
- * Main path (003 Art. 4–5):
+ * Main path (沪府办〔2020〕49号 Art. 4–5):
  *   received →accept→ accepted →dispatch→ dispatched →sign→ signed →contact→ contacted →reply→ replied
  *   replied →callback(satisfied)→ closed;  replied →callback(unsatisfied) | reopen→ signed
  *   closed →reopen (office only)→ signed
  * Side paths:
- *   received → not_accepted | archived | merged | returned (national)        intake, 003 Art. 4(一)
- *   accepted →dispute→ disputed →designate→ dispatched                         003 Art. 4(二)
- *   dispatched|signed|contacted →object→ objected →review→ dispatched (new unit) or back   003 Art. 7
- *   signed|contacted →appeal→ appealed →review→ unfounded or back              003 Art. 6
- *   signed|contacted|replied →terminate→ terminated (after N unsatisfied)      003 Art. 4(三)
+ *   received → not_accepted | archived | merged | returned (national)        intake, 沪府办〔2020〕49号 Art. 4(一)
+ *   accepted →dispute→ disputed →designate→ dispatched                         沪府办〔2020〕49号 Art. 4(二)
+ *   dispatched|signed|contacted →object→ objected →review→ dispatched (new unit) or back   沪府办〔2020〕49号 Art. 7
+ *   signed|contacted →appeal→ appealed →review→ unfounded or back              沪府办〔2020〕49号 Art. 6
+ *   signed|contacted|replied →terminate→ terminated (after N unsatisfied)      沪府办〔2020〕49号 Art. 4(三)
  *   any open state →withdraw→ withdrawn
  * Terminal states accept no action at all.
  */
@@ -45,49 +45,49 @@ export interface ActionRule {
 }
 
 export const ACTION_RULES: { readonly [N in ActionName]: ActionRule } = {
-  // Intake (受理) is the office's job (003 Art. 3(四), 4(一)); the hub automates what it can and
+  // Intake (受理) is the office's job (沪府办〔2020〕49号 Art. 3(四), 4(一)); the hub automates what it can and
   // an operator decides the rest by hand, so both may take intake decisions.
   accept: { actors: INTAKE_ACTORS, from: ['received'] },
   not_accept: { actors: INTAKE_ACTORS, from: ['received'] },
   archive: { actors: INTAKE_ACTORS, from: ['received'] },
-  // The same matter on another channel may show up until someone is handling it (001 Art. 13).
+  // The same matter on another channel may show up until someone is handling it (Yunnan Measures Art. 13).
   merge: { actors: INTAKE_ACTORS, from: ['received', 'accepted', 'disputed'] },
   // A national item outside the city's powers may also surface when no unit fits (disputed);
-  // still within the 5-working-day return window, which the app checks (003 Art. 4(一)).
+  // still within the 5-working-day return window, which the app checks (沪府办〔2020〕49号 Art. 4(一)).
   return: { actors: INTAKE_ACTORS, from: ['received', 'disputed'] },
   // Routing is automatic; the office's manual routing is `designate`.
   dispatch: { actors: ['system'], from: ['accepted'] },
   dispute: { actors: ['system'], from: ['accepted'] },
-  // 争议事项由热线管理办公室指定转送 (003 Art. 4(二)); a second objection is settled by designation
-  // (003 Art. 7(二)); and the office may correct any routing before the reply.
+  // 争议事项由热线管理办公室指定转送 (沪府办〔2020〕49号 Art. 4(二)); a second objection is settled by designation
+  // (沪府办〔2020〕49号 Art. 7(二)); and the office may correct any routing before the reply.
   designate: { actors: ['office'], from: ['accepted', 'disputed', 'dispatched', 'signed', 'contacted', 'objected'] },
   sign: { actors: ['unit'], from: ['dispatched'] },
   contact: { actors: ['unit'], from: ['signed'] },
-  // 谁承办，谁答复 (000 ch. 4): only the lead replies. After a reopen the unit is in `signed`.
+  // 谁承办，谁答复 (Shenzhen Draft ch. 4): only the lead replies. After a reopen the unit is in `signed`.
   reply: { actors: ['unit'], from: SIGNED_FOR },
-  // 退单 before answering; guarded below by designation and once per assignment (003 Art. 7).
+  // 退单 before answering; guarded below by designation and once per assignment (沪府办〔2020〕49号 Art. 7).
   object: { actors: ['unit'], from: HANDLING },
-  // The unit's service authority reviews (003 Art. 7(二)); the office records it in the hub.
+  // The unit's service authority reviews (沪府办〔2020〕49号 Art. 7(二)); the office records it in the hub.
   review_objection: { actors: REVIEWERS, from: ['objected'] },
-  // 特别疑难 may apply for more time (003 Art. 5) once the unit has the order in hand.
+  // 特别疑难 may apply for more time (沪府办〔2020〕49号 Art. 5) once the unit has the order in hand.
   request_extension: { actors: ['unit'], from: SIGNED_FOR },
   // The request is a parallel flag: it may be decided while an objection or appeal is pending.
   review_extension: { actors: ['office'], from: ['signed', 'contacted', 'objected', 'appealed'] },
-  // A 差评 appeal is an alternative to answering, so it comes after 签收 and before 办结 (003 Art. 6).
+  // A 差评 appeal is an alternative to answering, so it comes after 签收 and before 办结 (沪府办〔2020〕49号 Art. 6).
   appeal: { actors: ['unit'], from: SIGNED_FOR },
   review_appeal: { actors: REVIEWERS, from: ['appealed'] },
-  // 100% callback of concluded orders (003 Art. 4(四)).
+  // 100% callback of concluded orders (沪府办〔2020〕49号 Art. 4(四)).
   callback: { actors: ['office'], from: ['replied'] },
   // 重办: only the office sends a concluded order back, including a closed one.
   reopen: { actors: ['office'], from: ['replied', 'closed'] },
-  // 存电/终结 after several clear answers (003 Art. 4(三)); guarded by the unsatisfied count.
+  // 存电/终结 after several clear answers (沪府办〔2020〕49号 Art. 4(三)); guarded by the unsatisfied count.
   terminate: { actors: ['office'], from: ['signed', 'contacted', 'replied'] },
-  // 督办 wherever a unit is responsible (003 Art. 4(五)).
+  // 督办 wherever a unit is responsible (沪府办〔2020〕49号 Art. 4(五)).
   supervise: { actors: ['office'], from: WITH_UNIT },
   co_input: { actors: ['co'], from: HANDLING },
-  // 明确牵头部门 (001 Art. 15): the authority or the office picks the lead of a multi-unit matter.
+  // 明确牵头部门 (Yunnan Measures Art. 15): the authority or the office picks the lead of a multi-unit matter.
   set_lead: { actors: ['office', 'authority'], from: HANDLING },
-  // Citizen events relayed by the hotline (contracts §3): only while the matter is open.
+  // Citizen events relayed by the hotline (docs/contracts.md#hotline-order-events): only while the matter is open.
   withdraw: { actors: ['system'], from: OPEN_STATES },
   supplement: { actors: ['system'], from: OPEN_STATES },
   urge: { actors: ['system'], from: OPEN_STATES },
@@ -100,14 +100,14 @@ export const ACTION_RULES: { readonly [N in ActionName]: ActionRule } = {
 export function contextGuard(ctx: WorkOrderContext, name: ActionName): string | null {
   switch (name) {
     case 'return':
-      return ctx.source === 'national' ? null : 'only national transfers are returned (003 Art. 4(一))';
+      return ctx.source === 'national' ? null : 'only national transfers are returned (沪府办〔2020〕49号 Art. 4(一))';
     case 'object':
-      if (ctx.designated) return 'a designated unit cannot object: 指定谁、谁办理 (003 Art. 4(二), 7(二))';
-      if (ctx.objectedThisAssignment) return 'this unit has already objected to this order (003 Art. 7)';
+      if (ctx.designated) return 'a designated unit cannot object: 指定谁、谁办理 (沪府办〔2020〕49号 Art. 4(二), 7(二))';
+      if (ctx.objectedThisAssignment) return 'this unit has already objected to this order (沪府办〔2020〕49号 Art. 7)';
       return null;
     case 'appeal':
-      if (ctx.kind !== 'evaluation') return 'only a 差评 (evaluation) ticket can be appealed (003 Art. 6)';
-      if (ctx.appealedThisAssignment) return 'this unit has already appealed this 差评 (003 Art. 6)';
+      if (ctx.kind !== 'evaluation') return 'only a 差评 (evaluation) ticket can be appealed (沪府办〔2020〕49号 Art. 6)';
+      if (ctx.appealedThisAssignment) return 'this unit has already appealed this 差评 (沪府办〔2020〕49号 Art. 6)';
       return null;
     case 'request_extension':
       return ctx.pendingExtension === null ? null : 'an extension request is already pending';
@@ -117,7 +117,7 @@ export function contextGuard(ctx: WorkOrderContext, name: ActionName): string | 
       return ctx.unsatisfiedOnAnswer >= ctx.config.unsatisfiedBeforeTerminate
         ? null
         : `termination needs ${ctx.config.unsatisfiedBeforeTerminate} unsatisfied callbacks on the same answer, ` +
-            `there are ${ctx.unsatisfiedOnAnswer} (003 Art. 4(三))`;
+            `there are ${ctx.unsatisfiedOnAnswer} (沪府办〔2020〕49号 Art. 4(三))`;
     default:
       return null;
   }

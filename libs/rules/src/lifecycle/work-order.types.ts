@@ -1,5 +1,5 @@
 /**
- * Types of the pure work-order state machine (DOMAIN.md "A work order's life"; 003 Art. 4–7).
+ * Types of the pure work-order state machine (docs/domain.md#work-order-life; 沪府办〔2020〕49号 Art. 4–7).
  * Nothing here knows about time, storage or transport: the machine answers *what* happens, the
  * app decides *when* and *how* (clocks, outbox, unit pushes).
  */
@@ -10,39 +10,39 @@ import type { Source, TicketKind } from '../model/ticket';
  * the comment. The order is only for listings.
  */
 export const WORK_ORDER_STATES = [
-  /** 已接收: stored by the hub, awaiting the intake checks (003 Art. 4(一)) */
+  /** 已接收: stored by the hub, awaiting the intake checks (沪府办〔2020〕49号 Art. 4(一)) */
   'received',
   /** 已受理: passed intake, awaiting routing (派单 or 争议) */
   'accepted',
-  /** 不予受理 (001 Art. 8) — terminal */
+  /** 不予受理 (Yunnan Measures Art. 8) — terminal */
   'not_accepted',
-  /** 按一般意见建议归档: a local item that does not qualify for dispatch (003 Art. 4(一)) — terminal */
+  /** 按一般意见建议归档: a local item that does not qualify for dispatch (沪府办〔2020〕49号 Art. 4(一)) — terminal */
   'archived',
-  /** 合并: the same matter came in on another channel and is handled there (001 Art. 13) — terminal */
+  /** 合并: the same matter came in on another channel and is handled there (Yunnan Measures Art. 13) — terminal */
   'merged',
-  /** 退回国办: national item outside the city's powers or incomplete (003 Art. 4(一)) — terminal */
+  /** 退回国办: national item outside the city's powers or incomplete (沪府办〔2020〕49号 Art. 4(一)) — terminal */
   'returned',
-  /** 争议待指定: no routing rule fits; the office designates by hand (003 Art. 4(二)) */
+  /** 争议待指定: no routing rule fits; the office designates by hand (沪府办〔2020〕49号 Art. 4(二)) */
   'disputed',
   /** 已派单: sent to the lead unit, awaiting its 签收 */
   'dispatched',
   /** 已签收: the lead unit confirmed receipt */
   'signed',
-  /** 已先行联系: the "1" of 1/5/15 is done (003 Art. 5) */
+  /** 已先行联系: the "1" of 1/5/15 is done (沪府办〔2020〕49号 Art. 5) */
   'contacted',
-  /** 退单待审核: the unit says "not ours" and names a suggested unit (003 Art. 7) */
+  /** 退单待审核: the unit says "not ours" and names a suggested unit (沪府办〔2020〕49号 Art. 7) */
   'objected',
-  /** 已办结待回访: the unit replied with its 答复要点, awaiting the 100% callback (003 Art. 4(四)) */
+  /** 已办结待回访: the unit replied with its 答复要点, awaiting the 100% callback (沪府办〔2020〕49号 Art. 4(四)) */
   'replied',
-  /** 差评申诉待复核: the unit says the 差评 is untrue (003 Art. 6) */
+  /** 差评申诉待复核: the unit says the 差评 is untrue (沪府办〔2020〕49号 Art. 6) */
   'appealed',
   /** 已办结: callback satisfied. Not terminal: only the office may reopen it (重办) */
   'closed',
-  /** 不属实办结: 差评 appeal upheld, evaluation not counted (003 Art. 6(二)) — terminal */
+  /** 不属实办结: 差评 appeal upheld, evaluation not counted (沪府办〔2020〕49号 Art. 6(二)) — terminal */
   'unfounded',
-  /** 存电/终结: clear answer given several times, still unsatisfied (003 Art. 4(三)) — terminal */
+  /** 存电/终结: clear answer given several times, still unsatisfied (沪府办〔2020〕49号 Art. 4(三)) — terminal */
   'terminated',
-  /** 撤诉: the citizen withdrew (contracts §3 `withdraw`) — terminal */
+  /** 撤诉: the citizen withdrew (docs/contracts.md#hotline-order-events `withdraw`) — terminal */
   'withdrawn',
 ] as const;
 export type WorkOrderState = (typeof WORK_ORDER_STATES)[number];
@@ -69,7 +69,7 @@ export type ResumableState = 'dispatched' | 'signed' | 'contacted';
  * Who acts. `system` is the hub's own automation (intake, routing, citizen events relayed by the
  * hotline); `unit` is the lead handling unit (主办); `co` a co-handler (协办); `office` the hotline
  * office (热线管理办公室); `authority` the unit's service authority (政务服务主管部门), which reviews
- * objections and appeals (003 Art. 6–7) and picks the lead of a multi-unit matter (001 Art. 15).
+ * objections and appeals (沪府办〔2020〕49号 Art. 6–7) and picks the lead of a multi-unit matter (Yunnan Measures Art. 15).
  */
 export const ACTOR_ROLES = ['system', 'unit', 'co', 'office', 'authority'] as const;
 export type ActorRole = (typeof ACTOR_ROLES)[number];
@@ -109,10 +109,10 @@ export const ACTION_NAMES = [
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
-/** 1 (非常不满意) … 5 (非常满意), as the national result's `visit` (contracts §5). */
+/** 1 (非常不满意) … 5 (非常满意), as the national result's `visit` (docs/contracts.md#national-messages). */
 export type Score = 1 | 2 | 3 | 4 | 5;
 
-/** The outcome of one 回访 (003 Art. 4(四): result, efficiency, attitude). */
+/** The outcome of one 回访 (沪府办〔2020〕49号 Art. 4(四): result, efficiency, attitude). */
 export interface CallbackVisit {
   readonly satisfied: boolean;
   readonly result?: Score;
@@ -144,12 +144,12 @@ export type WorkOrderAction =
   | { readonly type: 'contact' }
   /**
    * `maintainsPreviousAnswer`: after a reopen, the unit answers with the same conclusion again;
-   * the unsatisfied-callback count then carries on (003 Art. 4(三) "多次答复").
+   * the unsatisfied-callback count then carries on (沪府办〔2020〕49号 Art. 4(三) "多次答复").
    */
   | { readonly type: 'reply'; readonly replyPoints: string; readonly maintainsPreviousAnswer?: boolean }
   /**
    * `withinWindow`: the app's answer to "is the objection clock still running?" — the machine has
-   * no clock (003 Art. 7(二): 5 working days from receipt of the order).
+   * no clock (沪府办〔2020〕49号 Art. 7(二): 5 working days from receipt of the order).
    */
   | {
       readonly type: 'object';
@@ -184,7 +184,7 @@ export type WorkOrderActionOf<N extends ActionName> = Extract<WorkOrderAction, {
 export interface WorkOrderConfig {
   /** more reassignments to a unit outside the handling set than this → `flag_bounced` */
   readonly maxBounces: number;
-  /** unsatisfied callbacks on the same answer before the office may terminate (003 Art. 4(三)) */
+  /** unsatisfied callbacks on the same answer before the office may terminate (沪府办〔2020〕49号 Art. 4(三)) */
   readonly unsatisfiedBeforeTerminate: number;
 }
 
@@ -214,9 +214,9 @@ export interface WorkOrderContext {
   readonly coUnits: readonly string[];
   /** co-handlers that have given input to the current lead */
   readonly coInputs: readonly string[];
-  /** the current assignment was named (指定谁、谁办理): no objection (003 Art. 4(二), 7(二)) */
+  /** the current assignment was named (指定谁、谁办理): no objection (沪府办〔2020〕49号 Art. 4(二), 7(二)) */
   readonly designated: boolean;
-  /** the current unit got the order as the objector's 建议承办单位 (003 Art. 7(二)) */
+  /** the current unit got the order as the objector's 建议承办单位 (沪府办〔2020〕49号 Art. 7(二)) */
   readonly viaObjection: boolean;
   /** per assignment: one objection; a refused one is final for this unit */
   readonly objectedThisAssignment: boolean;
@@ -247,7 +247,7 @@ export interface WorkOrderContext {
 // Effects: declarative instructions for the app. The machine never performs them.
 // ---------------------------------------------------------------------------------------------
 
-/** Status event types of contracts §3–§4, spelled exactly as the contract spells them. */
+/** Status event types of docs/contracts.md#status-event-types, spelled exactly as the contract spells them. */
 export const STATUS_EVENT_TYPES = [
   'accepted',
   'not_accepted',
@@ -269,9 +269,9 @@ export const STATUS_EVENT_TYPES = [
 export type StatusEventType = (typeof STATUS_EVENT_TYPES)[number];
 
 /**
- * A status event for the originating system (hotline or 一网通办; contracts §3–§4). The app adds
+ * A status event for the originating system (hotline or 一网通办; docs/contracts.md#status-event-types). The app adds
  * eventId, external id, ticketId, occurredAt, the unit's name and `due` (from the clock effects of
- * the same transition). Never emitted for national tickets: §5 has no status feed.
+ * the same transition). Never emitted for national tickets: the national platform has no status feed (docs/contracts.md#national-messages).
  */
 export interface StatusEffect {
   readonly kind: 'status';
@@ -284,7 +284,7 @@ export interface StatusEffect {
   readonly replyPoints: string | null;
 }
 
-/** Work-order types of contracts §6 (units' own systems). */
+/** Work-order types of docs/contracts.md#unit-systems (units' own systems). */
 export const UNIT_WORK_ORDER_TYPES = [
   'assigned',
   'reopened',
@@ -296,7 +296,7 @@ export const UNIT_WORK_ORDER_TYPES = [
 ] as const;
 export type UnitWorkOrderType = (typeof UNIT_WORK_ORDER_TYPES)[number];
 
-/** A push to a unit's own system (contracts §6), if that unit registered one. */
+/** A push to a unit's own system (docs/contracts.md#unit-systems), if that unit registered one. */
 export interface UnitWorkOrderEffect {
   readonly kind: 'work_order';
   readonly type: UnitWorkOrderType;
@@ -307,24 +307,24 @@ export interface UnitWorkOrderEffect {
 
 export const CLOCK_NAMES = ['contact', 'resolve', 'objection', 'appeal'] as const;
 /**
- * `contact` and `resolve` are duties (1/5/15, 003 Art. 5); `objection` (003 Art. 7(二)) and
- * `appeal` (003 Art. 6(二)) are windows: their expiry limits the unit's rights, it is not lateness.
+ * `contact` and `resolve` are duties (1/5/15, 沪府办〔2020〕49号 Art. 5); `objection` (沪府办〔2020〕49号 Art. 7(二)) and
+ * `appeal` (沪府办〔2020〕49号 Art. 6(二)) are windows: their expiry limits the unit's rights, it is not lateness.
  */
 export type ClockName = (typeof CLOCK_NAMES)[number];
 
 /**
  * `start`: (re)start from `anchor` — `now`, or `assigned` (when the current unit received the
- * order; 003 Art. 6(二) counts the appeal from 收到工单). `meet`: fulfilled now (on time or late).
+ * order; 沪府办〔2020〕49号 Art. 6(二) counts the appeal from 收到工单). `meet`: fulfilled now (on time or late).
  * `stop`: cancelled, counts neither way. `meet` and `stop` on a clock that is not running are
  * no-ops, so the machine may stop every clock that *could* be running. `extend`: move the resolve
- * clock's last day to `dueDate` (003 Art. 5 申请延期; deadlines' applyExtension).
+ * clock's last day to `dueDate` (沪府办〔2020〕49号 Art. 5 申请延期; deadlines' applyExtension).
  */
 export type ClockEffect =
   | { readonly kind: 'clock'; readonly op: 'start'; readonly clock: ClockName; readonly anchor: 'now' | 'assigned' }
   | { readonly kind: 'clock'; readonly op: 'meet' | 'stop'; readonly clock: ClockName }
   | { readonly kind: 'clock'; readonly op: 'extend'; readonly clock: 'resolve'; readonly dueDate: string };
 
-/** The national platform's own calls (contracts §5); the app fills in report, seal, eventId. */
+/** The national platform's own calls (docs/contracts.md#national-messages); the app fills in report, seal, eventId. */
 export type NationalEffect =
   | {
       readonly kind: 'national';
@@ -340,7 +340,7 @@ export type NationalEffect =
       readonly visit: CallbackVisit | null;
     };
 
-/** The ticket moved between units more than `config.maxBounces` times (推诿扯皮, 003 Art. 8(二)). */
+/** The ticket moved between units more than `config.maxBounces` times (推诿扯皮, 沪府办〔2020〕49号 Art. 8(二)). */
 export interface FlagBouncedEffect {
   readonly kind: 'flag_bounced';
   readonly bounces: number;

@@ -1,12 +1,12 @@
 /**
- * The canonical ticket: one shape for every upstream (contracts §3–§5). Connectors map their wire
+ * The canonical ticket: one shape for every upstream (docs/contracts.md). Connectors map their wire
  * formats to it; the router, the clock and the lifecycle only ever see this.
  */
 export const SOURCES = ['hotline', 'ywtb', 'national'] as const;
 export type Source = (typeof SOURCES)[number];
 
 /**
- * Which upstream record a ticket came from; it decides the callback path (contracts §3–§5):
+ * Which upstream record a ticket came from; it decides the callback path (docs/contracts.md#status-event-types, #national-messages):
  * hotline `order`, 一网通办 `evaluation` (差评) or `suggestion`, national `transfer`.
  */
 export type SourceRecord = 'order' | 'evaluation' | 'suggestion' | 'transfer';
@@ -24,7 +24,7 @@ export interface Citizen {
   idNumber?: string;
   /** the citizen did not give their identity: never revealed to a unit */
   anonymous: boolean;
-  /** 保密: content shown only to the handling chain and the office (001 Art. 9; 003 Art. 10) */
+  /** 保密: content shown only to the handling chain and the office (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10) */
   confidential: boolean;
 }
 
