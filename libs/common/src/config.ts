@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 
 /**
- * Configuration from the environment (contracts §8 plus the hub's own settings), validated once at
+ * Configuration from the environment (docs/contracts.md#connection-settings plus the hub's own settings), validated once at
  * boot. A bad or missing value stops the app with a message that names the variable.
  */
 export class ConfigError extends Error {
@@ -52,7 +52,7 @@ export interface HubConfig {
   security: SecurityConfig;
 }
 
-/** Who may do what, and how citizens' data is protected (docs/security.md; 001 Art. 9; 003 Art. 10). */
+/** Who may do what, and how citizens' data is protected (docs/security.md; Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10). */
 export interface SecurityConfig {
   /** lifetime of an access token issued by POST /auth/login, seconds */
   accessTokenTtlS: number;
@@ -74,7 +74,7 @@ export interface SecurityConfig {
 /** Requests per minute; 0 switches that limit off. Shared by all gateway replicas through Redis. */
 export interface RateLimitConfig {
   enabled: boolean;
-  /** per upstream key id on the intake endpoints (contracts §3–§4) */
+  /** per upstream key id on the intake endpoints (docs/contracts.md#signed-requests) */
   intakePerMin: number;
   /** per user or unit API key on the hub's own API */
   apiPerMin: number;

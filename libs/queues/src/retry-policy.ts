@@ -1,5 +1,5 @@
 /**
- * Delivery retry schedule (contracts §3: 5xx, 408, 429 and timeouts are retried). Exponential
+ * Delivery retry schedule (docs/contracts.md#delivery-and-retries: 5xx, 408, 429 and timeouts are retried). Exponential
  * backoff with "equal jitter": the n-th retry waits between half and all of
  * min(base · 2^(n-1), max). With the defaults (base 5 s, max 30 min) the waits are about
  * 5, 10, 20, 40 s, 1.3, 2.7, 5.3, 10.7, 21, 30, 30 … minutes, and a message is retried until

@@ -50,7 +50,7 @@ describe('adopt: the context of a ticket stored before the executor', () => {
     expect(started).toEqual(['contact', 'resolve', 'objection']);
   });
 
-  it('a unit the upstream named is designated: no objection window (003 Art. 4(二), 7(二))', () => {
+  it('a unit the upstream named is designated: no objection window (沪府办〔2020〕49号 Art. 4(二), 7(二))', () => {
     const { ctx, effects } = adopt(row({ state: 'dispatched', unitCode: 'U1', designatedUnitCode: 'U1' }), DEFAULT_WORK_ORDER_CONFIG);
     expect(ctx.designated).toBe(true);
     expect(effects.some((e) => e.kind === 'clock' && e.op === 'start' && e.clock === 'objection')).toBe(false);

@@ -2,8 +2,8 @@ import { citizenView, ticketTextView, type ChainPosition } from '@hub/common/cry
 import type { TicketRow } from '@hub/store';
 
 /**
- * The ticket as a unit's own system sees it (contracts §6 `ticket`). What of the citizen shows
- * depends on where the unit stands (001 Art. 9; 003 Art. 10; citizenView's table): the lead unit
+ * The ticket as a unit's own system sees it (docs/contracts.md#unit-systems `ticket`). What of the citizen shows
+ * depends on where the unit stands (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10; citizenView's table): the lead unit
  * (主办) in clear, a co-handler (协办) in clear unless the matter is confidential, anyone else
  * (a unit the order was taken away from, a supervisor notified of a miss) masked, and a
  * confidential matter's text withheld outside the handling chain. An anonymous citizen's identity

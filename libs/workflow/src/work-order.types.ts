@@ -4,12 +4,12 @@ import type { SealedDocument, StoredWorkOrder, TicketRow } from '@hub/store';
 
 /**
  * An action as callers give it to the executor. `object` comes without `withinWindow`: whether the
- * objection window (003 Art. 7(二), 5 working days) is still open is the executor's to find out from
+ * objection window (沪府办〔2020〕49号 Art. 7(二), 5 working days) is still open is the executor's to find out from
  * the clocks, never the caller's to claim.
  */
 export type ExecutorAction = Exclude<WorkOrderAction, { type: 'object' }> | Omit<WorkOrderActionOf<'object'>, 'withinWindow'>;
 
-/** Who did it, for the event log (001 Art. 17: who, what, when). */
+/** Who did it, for the event log (Yunnan Measures Art. 17: who, what, when). */
 export interface Performer {
   /** user id, API key id, or the app (`router`) */
   id: string;
@@ -29,13 +29,13 @@ export interface ActionDetails {
   report?: string;
   /** reply and co_input: documents */
   attachments?: Attachment[];
-  /** reply of a national transfer: 审核人 (contracts §5 `approvedBy`) */
+  /** reply of a national transfer: 审核人 (docs/contracts.md#national-messages `approvedBy`) */
   approvedBy?: string;
-  /** reply of a national transfer: the sealed conclusion (contracts §5 `sealedDocument`) */
+  /** reply of a national transfer: the sealed conclusion (docs/contracts.md#national-messages `sealedDocument`) */
   sealedDocument?: SealedDocument;
-  /** object: 载明相关依据 (003 Art. 7(一)) */
+  /** object: 载明相关依据 (沪府办〔2020〕49号 Art. 7(一)) */
   legalBasis?: string;
-  /** appeal: the evidence for 不属实 (003 Art. 6(一)) */
+  /** appeal: the evidence for 不属实 (沪府办〔2020〕49号 Art. 6(一)) */
   evidence?: Attachment[];
   /** review_objection: the objection reviewed */
   objectionId?: string;
@@ -84,7 +84,7 @@ export interface ApplyResult {
   state: WorkOrderState;
   unit: string | null;
   coUnits: readonly string[];
-  /** the wire `due` of deadlines this action started or moved (contracts §3), null when none */
+  /** the wire `due` of deadlines this action started or moved (docs/contracts.md#hotline-status-events), null when none */
   due: Record<string, string> | null;
   /** the record the action created: reply, objection, appeal, callback, co-input or extension request */
   recordId: string | null;

@@ -8,7 +8,7 @@ import { ClockJob, QUEUES } from '@hub/queues';
 import { claimClocksToSchedule, dueClocks, forgetScheduled, pendingRecomputes, queryRows, type DueClock } from '@hub/store';
 import { CLOCK_SETTINGS, ClockService, clockSweeps, type ClockSettings, type FireOutcome } from '@hub/workflow/clock';
 
-/** Advisory lock of the sweeper: one replica sweeps at a time (ARCHITECTURE.md "Scale-out"). */
+/** Advisory lock of the sweeper: however many routers run, one sweeps at a time. */
 export const CLOCK_SWEEPER_LOCK = 72012349;
 
 /** Fixed job id of a timer: the clock and the instant it is for. */

@@ -24,7 +24,7 @@ export const PUBLIC_KEY = 'hub:public';
 /** The roles that may call a handler (checked by the auth guard). */
 export const Roles = (...roles: HubRole[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
 
-/** No user authentication: upstream intake (signed per contracts §1), health, docs. */
+/** No user authentication: upstream intake (signed per docs/contracts.md#signed-requests), health, docs. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
 
 export const OFFICE_ROLES: HubRole[] = ['operator', 'supervisor'];

@@ -10,12 +10,12 @@ import { TrustProxy, requestTimeoutMs, trustProxySetting } from '../config';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** the exact bytes received: signatures are computed over them (contracts §1) */
+    /** the exact bytes received: signatures are computed over them (docs/contracts.md#signed-requests) */
     rawBody?: Buffer;
   }
 }
 
-/** contracts §2: bodies over 1 MiB answer 413 without being buffered whole. */
+/** docs/contracts.md#inbound-answers: bodies over 1 MiB answer 413 without being buffered whole. */
 export const BODY_LIMIT = 1024 * 1024;
 
 export interface BootstrapOptions {
@@ -29,7 +29,7 @@ class NotJsonError extends Error {
   readonly statusCode = 400;
 }
 
-/** No wire format of the hub nests deeper than a handful of levels (contracts §3–§7). */
+/** No wire format of the hub nests deeper than a handful of levels (docs/contracts.md). */
 export const MAX_JSON_DEPTH = 64;
 
 class TooDeepError extends Error {
@@ -85,7 +85,7 @@ export function createAdapter(opts: AdapterOptions = {}): FastifyAdapter {
     trustProxy: opts.trustProxy ?? trustProxySetting(),
   });
   const fastify = adapter.getInstance() as unknown as FastifyInstance;
-  // JSON only: any other media type answers 415 not_json (contracts §2).
+  // JSON only: any other media type answers 415 not_json (docs/contracts.md#inbound-answers).
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (req: FastifyRequest, body: Buffer | string, done) => {
     const buf = typeof body === 'string' ? Buffer.from(body) : body;

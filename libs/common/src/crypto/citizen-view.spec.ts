@@ -8,7 +8,7 @@ const MASKED = { name: '张*', phone: '138****5678', idNumber: '3101**********12
 const office: Viewer = { office: true, chain: 'none' };
 const unit = (chain: ChainPosition): Viewer => ({ office: false, chain });
 
-describe('citizenView: who sees what (001 Art. 9; 003 Art. 10)', () => {
+describe('citizenView: who sees what (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10)', () => {
   it.each([
     ['office', office, 'ordinary', {}, CLEAR, false],
     ['office', office, 'confidential', { confidential: true }, CLEAR, false],

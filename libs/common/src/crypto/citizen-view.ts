@@ -2,8 +2,8 @@ import { maskIdNumber, maskName, maskPhone } from '../logging/pii';
 import type { PiiField } from './data-protection';
 
 /**
- * What a reader of the hub's API may see of a citizen and of a ticket's text (001 Art. 9; 003 Art.
- * 10; contracts §6 "confidential citizen data is masked unless the unit is the handler"):
+ * What a reader of the hub's API may see of a citizen and of a ticket's text (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art.
+ * 10; docs/contracts.md#unit-systems "confidential citizen data is masked unless the unit is the handler"):
  *
  * | reader                               | ordinary  | confidential (保密)            | anonymous      |
  * |--------------------------------------|-----------|--------------------------------|----------------|

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ti
 import { inspect } from 'node:util';
 
 /**
- * Field-level encryption of citizens' personal data at rest (001 Art. 9; 003 Art. 10: a
+ * Field-level encryption of citizens' personal data at rest (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10: a
  * complainant's identity is protected; a database dump or backup must not reveal it).
  *
  * Token format (one string, stored where the clear value would be):

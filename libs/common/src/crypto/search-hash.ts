@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 /**
  * Keyed hashes of phones and ID numbers, stored next to the ciphertext so the office can still
- * find "every ticket of this caller" (001 Art. 13 merging; repeated complaints, 001 Art. 8)
+ * find "every ticket of this caller" (Yunnan Measures Art. 13 merging; repeated complaints, Yunnan Measures Art. 8)
  * without the clear value in the database. HMAC-SHA256 with its own key (HUB_SEARCH_KEY): without
  * the key, the 10^8 possible mobiles of a prefix cannot be enumerated against the column.
  *

@@ -57,7 +57,7 @@ export function translateError(e: unknown): TranslatedError {
 
 /**
  * The one place errors become HTTP answers. Fastify's own errors (oversized body, unsupported media
- * type, malformed JSON) are translated into the contract's codes (contracts §2).
+ * type, malformed JSON) are translated into the contract's codes (docs/contracts.md#inbound-answers).
  */
 @Catch()
 export class HubExceptionFilter implements ExceptionFilter {

@@ -1,6 +1,6 @@
 import { maskCitizen, maskIdNumber, maskName, maskPhone, maskPii, scrubText } from './pii';
 
-describe('maskPii: citizens never reach a log in clear (001 Art. 9; 003 Art. 10)', () => {
+describe('maskPii: citizens never reach a log in clear (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10)', () => {
   it('the formats of the issue', () => {
     expect(maskPhone('13812345678')).toBe('138****5678');
     expect(maskIdNumber('310101199001011234')).toBe('3101**********1234');

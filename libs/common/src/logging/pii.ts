@@ -1,5 +1,5 @@
 /**
- * Masking of citizens' personal data (001 Art. 9; 003 Art. 10): phones and ID numbers never appear
+ * Masking of citizens' personal data (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10): phones and ID numbers never appear
  * in clear in logs, nor in answers to anyone outside the handling chain.
  */
 

@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
 /**
- * Attachment URLs come from upstream systems (contracts §3 `attachments[].url`, §5 `sealedDocument`)
+ * Attachment URLs come from upstream systems (docs/contracts.md#hotline-orders `attachments[].url`, docs/contracts.md#national-messages `sealedDocument`)
  * and are, to the hub, attacker-controlled text. The hub does not fetch attachments today (it stores
  * the URL and passes it on). Any future fetch must first pass `checkOutboundUrl` and then connect
  * only to the addresses it returned (pinning them defeats DNS rebinding), so that a ticket cannot

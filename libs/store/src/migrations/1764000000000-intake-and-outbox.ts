@@ -58,7 +58,7 @@ export class IntakeAndOutbox1764000000000 implements MigrationInterface {
         occurred_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX ix_ticket_events_ticket ON ticket_events (ticket_id, id)`);
-    // 001 Art. 17 (归档: every step kept): the event log can only grow, whoever connects.
+    // Yunnan Measures Art. 17 (归档: every step kept): the event log can only grow, whoever connects.
     await q.query(`
       CREATE FUNCTION refuse_event_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

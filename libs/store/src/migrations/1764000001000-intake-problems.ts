@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * A pulled national transfer cannot be answered 400: when it lacks required elements it is still
- * stored, with what is missing, so the router returns it as `incomplete_elements` (003 Art. 4(一)).
+ * stored, with what is missing, so the router returns it as `incomplete_elements` (沪府办〔2020〕49号 Art. 4(一)).
  */
 export class IntakeProblems1764000001000 implements MigrationInterface {
   name = 'IntakeProblems1764000001000';

@@ -1,10 +1,10 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The working-day clock (DOMAIN.md "The clock"; 003 Art. 5): the deadline table, the office's
+ * The working-day clock (docs/domain.md#the-clocks; 沪府办〔2020〕49号 Art. 5): the deadline table, the office's
  * replacement calendar years, and extension requests (申请延期).
  *
- * `ticket_clocks` is the truth for every timer (ARCHITECTURE.md: Postgres is the truth, Redis is
+ * `ticket_clocks` is the truth for every timer (README.md#architecture: Postgres is the truth, Redis is
  * transport). `next_fire_at` is the next moment something must happen to a clock — its 预警, its
  * miss, or its next 督办 round — and is NULL once nothing is pending, so the sweeper's question
  * "what is due?" is one range scan of a partial index that holds only live timers. The index
@@ -81,7 +81,7 @@ export class Clocks1764000002000 implements MigrationInterface {
         replaced_at timestamptz NOT NULL DEFAULT now(),
         replaced_by text NOT NULL
       )`);
-    // 001 Art. 17 (every step kept): each replacement, as given, with who did it.
+    // Yunnan Measures Art. 17 (every step kept): each replacement, as given, with who did it.
     await q.query(`
       CREATE TABLE calendar_year_changes (
         id bigserial PRIMARY KEY,
@@ -97,7 +97,7 @@ export class Clocks1764000002000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX ix_calendar_year_changes_year ON calendar_year_changes (year, id)`);
 
-    // 申请延期 (003 Art. 5: "对特别疑难的事项，承办单位可申请延期"): the unit asks, the office decides.
+    // 申请延期 (沪府办〔2020〕49号 Art. 5: "对特别疑难的事项，承办单位可申请延期"): the unit asks, the office decides.
     await q.query(`
       CREATE TABLE extension_requests (
         id bigserial PRIMARY KEY,

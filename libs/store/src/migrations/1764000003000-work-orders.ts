@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The life of a work order (DOMAIN.md "A work order's life"; 003 Art. 4–7): the state machine's
+ * The life of a work order (docs/domain.md#work-order-life; 沪府办〔2020〕49号 Art. 4–7): the state machine's
  * context per ticket, who handles it (主办/协办), and the records units and the office leave on
  * the way — replies, objections, appeals, callbacks, co-handlers' input, merges.
  *
@@ -50,8 +50,8 @@ export class WorkOrders1764000003000 implements MigrationInterface {
     await q.query(`CREATE INDEX ix_ticket_units_unit ON ticket_units (unit_code, ticket_created_at DESC, ticket_id DESC) WHERE removed_at IS NULL`);
     await q.query(`CREATE INDEX ix_ticket_units_ticket ON ticket_units (ticket_id, id)`);
 
-    // 办结 (003 Art. 4(三), (六)): 谁承办，谁答复 — the report and answer points of the lead unit; for
-    // national transfers also who approved it and the sealed document (contracts §5 `result`).
+    // 办结 (沪府办〔2020〕49号 Art. 4(三), (六)): 谁承办，谁答复 — the report and answer points of the lead unit; for
+    // national transfers also who approved it and the sealed document (docs/contracts.md#national-messages `result`).
     await q.query(`
       CREATE TABLE work_order_replies (
         id bigserial PRIMARY KEY,
@@ -68,7 +68,7 @@ export class WorkOrders1764000003000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX ix_work_order_replies_ticket ON work_order_replies (ticket_id, id)`);
 
-    // 退单 (003 Art. 7): reason, legal basis (载明相关依据) and the suggested unit; one pending at a time.
+    // 退单 (沪府办〔2020〕49号 Art. 7): reason, legal basis (载明相关依据) and the suggested unit; one pending at a time.
     await q.query(`
       CREATE TABLE work_order_objections (
         id bigserial PRIMARY KEY,
@@ -90,7 +90,7 @@ export class WorkOrders1764000003000 implements MigrationInterface {
     await q.query(`CREATE INDEX ix_work_order_objections_ticket ON work_order_objections (ticket_id, id)`);
     await q.query(`CREATE INDEX ix_work_order_objections_open ON work_order_objections (created_at) WHERE status = 'pending'`);
 
-    // 差评申诉 (003 Art. 6): the written defence and its evidence; upheld → 不属实, not counted.
+    // 差评申诉 (沪府办〔2020〕49号 Art. 6): the written defence and its evidence; upheld → 不属实, not counted.
     await q.query(`
       CREATE TABLE work_order_appeals (
         id bigserial PRIMARY KEY,
@@ -109,7 +109,7 @@ export class WorkOrders1764000003000 implements MigrationInterface {
     await q.query(`CREATE INDEX ix_work_order_appeals_ticket ON work_order_appeals (ticket_id, id)`);
     await q.query(`CREATE INDEX ix_work_order_appeals_open ON work_order_appeals (created_at) WHERE status = 'pending'`);
 
-    // 回访 (003 Art. 4(四)): every replied order, satisfaction with result, speed and attitude.
+    // 回访 (沪府办〔2020〕49号 Art. 4(四)): every replied order, satisfaction with result, speed and attitude.
     await q.query(`
       CREATE TABLE work_order_callbacks (
         id bigserial PRIMARY KEY,
@@ -127,7 +127,7 @@ export class WorkOrders1764000003000 implements MigrationInterface {
     await q.query(`CREATE INDEX ix_work_order_callbacks_ticket ON work_order_callbacks (ticket_id, id)`);
     await q.query(`CREATE INDEX ix_work_order_callbacks_unit ON work_order_callbacks (unit_code, created_at)`);
 
-    // 协办 input to the lead unit, which answers for everyone (000 ch. 4).
+    // 协办 input to the lead unit, which answers for everyone (Shenzhen Draft ch. 4).
     await q.query(`
       CREATE TABLE work_order_co_inputs (
         id bigserial PRIMARY KEY,
@@ -141,7 +141,7 @@ export class WorkOrders1764000003000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX ix_work_order_co_inputs_ticket ON work_order_co_inputs (ticket_id, id)`);
 
-    // 合并 (001 Art. 13) by the office, and its undoing; tickets.merged_into holds the live link.
+    // 合并 (Yunnan Measures Art. 13) by the office, and its undoing; tickets.merged_into holds the live link.
     await q.query(`
       CREATE TABLE ticket_merges (
         id bigserial PRIMARY KEY,

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Merging (001 Art. 13): the same matter through several channels while the first is open.
+ * Merging (Yunnan Measures Art. 13): the same matter through several channels while the first is open.
  * `merge_keys` are hashes of the citizen's phone and ID number (never the numbers), so matching
  * works whatever encryption the citizen columns carry; the text is compared with pg_trgm.
  */

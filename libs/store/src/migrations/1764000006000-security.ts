@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   parameters travel in the hash string.
  * - `api_keys`: units' own systems (`X-Api-Key: <keyId>.<secret>`); only a SHA-256 of the secret
  *   is kept; two keys may be active per unit while one replaces the other.
- * - `pii_access_log`: every unmasked read of a citizen's name, phone or ID number (001 Art. 9;
- *   003 Art. 10), and `auth_audit`: who created, rotated or revoked which credential. Both only grow.
+ * - `pii_access_log`: every unmasked read of a citizen's name, phone or ID number (Yunnan Measures Art. 9;
+ *   沪府办〔2020〕49号 Art. 10), and `auth_audit`: who created, rotated or revoked which credential. Both only grow.
  * - `tickets.citizen_phone_hash` / `citizen_id_hash`: keyed hashes, so citizens stay searchable
  *   while the citizen column holds ciphertext.
  */
@@ -47,7 +47,7 @@ export class Security1764000006000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX ix_api_keys_unit_live ON api_keys (unit_code) WHERE revoked_at IS NULL`);
 
-    // Append-only audit tables (001 Art. 17: every step kept): the application cannot rewrite them.
+    // Append-only audit tables (Yunnan Measures Art. 17: every step kept): the application cannot rewrite them.
     await q.query(`
       CREATE FUNCTION refuse_audit_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

@@ -16,7 +16,7 @@ describe('runningNextFire', () => {
   });
 });
 
-describe('wireDue (contracts §3 `due`)', () => {
+describe('wireDue (docs/contracts.md#hotline-status-events `due`)', () => {
   it('the open contact and resolve clocks, as their last second; national dueAt unchanged', () => {
     const due = wireDue(
       [

@@ -1,5 +1,5 @@
 /**
- * The working-day clocks of a ticket (DOMAIN.md "The clock"): shared by the router (dispatch,
+ * The working-day clocks of a ticket (docs/domain.md#the-clocks): shared by the router (dispatch,
  * timers, sweeper) and the gateway (the work-order API, extensions, the calendar).
  */
 export * from './clock.service';
