@@ -16,10 +16,9 @@ export interface DataSourceOptions {
  * (plan_cache_mode = force_generic_plan), for statements that cost more to plan than to run and
  * whose generic plan is safe whatever the arguments. PostgreSQL's own choice (auto) compares the
  * generic plan's estimate, made for unknown array lengths (ten elements each), with the custom
- * plans' estimates for the actual ones (mostly one): for the notifier's record statement
- * (recordSteps) it kept choosing custom plans, and planning that statement took ~1.5 ms per call
- * against ~0.4 ms to run it (pg_stat_statements, bench dispatch-e2e). Only statements written for
- * it should run here: a generic plan chosen on a table's statistics at one moment is kept until
+ * plans' estimates for the actual ones (mostly one), and for the notifier's record statement
+ * (recordSteps) it keeps choosing custom plans that cost more to plan than to run
+ * (docs/performance.md#plans-under-a-backlog-2026-12-04). Only statements written for it should run here: a generic plan chosen on a table's statistics at one moment is kept until
  * they change. pg.Pool connects on first use, so an app that never uses it opens nothing.
  */
 export function createGenericPlanPool(opts: { url: string; size: number; appName: string }): Pool {

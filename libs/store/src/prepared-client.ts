@@ -26,9 +26,8 @@ export function statementName(text: string): string | undefined {
  * `Client`, data-source.ts). pg prepares a name once per connection and then only binds and
  * executes it, so PostgreSQL parses and analyses each statement text once per connection instead
  * of on every call, and plans it once it has seen that a generic plan does as well as a custom one
- * (plan_cache_mode auto). The router runs a couple of dozen statements per ticket; before this,
- * PostgreSQL spent about as long planning them as executing them (pg_stat_statements, bench
- * dispatch-e2e).
+ * (plan_cache_mode auto). The router runs a couple of dozen statements per ticket, and planning
+ * them cost about as much as running them (docs/performance.md#round-trips-are-the-cost).
  *
  * Statements without parameters (BEGIN, COMMIT, DDL) run as before. Migrations run before the apps
  * start: a prepared `SELECT *` would otherwise fail after its table changed shape under it

@@ -8,9 +8,8 @@ import type { CanonicalTicket } from '@hub/rules/model/ticket';
 import { type StoreResult, nationalReceipt, routeJob, storeTicket } from '@hub/store';
 
 /**
- * Advisory lock key of the poller; unique among the hub's keys (it was 72012347, which is also
- * CALENDAR_LOCK: a poll then held up every clock write for as long as it ran, and any clock write
- * made the poll stand aside as 'locked').
+ * Advisory lock key of the poller; unique among the hub's keys: sharing CALENDAR_LOCK's would make a
+ * poll hold up every clock write, and any clock write make the poll stand aside as 'locked'.
  */
 export const POLL_LOCK = 72012351;
 const MIN_RETRY_MS = 1000;

@@ -24,8 +24,8 @@ export interface ChainLimits {
 }
 
 /**
- * 2,000 messages or 5 s per job: the relay hop between two jobs costs ~10% of one ticket's rate at
- * 200 messages (bench/delivery.bench.ts), and 5 s still bounds how long a ticket keeps a slot.
+ * 2,000 messages or 5 s per job: long enough that the relay hop between two jobs costs little of
+ * a busy ticket's rate, short enough to bound how long one ticket keeps a worker slot.
  */
 export const CHAIN_MAX_MESSAGES = 2_000;
 export const CHAIN_MAX_MS = 5_000;

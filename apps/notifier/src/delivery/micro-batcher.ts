@@ -1,8 +1,8 @@
 /**
  * Joins the calls made in the same turn of the event loop, or while earlier batches are being
- * run, into one call of `run` (one SQL statement instead of one per delivery in flight). At
- * 1,000 messages/s a round trip and a commit per message cost more PostgreSQL and socket time
- * than the rest of the delivery; a lone call still runs at once (one tick later).
+ * run, into one call of `run` (one SQL statement instead of one per delivery in flight): a round
+ * trip and a commit per message cost more than the rest of the delivery. A lone call still runs at
+ * once (one tick later).
  */
 export class MicroBatcher<I, O> {
   private queue: Array<{ item: I; resolve: (o: O) => void; reject: (e: unknown) => void }> = [];

@@ -38,15 +38,11 @@ const TIMEOUT_CODE = 'ETIMEDOUT';
 const TOO_LARGE_CODE = 'ERR_RESPONSE_TOO_LARGE';
 
 /**
- * axios with its own request adapter over `node:http`/`node:https`. axios' stock http adapter adds
- * header normalisation, stream plumbing, proxy and redirect handling and a timer per request:
- * client plus server CPU per request on loopback was 0.29 ms with it (0.33–0.43 ms with an
- * AbortSignal.timeout as well), 0.21 ms with this adapter, 0.14 ms for plain node:http (2-core bench
- * machine); at ~1,000 messages/s to one target that difference was much of the notifier's time. The hub needs none
- * of it: the body is bytes already signed, redirects are never followed (the signature covers the
- * path), no proxy (the same), no decompression (we ask for plain JSON), and every status is an
- * answer to classify. The adapter sends the bytes with one wall-clock timer (a target that trickles
- * its answer is cut off too) and a bounded response body.
+ * axios with its own request adapter over `node:http`/`node:https`: the stock adapter's header
+ * normalisation, proxy, redirect and decompression handling cost CPU per request and the hub needs
+ * none of it (the body is bytes already signed, redirects are never followed: the signature covers
+ * the path). One wall-clock timer per request (a target that trickles its answer is cut off too)
+ * and a bounded response body. Measured: docs/delivery.md#speed.
  */
 export class SignedHttpTransport {
   private readonly httpAgent: http.Agent;
@@ -57,8 +53,8 @@ export class SignedHttpTransport {
 
   constructor(options: SignedHttpTransportOptions = {}) {
     const maxSockets = options.maxSockets ?? 128;
-    // Keep-alive: at ~1000 messages/s to one target a TCP (and TLS) handshake per request would cost
-    // more than the request itself. LIFO reuses the warmest sockets and lets the rest time out.
+    // Keep-alive: a TCP (and TLS) handshake per request would cost more than the request itself.
+    // LIFO reuses the warmest sockets and lets the rest time out.
     const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: Math.min(64, maxSockets), scheduling: 'lifo' as const };
     this.httpAgent = new http.Agent(agentOptions);
     this.httpsAgent = new https.Agent(agentOptions);

@@ -27,20 +27,15 @@ export const OUTBOX_ROW_COLUMNS = `id::text AS "id", event_id AS "eventId", tick
   discard_reason AS "discardReason"`;
 
 /**
- * "Still pending", for a row found by its id. The partial index ix_outbox_pending_key (order_key,
- * id) WHERE status = 'pending' serves the walks over a ticket's queue; but in the statistics it is
- * nearly always empty (messages leave within milliseconds, so ANALYZE finds none pending), and a
- * plain `status = 'pending'` beside `id = …` let the planner read that "empty" index from end to
- * end and filter on the id instead of probing the primary key: a cost of one index entry per
- * pending message in every record and claim, which under a backlog of thousands grew to
- * milliseconds per statement and, at ~220 tickets/s, fed the backlog it came from. Written as
- * `IS TRUE`, the condition no longer implies the index predicate, so the planner cannot take that
- * index for it and looks the row up by its key. (status is NOT NULL: the meaning is unchanged.)
+ * "Still pending", for a row found by its id. Written `IS TRUE` (same meaning: status is NOT NULL)
+ * so that it does not imply the predicate of the partial index ix_outbox_pending_key, whose
+ * statistics say "empty": the row is then found by its primary key, never by scanning that index
+ * (docs/performance.md#plans-under-a-backlog-2026-12-04).
  */
 export const pendingById = (alias: string): string => `(${alias}.status = 'pending') IS TRUE`;
 
 export interface ClaimOptions {
-  /** outside targets whose connection is configured; others wait in the outbox (contracts §8) */
+  /** outside targets whose connection is configured; others wait in the outbox (docs/contracts.md#connection-settings) */
   targets: string[];
   /** whether `unit:*` targets can be sent (HUB_UNITS_KEYS set) */
   units: boolean;
@@ -50,23 +45,12 @@ export interface ClaimOptions {
 }
 
 /**
- * Claims the messages that are due and at the head of their order key (the events of one ticket
- * reach a target in the order they were written; a message waiting for a retry holds back the
- * ones behind it, and only those). A failed or discarded message holds nothing back: it waits for
- * an operator, and the ticket's later events must not wait with it (docs/delivery.md).
- *
- * The heads are found by walking the distinct order keys of pending rows down the
- * (order_key, id) index, one index probe per key ("loose index scan"): the first entry after the
- * previous key is the next key's oldest pending row. A pass costs O(keys with pending messages),
- * not O(pending rows²) as an anti-join on "no older pending row" does (a backlog of 20,000
- * messages of one ticket took ~10 s per pass that way). FOR UPDATE SKIP LOCKED lets several relays
- * run at once; the row's conditions are re-checked on the locked version.
- *
- * Unlike the statements that find a row by its id, this one keeps the plain `status = 'pending'`
- * (not pendingById): the planner then starts from the pending rows that can be claimed (mostly
- * none: most pending rows are queued already) and walks the keys only when one is found. Forcing
- * the walk first made a pass cost ~2 ms instead of ~0.2 ms at 200 tickets/s (dispatch-e2e), with
- * a few hundred tickets' messages in flight.
+ * Claims the messages that are due and at the head of their order key, so that the events of one
+ * ticket reach a target in the order they were written (docs/delivery.md#order). The heads are
+ * found by a loose index scan over (order_key, id): one probe per key with pending messages, not a
+ * comparison of every pending row with every other. It keeps the plain `status = 'pending'` (not
+ * pendingById) so that the planner starts from the claimable rows, mostly none
+ * (docs/delivery.md#inside-the-outbox-statements). SKIP LOCKED lets several relays run at once.
  */
 export async function claimReady(db: Queryable, o: ClaimOptions): Promise<Array<{ id: string; attempts: number; target: string }>> {
   return queryRows<{ id: string; attempts: number; target: string }>(db, `WITH RECURSIVE heads AS (
@@ -219,7 +203,7 @@ export interface RecordOptions {
    * the commit does not wait for the WAL flush (synchronous_commit off for this transaction only).
    * For delivery records that is safe: if PostgreSQL itself crashes within the next few hundred ms,
    * the last records are lost, those messages are sent again with the same eventId, and the target
-   * answers 2xx or 409 (contracts §3): nothing is lost or reordered.
+   * answers 2xx or 409 (docs/contracts.md#delivery-and-retries): nothing is lost or reordered.
    */
   asyncCommit?: boolean;
   /**
@@ -230,30 +214,14 @@ export interface RecordOptions {
 }
 
 /**
- * Records the steps of many delivery chains in ONE statement (the notifier's chains that reach a
- * step together), and claims each chain's next window of messages. Per record, the condition of
- * recordAttempt (pending at that attempt: a row records each attempt once). Then, per order key:
- *
- * - **claim**: when the key is free (every record of it recorded, none stays `pending`), the step
- *   holding its highest id may claim: the key's oldest pending rows (not recorded here) in id order,
- *   up to `claim` of them, stopping at the first that is not due or is claimed by someone else
- *   (`queued_attempt = attempts`, unless older than `requeueAfterMs`). The step's own `held` and
- *   `unsent` rows count as its own. The window is thus a consecutive run from the head: its messages
- *   may go one after the other, in order. The claim is checked again on each row's latest version;
- *   a row that changed meanwhile cuts the run, and what was claimed behind it is returned as strays.
- * - **release**: `unsent` rows the claim did not take get `queued_attempt`/`queued_at` back to NULL
- *   (where still pending at the claimed attempt), so the relay offers them again.
- * - **wake**: the relay is notified only when the new head of a key that claims nothing can go and
- *   nobody holds it: due, not recorded as a retry here, and either released here or never claimed.
- *   Waking it after every delivery made it scan the outbox once per message for nothing; a head
- *   claimed here goes with this caller, a retry recorded here holds its key, and a head claimed
- *   elsewhere is its holder's (or the relay's, once that claim has expired). A message committed
- *   while this statement runs is seen by the relay's own wake-up or its next timed pass.
- *
- * Everything happens in one statement, so no relay or worker can slip in between a record and the
- * claim of what follows it. A claimed window whose worker dies is queued again by the relay after
- * `requeueAfterMs`, one head at a time, like any claimed row. Results are in the order of `steps`;
- * a row may appear once per call (as a record, held or unsent of one step).
+ * Records the steps of many delivery chains in ONE statement, and claims each chain's next window
+ * of messages: per record the condition of recordAttempt (pending at that attempt), then per order
+ * key **claim** (a free key's oldest pending rows, a consecutive run from the head, to the step that
+ * holds its highest id), **release** (`unsent` rows the claim did not take) and **wake** (the relay,
+ * only for a new head that can go and that nobody holds). One statement, so nothing slips in
+ * between a record and the claim of what follows it; the rules in full are in
+ * docs/delivery.md#inside-the-outbox-statements. Results are in the order of `steps`; a row may
+ * appear once per call (as a record, held or unsent of one step).
  */
 export async function recordSteps(db: Queryable, steps: DeliveryStep[], opts: RecordOptions = {}): Promise<StepResult[]> {
   if (steps.length === 0) return [];
