@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', '**/*.js', '*.mjs'] },
+  { ignores: ['dist/**', '**/dist/**', 'test/e2e/screenshots/**', 'node_modules/**', 'coverage/**', 'bench/results/**', '**/*.js', '*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

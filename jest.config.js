@@ -6,6 +6,13 @@ const moduleNameMapper = {
   '^@hub/(rules|connectors|store|queues|common|workflow)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
+// @fastify/static (the console's files, test/e2e) requires content-disposition, published as ESM
+// only: the integration project compiles that one package to CommonJS.
+const esmPackages = ['content-disposition'];
+const integrationTransform = {
+  ...transform,
+  [`/node_modules/(${esmPackages.join('|')})/.+\\.js$`]: ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs' } }],
+};
 module.exports = {
   testTimeout: 120000,
   projects: [
@@ -22,7 +29,8 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       moduleNameMapper,
-      transform,
+      transform: integrationTransform,
+      transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
       testEnvironment: 'node',
       setupFiles: ['<rootDir>/test/setup-env.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',

@@ -80,7 +80,7 @@ export interface LifecycleHub {
 }
 
 /** `apps`: without the router, tests route by calling the executor's routing helpers themselves. */
-export async function startLifecycleHub(apps: AppName[] = ['gateway', 'router', 'notifier']): Promise<LifecycleHub> {
+export async function startLifecycleHub(apps: AppName[] = ['gateway', 'router', 'notifier'], opts: { console?: boolean; env?: Record<string, string> } = {}): Promise<LifecycleHub> {
   await flushRedis(process.env.REDIS_URL);
   const hotlineFake = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_HOTLINE_KEYS', HOTLINE_KEYS), rejectInvalidSignatures: true });
   const ywtbFake = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_YWTB_KEYS', YWTB_KEYS), rejectInvalidSignatures: true });
@@ -95,9 +95,10 @@ export async function startLifecycleHub(apps: AppName[] = ['gateway', 'router', 
       HUB_NATIONAL_KEYS: NATIONAL_KEYS,
       HUB_NATIONAL_URL: national.url,
       HUB_UNITS_KEYS: UNITS_KEYS,
+      ...opts.env,
     }),
     apps,
-    { fresh: true },
+    { fresh: true, console: opts.console },
   );
   const office = new HubApi(hub.url, await authHeader(hub, { role: 'operator', id: 'op-1', name: '王接线' }));
   const unitApis = new Map<string, HubApi>();

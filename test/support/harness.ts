@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import Redis from 'ioredis';
 import { HubConfig, createApp, loadConfig, mountDocs } from '@hub/common';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
+import { mountConsole } from '../../apps/gateway/src/console/console-static';
 import { RouterModule } from '../../apps/router/src/router.module';
 import { NotifierModule } from '../../apps/notifier/src/notifier.module';
 
@@ -43,7 +44,7 @@ export interface RunningHub {
  * the previous file left (messages it could not send, having no URL for their system) sends them
  * at once to this file's fakes, where they can land after the first test reset its fakes.
  */
-export async function startHub(config: HubConfig, which: AppName[] = ['gateway', 'router', 'notifier'], opts: { fresh?: boolean } = {}): Promise<RunningHub> {
+export async function startHub(config: HubConfig, which: AppName[] = ['gateway', 'router', 'notifier'], opts: { fresh?: boolean; console?: boolean } = {}): Promise<RunningHub> {
   if (opts.fresh) {
     const ds = new DataSource({ type: 'postgres', url: config.databaseUrl, extra: { max: 1 } });
     await ds.initialize();
@@ -58,6 +59,8 @@ export async function startHub(config: HubConfig, which: AppName[] = ['gateway',
     const mod = name === 'gateway' ? GatewayModule.forRoot(config) : name === 'router' ? RouterModule.forRoot(config) : NotifierModule.forRoot(config);
     const app = await createApp(mod as never);
     if (name === 'gateway') mountDocs(app, { title: 'hub (test)', description: 'test' }, false);
+    // the browser tests (test/e2e) want the web console served at `/` as `npm start` does
+    if (name === 'gateway' && opts.console && !(await mountConsole(app))) throw new Error('console not built: npm run build:console');
     await app.listen(0, '127.0.0.1');
     apps[name] = app;
   }

@@ -1,14 +1,16 @@
-import { bootstrap, configOrExit } from '@hub/common';
+import { configOrExit, createApp, mountDocs } from '@hub/common';
 import { GatewayModule } from './gateway.module';
+import { mountConsole } from './console/console-static';
 
 async function main(): Promise<void> {
   const config = configOrExit('gateway');
-  await bootstrap(GatewayModule.forRoot(config) as never, {
-    port: config.port,
-    docs: {
-      title: '12345 hub',
-      description: 'Intake from upstream systems, the units\' and the hotline office\'s API. Wire formats of the upstream systems: contracts §1–§6.',
-    },
+  const app = await createApp(GatewayModule.forRoot(config) as never);
+  mountDocs(app, {
+    title: '12345 hub',
+    description: 'Intake from upstream systems, the units\' and the hotline office\'s API. Wire formats of the upstream systems: contracts §1–§6.',
   });
+  // The web console (apps/console) at `/`, beside the API (docs/console.md).
+  await mountConsole(app);
+  await app.listen(config.port, '0.0.0.0');
 }
 void main();

@@ -52,6 +52,8 @@ export interface WorkOrderListEntry {
   dueSoon: boolean;
   /** a duty deadline has passed (督办) */
   overdue: boolean;
+  /** the office supervised an open duty deadline (督办, by the clock or by hand) */
+  supervised: boolean;
   bounceFlagged?: boolean;
 }
 
@@ -163,8 +165,10 @@ export class WorkOrderViews {
     const due: Record<string, string> = {};
     let dueSoon = false;
     let overdue = false;
+    let supervised = false;
     for (const c of i.clocks ?? []) {
       if (c.type !== 'contact' && c.type !== 'resolve') continue;
+      if ((c.superviseCount ?? 0) > 0) supervised = true;
       const at = new Date(c.due);
       due[c.type] = formatClockDue({ due: at, days: c.days }, tz);
       if (c.state === 'missed' || at.getTime() <= now.getTime()) overdue = true;
@@ -184,6 +188,7 @@ export class WorkOrderViews {
       due,
       dueSoon,
       overdue,
+      supervised,
       ...(office ? { bounceFlagged: i.bounceFlagged } : {}),
     };
   }

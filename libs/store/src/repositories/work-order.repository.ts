@@ -514,7 +514,7 @@ export interface WorkOrderListItem {
   createdAt: Date;
   /** `created_at` to the microsecond as text: the cursor must not lose precision to a JS Date */
   createdAtKey: string;
-  clocks: Array<{ type: string; state: string; due: string; warnAt: string; dueDate: string; days: number | null }> | null;
+  clocks: Array<{ type: string; state: string; due: string; warnAt: string; dueDate: string; days: number | null; superviseCount: number }> | null;
 }
 
 /**
@@ -561,7 +561,7 @@ export async function listWorkOrders(db: Queryable, f: WorkOrderListFilter): Pro
             t.unit_code AS "unitCode", ${f.unitCode !== undefined ? `CASE WHEN tu.id IS NOT NULL THEN 'co' ELSE 'lead' END` : 'NULL::text'} AS role, t.designated,
             t.bounce_flagged_at IS NOT NULL AS "bounceFlagged", t.received_at AS "receivedAt", t.created_at AS "createdAt",
             to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAtKey",
-            (SELECT jsonb_agg(jsonb_build_object('type', c.type, 'state', c.state, 'due', c.due, 'warnAt', c.warn_at, 'dueDate', c.due_date::text, 'days', c.days) ORDER BY c.id)
+            (SELECT jsonb_agg(jsonb_build_object('type', c.type, 'state', c.state, 'due', c.due, 'warnAt', c.warn_at, 'dueDate', c.due_date::text, 'days', c.days, 'superviseCount', c.supervise_count) ORDER BY c.id)
                FROM ticket_clocks c WHERE c.ticket_id = t.id AND c.state IN ('running','missed')) AS clocks
        FROM ${from} ${pageFilter}
       ORDER BY t.created_at DESC, t.id DESC

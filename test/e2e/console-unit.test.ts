@@ -1,0 +1,102 @@
+/**
+ * Browser journeys of a unit's staff (承办单位) in the console, from sign-in, by clicks and typing:
+ * sign, contact and reply to a new order (the hotline hears each step); another unit's order typed
+ * by hand shows the not-found page.
+ */
+import { UNIT_A, UNIT_B, hotlineTypes, intakeOrder, order } from '../integration/lifecycle-kit';
+import { PASSWORD, resetConsoleWorld, startConsoleWorld, type ConsoleWorld } from './e2e-kit';
+import { signIn, watchedPage, type WatchedPage } from './browser';
+
+let w: ConsoleWorld;
+let p: WatchedPage;
+
+beforeAll(async () => {
+  w = await startConsoleWorld();
+}, 180_000);
+afterAll(async () => {
+  await w?.close();
+});
+beforeEach(async () => {
+  await resetConsoleWorld(w, [
+    { username: 'staff-a', role: 'unit_staff', unitCode: UNIT_A },
+    { username: 'staff-b', role: 'unit_staff', unitCode: UNIT_B },
+  ]);
+});
+afterEach(async () => {
+  const problems = p ? [...p.problems] : [];
+  await p?.close();
+  expect(problems).toEqual([]);
+});
+
+it('a unit signs, contacts and replies to a new order; the hotline hears every step', async () => {
+  const o = order();
+  const { ticketId, orderNo } = await intakeOrder(w.h, o);
+  p = await watchedPage(w.browser, 'unit-reply');
+  const { page } = p;
+
+  await page.goto(`${w.url}/`);
+  await page.waitForURL(/\/login\?redirect=/);
+  await p.shoot('login');
+  await signIn(p, 'staff-a', PASSWORD);
+  await page.waitForURL(/\/my\/orders$/);
+  const link = page.getByRole('link', { name: orderNo });
+  await link.waitFor();
+  const row = page.locator('tr', { has: link });
+  await row.getByText('待签收').waitFor();
+  expect(await row.locator('[data-test=due]').innerText()).toMatch(/先行联系 剩 \d+ (个工作日|小时)/);
+  await p.shoot('my-orders');
+
+  await link.click();
+  await page.waitForURL(new RegExp(`/my/orders/${ticketId}$`));
+  await page.getByTestId('order-state').filter({ hasText: '待签收' }).waitFor();
+  expect(await page.getByTestId('order-content').innerText()).toContain('餐馆');
+  // only what the state machine allows now: no reply before signing
+  expect(await page.getByTestId('action-reply').count()).toBe(0);
+  await p.shoot('order-dispatched');
+
+  await page.getByTestId('action-sign').click();
+  await page.getByTestId('action-submit').click();
+  await page.getByTestId('order-state').filter({ hasText: '已签收' }).waitFor();
+
+  await page.getByTestId('action-contact').click();
+  await page.getByLabel('联系情况').fill('已电话联系市民，约定明日上门核查');
+  await page.getByTestId('action-submit').click();
+  await page.getByTestId('order-state').filter({ hasText: '已联系' }).waitFor();
+
+  await page.getByTestId('action-reply').click();
+  // a reply without its answer points is refused next to the field; the report typed stays
+  await page.getByLabel('办结报告').fill('经现场检查，已责令餐馆整改后厨卫生。');
+  await page.getByTestId('action-submit').click();
+  await page.getByText('请填写答复要点').waitFor();
+  expect(await page.getByLabel('办结报告').inputValue()).toBe('经现场检查，已责令餐馆整改后厨卫生。');
+  await page.getByLabel('答复要点').fill('已责令整改，整改后复查。');
+  await p.shoot('reply-form');
+  await page.getByTestId('action-submit').click();
+  await page.getByTestId('order-state').filter({ hasText: '已答复待回访' }).waitFor();
+  await page.getByTestId('timeline').getByText('办结答复').first().waitFor();
+  expect(await page.getByTestId('no-actions').count()).toBe(1);
+  await p.shoot('order-replied');
+
+  expect(await hotlineTypes(w.h, ticketId, orderNo)).toEqual(expect.arrayContaining(['dispatched', 'signed', 'contacted', 'replied']));
+  const types = await hotlineTypes(w.h, ticketId, orderNo);
+  expect(types.indexOf('signed')).toBeLessThan(types.indexOf('contacted'));
+  expect(types.indexOf('contacted')).toBeLessThan(types.indexOf('replied'));
+});
+
+it("a unit cannot see or open another unit's work order: typed by hand, it is not found", async () => {
+  const { ticketId, orderNo } = await intakeOrder(w.h, order());
+  p = await watchedPage(w.browser, 'unit-not-found');
+  const { page } = p;
+  p.expect(404, new RegExp(`/work-orders/${ticketId}$`));
+
+  await page.goto(`${w.url}/login`);
+  await signIn(p, 'staff-b', PASSWORD);
+  await page.waitForURL(/\/my\/orders$/);
+  await page.getByTestId('total').filter({ hasText: '共 0 条' }).waitFor();
+  expect(await page.getByRole('link', { name: orderNo }).count()).toBe(0);
+
+  await page.goto(`${w.url}/my/orders/${ticketId}`);
+  await page.getByTestId('not-found').getByText('页面不存在').waitFor();
+  expect(await page.getByText(orderNo).count()).toBe(0);
+  await p.shoot('not-found');
+});
