@@ -3,27 +3,12 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-
-/** Paths that stay the API's even when a browser asks for HTML (docs/console.md). */
-const NOT_CONSOLE = /^\/(docs|health|metrics|connectors|assets)(\/|$)/;
+import { isConsoleNavigation } from './console-paths';
 
 /** Where the console's build is: HUB_CONSOLE_DIR, else apps/console/dist of the checkout. */
 export function consoleDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const candidates = [env.HUB_CONSOLE_DIR, path.resolve(process.cwd(), 'apps/console/dist'), path.resolve(__dirname, '../../../../apps/console/dist'), path.resolve(__dirname, '../../../../../apps/console/dist')];
   return candidates.find((d): d is string => !!d && existsSync(path.join(d, 'index.html')));
-}
-
-/**
- * True for a browser's page navigation (GET, HTML wanted, no file extension) that is not one of
- * the API's own pages: it gets the console's index.html and the console's router takes over
- * (history fallback). API clients ask for JSON and never reach it.
- */
-export function isConsoleNavigation(method: string, url: string, accept: string | undefined): boolean {
-  if (method !== 'GET' && method !== 'HEAD') return false;
-  if (!accept || !accept.includes('text/html')) return false;
-  const p = url.split('?')[0];
-  if (NOT_CONSOLE.test(p)) return false;
-  return !path.posix.basename(p).includes('.');
 }
 
 /**

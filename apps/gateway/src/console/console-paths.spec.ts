@@ -1,4 +1,4 @@
-import { isConsoleNavigation } from './console-static';
+import { isConsoleNavigation } from './console-paths';
 
 describe('isConsoleNavigation (history fallback of the console)', () => {
   const html = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
