@@ -7,6 +7,7 @@
  */
 import { HubError } from '@hub/common';
 import { ClockErrorCode } from '@hub/workflow/clock';
+import { shanghaiCalendar } from '@hub/rules/calendar/shanghai-calendar.fixture';
 import {
   ClockHub,
   UNIT,
@@ -21,6 +22,7 @@ import {
 } from './clock-test-kit';
 
 const RECEIVED = '2026-11-23T10:00:00+08:00';
+const cal = shanghaiCalendar();
 
 /** The HubError a promise rejects with (fails the test if it resolves or throws something else). */
 async function hubError(p: Promise<unknown>): Promise<HubError> {
@@ -135,11 +137,11 @@ describe('clock extensions: within the cap, beyond it, refused', () => {
     const second = await hubError(request(t.id, '2026-12-07'));
     expect([second.status, second.code, second.details.requestId]).toEqual([409, ClockErrorCode.ExtensionPending, first.id]);
 
-    // 25 WD is a maximum for national items (沪府办〔2020〕49号 Art. 5): no extension
+    // 25 WD from the transfer is a maximum for national items (003 Art. 5): no extension past it
     const n = await insertDispatchedTicket(h.ds, { source: 'national', national: { level: 'general', transferredAt: RECEIVED } });
     await dispatchClocks(h, n, RECEIVED);
     const national = await hubError(request(n.id, '2027-01-05'));
-    expect([national.status, national.code]).toEqual([422, ClockErrorCode.NotExtendable]);
+    expect([national.status, national.code, national.details.cap]).toEqual([422, ClockErrorCode.BeyondCap, cal.addWorkingDays(new Date(RECEIVED), 25).dueDate]);
   });
 
   it('a deadline already missed cannot be extended', async () => {

@@ -56,11 +56,11 @@ describe('clock timers: warnings and supervision on an injected clock', () => {
     expect(c.resolve.nextFireAt?.toISOString()).toBe(new Date('2026-11-30T00:00:00+08:00').toISOString());
   });
 
-  it('a complex matter gets 15 working days; a national item the national policy', async () => {
+  it('a complex matter gets 15 working days; a national item 1/5/15 under its 25-WD ceiling (003 Art. 5)', async () => {
     const complex = await insertDispatchedTicket(h.ds, { complex: true });
     expect((await dispatchClocks(h, complex, RECEIVED)).resolve).toBe('2026-12-14T23:59:59+08:00');
     const general = await insertDispatchedTicket(h.ds, { source: 'national', national: { level: 'general', transferredAt: RECEIVED } });
-    expect(await dispatchClocks(h, general, RECEIVED)).toEqual({ contact: '2026-11-24T23:59:59+08:00', resolve: '2026-12-28T23:59:59+08:00' });
+    expect(await dispatchClocks(h, general, RECEIVED)).toEqual({ contact: '2026-11-24T23:59:59+08:00', resolve: '2026-11-30T23:59:59+08:00' });
     const urgent = await insertDispatchedTicket(h.ds, { source: 'national', national: { level: 'urgent', dueAt: '2026-11-25T18:00:00+08:00', transferredAt: RECEIVED } });
     expect((await dispatchClocks(h, urgent, RECEIVED)).resolve).toBe('2026-11-25T18:00:00+08:00');
     expect((await clockStates(h.ds, urgent.id)).resolve.days).toBeNull();

@@ -49,11 +49,14 @@ export function applyExtension(
     return { ok: false, error: 'not_extendable', cap: clock.dueDate };
   }
   const capDays = Math.max(clock.complex ? cap.complex : cap.normal, clock.days);
-  const capDeadline = calendar.addWorkingDays(clock.startedAt, capDays);
+  const ownCap = calendar.addWorkingDays(clock.startedAt, capDays);
+  // A national ceiling (003 Art. 5, 25 WD from the transfer) bounds an extension as well.
+  const ceiling = clock.ceiling ? calendar.addWorkingDays(clock.ceiling.from, clock.ceiling.days) : null;
+  const capDeadline = ceiling && ceiling.due.getTime() < ownCap.due.getTime() ? ceiling : ownCap;
   if (!requestedIsWorking) return { ok: false, error: 'not_a_working_day', cap: capDeadline.dueDate };
   if (requestedDueDate <= clock.dueDate) return { ok: false, error: 'not_later', cap: capDeadline.dueDate };
   const days = calendar.workingDaysBetween(clock.startedAt, calendar.startOfDay(requestedDueDate));
-  if (days > capDays) return { ok: false, error: 'beyond_cap', cap: capDeadline.dueDate };
+  if (days > capDays || requestedDueDate > capDeadline.dueDate) return { ok: false, error: 'beyond_cap', cap: capDeadline.dueDate };
   const next = calendar.addWorkingDays(clock.startedAt, days);
   const extended: DeadlineClock = {
     ...clock,

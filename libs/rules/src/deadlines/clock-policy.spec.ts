@@ -15,9 +15,14 @@ describe('clock policies', () => {
     });
   });
 
-  it('national (沪府办〔2020〕49号 Art. 5): 25 WD general, upstream dueAt for special/urgent, not extendable', () => {
-    expect(NATIONAL).toMatchObject({ days: { contact: 1, resolve: 25, return: 5 }, upstreamDueLevels: ['special', 'urgent'] });
-    expect(NATIONAL.extensionCap).toBeUndefined();
+  it('national (003 Art. 5): 1/5/15 under a 25-WD ceiling from the transfer, upstream dueAt for special/urgent', () => {
+    expect(NATIONAL).toMatchObject({
+      days: { contact: 1, resolve: 5, return: 5 },
+      complexDays: 15,
+      ceiling: { days: 25, clocks: ['resolve'] },
+      upstreamDueLevels: ['special', 'urgent'],
+    });
+    expect(() => defineClockPolicy({ ...NATIONAL, ceiling: { days: 25, clocks: ['appeal'] } })).toThrow(/ceiling clock appeal/);
   });
 
   it('Yunnan 2/3/10 (Yunnan Measures Art. 10–13): extendable to 20 in total', () => {

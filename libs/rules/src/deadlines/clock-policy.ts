@@ -45,6 +45,12 @@ export interface ClockPolicy {
    * 办理期限以系统提示为准", 沪府办〔2020〕49号 Art. 5) instead of `days.resolve`.
    */
   upstreamDueLevels?: readonly NationalLevel[];
+  /**
+   * A limit counted from the national transfer (`transferredAt`, its day not counted) that no clock
+   * of `clocks` may pass, however late it starts or restarts (003 Art. 5 "最长不超过25个工作日").
+   * Inside it the ordinary days still apply; the earlier of the two wins (docs/clock.md).
+   */
+  ceiling?: Readonly<{ days: number; clocks: readonly ClockType[] }>;
   /** 预警: warn this many working days before the end (see WorkingCalendar.warningTime) */
   warnBeforeDays: number;
   /** 督办: supervise again every this many working days while overdue */
@@ -99,6 +105,13 @@ export function defineClockPolicy(input: ClockPolicyInput): ClockPolicy {
   Object.freeze(policy.days);
   Object.freeze(policy.dispatchClocks);
   Object.freeze(policy.supervisionLevels);
+  if (policy.ceiling) {
+    nonNegativeInteger(policy.ceiling.days, `${policy.id}: ceiling.days`);
+    for (const type of policy.ceiling.clocks) {
+      if (policy.days[type] === undefined) throw new RangeError(`${policy.id}: ceiling clock ${type} has no days`);
+    }
+    policy.ceiling = Object.freeze({ days: policy.ceiling.days, clocks: Object.freeze([...policy.ceiling.clocks]) });
+  }
   if (policy.upstreamDueLevels) policy.upstreamDueLevels = Object.freeze([...policy.upstreamDueLevels]);
   return Object.freeze(policy);
 }
@@ -122,14 +135,20 @@ export const SHANGHAI_1_5_15: ClockPolicy = defineClockPolicy({
 });
 
 /**
- * National transfers (国办转办, 沪府办〔2020〕49号 Art. 5): 一般 items at most 25 WD; 特殊/紧急 items follow the
- * deadline the national system gives (`dueAt`); out-of-jurisdiction returns within 5 WD
- * (Art. 4(一)); first contact as Shanghai's 1 WD. 25 is a maximum ("最长不超过"), so no extension.
+ * National transfers (国办转办, 003 Art. 5): "“一般”类留言的办理期限，最长不超过25个工作日" — 25 WD is a
+ * ceiling counted from the transfer, not a clock of its own. Inside it the item is handled like any
+ * other (contact 1, resolve 5 or complex 15 from the order reaching the unit); each resolve clock
+ * ends at the earlier of its own due and the ceiling, also after a redispatch, a reopen or an
+ * extension. 特殊/紧急 items follow the platform's `dueAt` ("以系统提示为准"). Returns within 5 WD
+ * of receipt (Art. 4(一)). Extensions (特别疑难, Art. 5) are allowed up to the ceiling only.
  */
 export const NATIONAL: ClockPolicy = defineClockPolicy({
   id: 'national',
   name: '国办转办投诉建议',
-  days: { contact: 1, resolve: 25, return: 5 },
+  days: { contact: 1, resolve: 5, return: 5 },
+  complexDays: 15,
+  ceiling: { days: 25, clocks: ['resolve'] },
+  extensionCap: { normal: 25, complex: 25 },
   dispatchClocks: ['contact', 'resolve'],
   upstreamDueLevels: ['special', 'urgent'],
   basis: '沪府办〔2020〕49号 Art. 4(一), 5',

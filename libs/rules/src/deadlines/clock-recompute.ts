@@ -12,7 +12,7 @@
  * already passed, decide how to treat the miss.
  */
 import type { WorkingCalendar } from '../calendar/working-calendar';
-import { warnAtFor, type DeadlineClock } from './deadline-clock';
+import { applyCeiling, warnAtFor, type DeadlineClock } from './deadline-clock';
 
 export interface RecomputeResult {
   clock: DeadlineClock;
@@ -34,13 +34,17 @@ export function recomputeClock(clock: DeadlineClock, calendar: WorkingCalendar):
     next = { ...clock, warnAt: warnAtFor(calendar, clock.startedAt, clock.due, clock.warnBeforeDays) };
   } else {
     const r = calendar.addWorkingDays(clock.startedAt, clock.days);
-    next = {
-      ...clock,
-      due: r.due,
-      dueDate: r.dueDate,
-      provisional: r.provisional,
-      warnAt: warnAtFor(calendar, clock.startedAt, r.due, clock.warnBeforeDays),
-    };
+    // The national ceiling moves with the calendar too, and still wins when earlier (003 Art. 5).
+    next = applyCeiling(
+      {
+        ...clock,
+        due: r.due,
+        dueDate: r.dueDate,
+        provisional: r.provisional,
+        warnAt: warnAtFor(calendar, clock.startedAt, r.due, clock.warnBeforeDays),
+      },
+      calendar,
+    );
   }
   const delta = next.due.getTime() - clock.due.getTime();
   return {

@@ -32,12 +32,11 @@ describe('startClocks', () => {
     expect(c.appeal.dueDate).toBe('2026-10-22');
   });
 
-  it('national general: resolve 25, return 5, contact 1', () => {
-    const c = byType(
-      startClocks(NATIONAL, { complex: false, national: { level: 'general' } }, at('2026-09-10T09:00'), cal, ['contact', 'resolve', 'return']),
-    );
+  it('national general: resolve 5 under the 25-WD ceiling, return 5, contact 1', () => {
+    const subject = { complex: false, national: { level: 'general' as const, transferredAt: '2026-09-09T09:00:00+08:00' } };
+    const c = byType(startClocks(NATIONAL, subject, at('2026-09-10T09:00'), cal, ['contact', 'resolve', 'return']));
     expect(c.contact.dueDate).toBe('2026-09-11');
-    expect(c.resolve.dueDate).toBe('2026-10-21');
+    expect(c.resolve.dueDate).toBe('2026-09-17');
     expect(c.return.dueDate).toBe('2026-09-17');
   });
 

@@ -41,12 +41,50 @@ export interface DeadlineClock {
   /** the deadline counts days of a year whose schedule is not published yet */
   provisional: boolean;
   state: ClockState;
+  /**
+   * The national ceiling this clock may not pass (003 Art. 5): `days` working days after the
+   * transfer's day. Kept on the clock so a recomputation or an extension applies it again.
+   */
+  ceiling?: ClockCeiling | null;
+}
+
+/** A limit counted from another instant than the clock's start (the national transfer). */
+export interface ClockCeiling {
+  from: Date;
+  days: number;
 }
 
 export interface ClockSubject {
   complex: boolean;
   /** national transfers: level and, for 特殊/紧急, the deadline the national system gives */
-  national?: { level: NationalLevel; dueAt?: Date | string };
+  national?: { level: NationalLevel; dueAt?: Date | string; transferredAt?: Date | string };
+}
+
+/**
+ * The earlier of the clock's own due and its ceiling's (003 Art. 5: the national 25 WD are a
+ * maximum). A clock without a ceiling, or fixed upstream (`days === null`), is returned as it is;
+ * `warnAt` follows the due it ends with.
+ */
+export function applyCeiling(clock: DeadlineClock, calendar: WorkingCalendar): DeadlineClock {
+  if (!clock.ceiling || clock.days === null) return clock;
+  const limit = calendar.addWorkingDays(clock.ceiling.from, clock.ceiling.days);
+  if (limit.due.getTime() >= clock.due.getTime()) return clock;
+  return {
+    ...clock,
+    due: limit.due,
+    dueDate: limit.dueDate,
+    provisional: limit.provisional,
+    warnAt: warnAtFor(calendar, clock.startedAt, limit.due, clock.warnBeforeDays),
+  };
+}
+
+function ceilingFor(policy: ClockPolicy, type: ClockType, subject: ClockSubject): ClockCeiling | null {
+  if (!policy.ceiling || !policy.ceiling.clocks.includes(type) || !subject.national) return null;
+  const raw = subject.national.transferredAt;
+  if (raw === undefined) throw new RangeError(`national item without transferredAt under policy ${policy.id} (its ceiling counts from it)`);
+  const from = typeof raw === 'string' ? parseInstant(raw) : new Date(raw.getTime());
+  if (Number.isNaN(from.getTime())) throw new RangeError('national transferredAt is not a valid Date');
+  return { from, days: policy.ceiling.days };
 }
 
 /** warnAt for a due: the calendar's 预警 start, never before the clock started. */
@@ -101,7 +139,8 @@ export function startClocks(
     }
     const days = clockDays(policy, type, subject.complex);
     const { due, dueDate, provisional } = calendar.addWorkingDays(startedAt, days);
-    return {
+    const ceiling = ceilingFor(policy, type, subject);
+    return applyCeiling({
       type,
       policyId: policy.id,
       startedAt: new Date(startedAt.getTime()),
@@ -114,7 +153,8 @@ export function startClocks(
       warnBeforeDays: policy.warnBeforeDays,
       provisional,
       state: 'running',
-    };
+      ...(ceiling ? { ceiling } : {}),
+    }, calendar);
   });
 }
 

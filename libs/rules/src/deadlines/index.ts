@@ -12,8 +12,8 @@ export {
 export type { ClockPolicy, ClockPolicyInput, ClockType, ExtensionCap, SupervisionLevel } from './clock-policy';
 export { DEFAULT_POLICY_TABLE, selectPolicy } from './policy-selection';
 export type { PolicySelectionRule, PolicySelectionTable } from './policy-selection';
-export { clockDays, evaluateClock, formatClockDue, startClocks, warnAtFor } from './deadline-clock';
-export type { ClockState, ClockStatus, ClockSubject, DeadlineClock } from './deadline-clock';
+export { applyCeiling, clockDays, evaluateClock, formatClockDue, startClocks, warnAtFor } from './deadline-clock';
+export type { ClockCeiling, ClockState, ClockStatus, ClockSubject, DeadlineClock } from './deadline-clock';
 export { supervisionPlan } from './supervision-plan';
 export type { SupervisionStep } from './supervision-plan';
 export { applyExtension } from './clock-extension';

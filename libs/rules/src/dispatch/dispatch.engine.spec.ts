@@ -1,7 +1,7 @@
 import { compileDirectory, type CompiledDirectory } from '../directory';
 import { shanghaiDirectory, shanghaiDocument } from '../directory/testing';
 import { route } from './dispatch.engine';
-import type { DisputeReasonCode, RoutingDecision, RoutingInput, RoutingRule, TraceStepName } from './dispatch.types';
+import type { DisputeReasonCode, RoutingDecision, RoutingInput, RoutingRule } from './dispatch.types';
 
 /**
  * Routing over the Shanghai example directory (shared/data/shanghai-directory.json, version
@@ -103,7 +103,6 @@ const cases: Case[] = [
   ['unknown category and unknown item without location', { categoryCode: '0999', serviceItemCode: 'NOPE' }, { dispute: 'no_location' }],
 ];
 
-const ORDER: TraceStepName[] = ['location', 'designated', 'override', 'respondent', 'service_item_line', 'category_line', 'district_backstop', 'dispute'];
 
 describe('route over the Shanghai directory', () => {
   it('has at least 40 cases', () => expect(cases.length).toBeGreaterThanOrEqual(40));
@@ -123,6 +122,7 @@ describe('route over the Shanghai directory', () => {
   it('explains a district-branch decision step by step', () => {
     const decision = route(input({ serviceItemCode: '310000-JS-SG-001', categoryCode: '0303', ...at('310151') }), dir);
     expect(decision.trace.map((s) => [s.step, s.result])).toEqual([
+      ['rule_order', 'matched'],
       ['location', 'matched'],
       ['designated', 'skipped'],
       ['override', 'no_match'],
@@ -130,20 +130,20 @@ describe('route over the Shanghai directory', () => {
       ['service_item_line', 'no_match'],
       ['category_line', 'matched'],
     ]);
-    expect(decision.trace[4].data).toEqual({
+    expect(decision.trace[5].data).toEqual({
       serviceItemCode: '310000-JS-SG-001',
       line: 'construction',
       level: 'district',
       districtCode: '310151',
     });
-    expect(decision.trace[5].data).toEqual({
+    expect(decision.trace[6].data).toEqual({
       categoryCode: '0303',
       line: 'urban',
       level: 'district',
       districtCode: '310151',
       unitCode: '310151-URBAN',
     });
-    expect(decision.trace[5].detail).toContain('崇明区城市管理行政执法局');
+    expect(decision.trace[6].detail).toContain('崇明区城市管理行政执法局');
   });
 
   it('records the override that matched', () => {
@@ -241,8 +241,12 @@ describe('route over changed directories', () => {
 
 function expectWellFormedTrace(decision: RoutingDecision): void {
   const steps = decision.trace.map((s) => s.step);
-  expect(steps[0]).toBe('location');
-  const positions = steps.map((s) => ORDER.indexOf(s));
+  expect(steps[0]).toBe('rule_order');
+  expect(steps[1]).toBe('location');
+  const order = [...(decision.trace[0].data.rules as readonly string[])];
+  const positions = steps.slice(2).map((s) => [...order, 'dispute'].indexOf(s));
+  expect(positions.every((p) => p >= 0)).toBe(true);
+  expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   const last = decision.trace[decision.trace.length - 1];
   expect(last.result).toBe('matched');

@@ -16,10 +16,14 @@ import type {
   TraceValue,
 } from './dispatch.types';
 import { findOverride } from './override.matcher';
+import { ruleOrderFor } from './rule-order';
 
 /**
  * Decides who handles a ticket (转送, 沪府办〔2020〕49号 Art. 4(二); Yunnan Measures Art. 5). The rules are tried in this
  * order and the first that names a unit wins:
+ *
+ * (This is the default order; a 差评 tries the respondent — the evaluated unit — before the
+ * overrides: rule-order.ts. The first trace step, `rule_order`, says which order was used.)
  *
  * 1. designated – 指定谁、谁办理: the hotline office's designation, then the upstream's unit code,
  *    then (national transfers) the exact unit name. It comes first because a designation is a
@@ -40,14 +44,25 @@ import { findOverride } from './override.matcher';
  */
 export function route(ticket: RoutingInput, dir: CompiledDirectory): RoutingDecision {
   const ctx: RouteContext = { ticket, dir, trace: [], unknownCodes: [] };
+  const order = ruleOrderFor(ticket);
+  step(ctx, 'rule_order', 'matched', `规则顺序（${order.name === 'evaluation' ? '差评' : '一般'}）：${order.basis}`, {
+    order: order.name,
+    rules: [...order.rules],
+  });
   const place = locate(ctx);
-  const chosen =
-    designated(ctx) ??
-    overridden(ctx) ??
-    respondent(ctx) ??
-    serviceItemLine(ctx, place) ??
-    categoryLine(ctx, place) ??
-    districtBackstop(ctx, place);
+  const tries: Record<RoutingRule, () => Choice | undefined> = {
+    designated: () => designated(ctx),
+    override: () => overridden(ctx),
+    respondent: () => respondent(ctx),
+    service_item_line: () => serviceItemLine(ctx, place),
+    category_line: () => categoryLine(ctx, place),
+    district_backstop: () => districtBackstop(ctx, place),
+  };
+  let chosen: Choice | undefined;
+  for (const rule of order.rules) {
+    chosen = tries[rule]();
+    if (chosen) break;
+  }
   if (chosen) {
     return {
       outcome: 'unit',

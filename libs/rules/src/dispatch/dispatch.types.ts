@@ -13,7 +13,9 @@ export type RoutingInput = Pick<
   | 'designatedUnitCode'
   | 'designatedUnitName'
 > & {
-  /** the hotline office's own designation for a disputed ticket (沪府办〔2020〕49号 Art. 4(二), Art. 7) */
+  /** decides the order of the rules (rule-order.ts): a 差评 goes to the evaluated unit first */
+  kind?: CanonicalTicket['kind'];
+  /** the hotline office's own designation for a disputed ticket (003 Art. 4(二), Art. 7) */
   officeDesignatedUnitCode?: string;
 };
 
@@ -28,8 +30,11 @@ export const ROUTING_RULES = [
 ] as const;
 export type RoutingRule = (typeof ROUTING_RULES)[number];
 
-/** `location` resolves the ticket's district first; `dispute` closes a trace that found no unit. */
-export type TraceStepName = 'location' | RoutingRule | 'dispute';
+/**
+ * `rule_order` says which order of the rules applies (rule-order.ts); `location` resolves the
+ * ticket's district; `dispute` closes a trace that found no unit.
+ */
+export type TraceStepName = 'rule_order' | 'location' | RoutingRule | 'dispute';
 
 /**
  * matched: this step chose (or, for `location`, resolved the district);

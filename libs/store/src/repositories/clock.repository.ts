@@ -53,6 +53,9 @@ export interface ClockRow {
   lastSupervisedAt: Date | null;
   nextFireAt: Date | null;
   scheduledFor: Date | null;
+  /** the national ceiling (003 Art. 5): `ceilingDays` working days after `ceilingFrom`'s day */
+  ceilingFrom: Date | null;
+  ceilingDays: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -61,7 +64,7 @@ const CLOCK_COLUMNS = `id::text AS id, ticket_id::text AS "ticketId", type, poli
   unit_code AS "unitCode", started_at AS "startedAt", days, base_days AS "baseDays", due, due_date::text AS "dueDate",
   warn_before_days AS "warnBeforeDays", warn_at AS "warnAt", provisional, warned_at AS "warnedAt", missed_at AS "missedAt",
   met_at AS "metAt", stopped_at AS "stoppedAt", supervise_count AS "superviseCount", last_supervised_at AS "lastSupervisedAt",
-  next_fire_at AS "nextFireAt", scheduled_for AS "scheduledFor", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  next_fire_at AS "nextFireAt", scheduled_for AS "scheduledFor", ceiling_from AS "ceilingFrom", ceiling_days AS "ceilingDays", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** The rules' view of a stored clock (an open clock counts as running for them). */
 export function toDeadlineClock(row: ClockRow): DeadlineClock {
@@ -78,6 +81,7 @@ export function toDeadlineClock(row: ClockRow): DeadlineClock {
     warnBeforeDays: row.warnBeforeDays,
     provisional: row.provisional,
     state: OPEN_CLOCK_STATES.includes(row.state) ? 'running' : 'stopped',
+    ceiling: row.ceilingFrom !== null && row.ceilingDays !== null ? { from: row.ceilingFrom, days: row.ceilingDays } : null,
   };
 }
 
@@ -122,17 +126,18 @@ export async function insertClocks(
     db,
     `WITH input AS (
        SELECT * FROM unnest($2::text[], $3::text[], $4::boolean[], $5::timestamptz[], $6::int[], $7::int[], $8::timestamptz[], $9::date[],
-                            $10::int[], $11::timestamptz[], $12::boolean[], $13::timestamptz[])
-         WITH ORDINALITY AS i(type, policy_id, complex, started_at, days, base_days, due, due_date, warn_before_days, warn_at, provisional, next_fire_at, ord)),
+                            $10::int[], $11::timestamptz[], $12::boolean[], $13::timestamptz[], $15::timestamptz[], $16::int[])
+         WITH ORDINALITY AS i(type, policy_id, complex, started_at, days, base_days, due, due_date, warn_before_days, warn_at, provisional, next_fire_at,
+                              ceiling_from, ceiling_days, ord)),
      stopped AS (
        UPDATE ticket_clocks SET state = 'stopped', stopped_at = $14::timestamptz, next_fire_at = NULL, scheduled_for = NULL, updated_at = now()
         WHERE $14::timestamptz IS NOT NULL AND ticket_id = $1 AND type IN (SELECT type FROM input) AND state IN ('running','missed')
        RETURNING id),
      ins AS (
        INSERT INTO ticket_clocks (ticket_id, type, policy_id, state, complex, unit_code, started_at, days, base_days, due, due_date,
-           warn_before_days, warn_at, provisional, next_fire_at)
+           warn_before_days, warn_at, provisional, next_fire_at, ceiling_from, ceiling_days)
        SELECT t.id, i.type, i.policy_id, 'running', i.complex, t.unit_code, i.started_at, i.days, i.base_days, i.due, i.due_date,
-              i.warn_before_days, i.warn_at, i.provisional, i.next_fire_at
+              i.warn_before_days, i.warn_at, i.provisional, i.next_fire_at, i.ceiling_from, i.ceiling_days
          FROM input i CROSS JOIN tickets t
         -- "after stopped": the open-clock unique index must see the old rows stopped first
         WHERE t.id = $1 AND (SELECT count(*) FROM stopped) >= 0
@@ -154,6 +159,8 @@ export async function insertClocks(
       col((c) => c.provisional),
       col((_c, next) => next),
       opts.stopAt ?? null,
+      col((c) => c.ceiling?.from ?? null),
+      col((c) => c.ceiling?.days ?? null),
     ],
   );
   if (rows.length !== clocks.length) throw new Error(`ticket ${ticketId} does not exist`);

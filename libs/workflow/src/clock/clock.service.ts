@@ -195,7 +195,10 @@ export class ClockService {
     return (await closeClocks(tx, ticketId, types, 'stopped', at)).length;
   }
 
-  /** 重办: a fresh resolve clock from `at` (the full 5/15 days again). Returns `{resolve}`. */
+  /**
+   * 重办: a fresh resolve clock from `at` (the full 5/15 days again; a national item never past its
+   * 25-WD ceiling from the transfer, 003 Art. 5). Returns `{resolve}`.
+   */
   async restartResolve(tx: Queryable, ticket: TicketRow, at: Date): Promise<Record<string, string>> {
     return this.start(tx, ticket, ['resolve'], at);
   }
@@ -384,7 +387,7 @@ export class ClockService {
 
   private subjectOf(t: TicketRow): ClockSubject {
     const n = t.ticket.national;
-    return { complex: t.ticket.complex, national: n ? { level: n.level, dueAt: n.dueAt } : undefined };
+    return { complex: t.ticket.complex, national: n ? { level: n.level, dueAt: n.dueAt, transferredAt: n.transferredAt } : undefined };
   }
 
   private async openResolveClock(tx: Queryable, ticketId: string): Promise<ClockRow> {
