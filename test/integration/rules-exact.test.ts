@@ -6,7 +6,7 @@
 import { NationalPollerService } from '../../apps/gateway/src/intake/national-poller.service';
 import { shanghaiCalendar } from '@hub/rules/calendar/shanghai-calendar.fixture';
 import { nationalTransfer, ywtbEvaluation } from '../factories/tickets.factory';
-import { REPLY, UNIT_A, UNSATISFIED, order, resetWorld, startLifecycleHub, waitState, type Body, type LifecycleHub } from './lifecycle-kit';
+import { REPLY, UNIT_A, UNSATISFIED, order, resetWorld, settled, startLifecycleHub, statuses, waitState, type Body, type LifecycleHub } from './lifecycle-kit';
 
 jest.setTimeout(180_000);
 
@@ -89,5 +89,66 @@ describe('issue 12: the rules, exactly', () => {
     await waitState(h, r.body.ticketId, 'dispatched');
     const [c] = (await h.hub.ds.query(`SELECT unit_code FROM tickets WHERE id = $1`, [r.body.ticketId])) as Body[];
     expect(c.unit_code).toBe('SH-TRANSPORT');
+  });
+
+  it('item 5 (Yunnan Art. 13): 差评 merge only with the same 办件; a merged source hears the state, never the other citizen\'s text', async () => {
+    await resetWorld(h);
+    const applicant = { name: '李四', phone: '13900005501' };
+    const postEv = async (over: Body): Promise<string> => {
+      const r = await h.ywtb.post<{ ticketId: string }>('/connectors/ywtb/evaluations', ywtbEvaluation({ unitCode: UNIT_A, applicant, ...over }));
+      expect(r.status).toBe(201);
+      return r.body.ticketId;
+    };
+    const first = await postEv({ projectNo: 'PJ-A', evaluationId: 'EV-A1', comment: '窗口等候时间太长' });
+    await waitState(h, first, 'dispatched');
+    // Same applicant, same unit, another 办件: another matter, handled on its own.
+    const other = await postEv({ projectNo: 'PJ-B', evaluationId: 'EV-B1', comment: '窗口等候时间太长' });
+    await waitState(h, other, 'dispatched');
+    // Same 办件 again: merged into the first.
+    const repeat = await postEv({ projectNo: 'PJ-A', evaluationId: 'EV-A2', comment: '材料被要求反复提交' });
+    await waitState(h, repeat, 'merged');
+
+    const a = await h.unit(UNIT_A);
+    await a.post(`/work-orders/${first}/sign`);
+    await a.post(`/work-orders/${first}/contact`);
+    expect((await a.post(`/work-orders/${first}/reply`, REPLY)).body).toMatchObject({ state: 'replied' });
+    await settled(h, first);
+    await settled(h, repeat);
+    const heard = statuses(h.ywtbFake, 'evaluations', 'EV-A2');
+    expect(heard.map((b) => b.type)).toEqual(['merged', 'signed', 'contacted', 'replied']);
+    expect(heard[3]).toMatchObject({ replyPoints: null, reason: null, unit: { code: UNIT_A } });
+    expect(JSON.stringify(heard)).not.toContain(REPLY.replyPoints);
+    expect(JSON.stringify(heard)).not.toContain('EV-A1');
+    // The handled ticket's own source hears its answer.
+    expect(statuses(h.ywtbFake, 'evaluations', 'EV-A1').find((b) => b.type === 'replied')).toMatchObject({ replyPoints: REPLY.replyPoints });
+  });
+
+  it('item 10 (49号 Art. 4(二)): a routing job that keeps failing puts the ticket in the dispute queue within seconds, where the office designates it', async () => {
+    await resetWorld(h);
+    // Whatever the cause: here the database refuses to store this ticket as dispatched.
+    await h.hub.ds.query(`CREATE OR REPLACE FUNCTION test_fail_routing() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.state = 'dispatched' AND NEW.title LIKE '%ROUTE-FAIL%' THEN RAISE EXCEPTION 'simulated routing failure'; END IF; RETURN NEW; END $$`);
+    await h.hub.ds.query(`CREATE TRIGGER test_fail_routing BEFORE UPDATE ON tickets FOR EACH ROW EXECUTE FUNCTION test_fail_routing()`);
+    try {
+      const o = order({ title: '餐馆问题 ROUTE-FAIL' });
+      const r = await h.hotline.post<{ ticketId: string }>('/connectors/hotline/orders', o);
+      expect(r.status).toBe(201);
+      await waitState(h, r.body.ticketId, 'disputed');
+      const attempts = (await h.hub.ds.query(
+        `SELECT count(*)::int AS n FROM delivery_attempts a JOIN outbox o ON o.id = a.outbox_id WHERE o.ticket_id = $1 AND o.target = 'router' AND a.outcome = 'retry'`,
+        [r.body.ticketId],
+      )) as Body[];
+      expect(attempts[0].n).toBeGreaterThanOrEqual(3);
+      const queue = await h.office.get<{ items: Body[] }>('/office/disputes');
+      const item = queue.body.items.find((i) => i.ticketId === r.body.ticketId);
+      expect(item).toMatchObject({ queue: 'designate', reasonCode: 'routing_failed', reason: expect.stringContaining('simulated routing failure') });
+      expect(String(item?.reason)).toContain('连续失败 3 次');
+      await h.hub.ds.query(`DROP TRIGGER test_fail_routing ON tickets`);
+      const designated = await h.office.post(`/office/tickets/${r.body.ticketId}/designate`, { unit: UNIT_A });
+      expect(designated).toMatchObject({ status: 200, body: { state: 'dispatched' } });
+    } finally {
+      await h.hub.ds.query(`DROP TRIGGER IF EXISTS test_fail_routing ON tickets`);
+      await h.hub.ds.query(`DROP FUNCTION IF EXISTS test_fail_routing()`);
+    }
   });
 });

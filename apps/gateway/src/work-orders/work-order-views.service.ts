@@ -143,6 +143,9 @@ export class WorkOrderViews {
         // what the office has to do: name a unit, review an objection, or settle a second one by designation
         queue: r.state === 'disputed' ? 'designate' : r.secondObjection ? 'designate_after_second_objection' : 'review_objection',
         since: formatInstant(r.since, tz),
+        // why it is disputed: no_location, no_directory, routing_failed (the hub could not route it) …
+        reasonCode: r.disputeReasonCode,
+        reason: r.disputeReason,
         unit: unitRef(dir, r.unitCode),
         objection: r.objectionId
           ? { id: r.objectionId, unit: unitRef(dir, r.objectingUnit), suggestedUnit: unitRef(dir, r.suggestedUnit), reason: r.objectionReason }

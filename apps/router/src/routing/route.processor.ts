@@ -4,6 +4,7 @@ import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { HUB_CONFIG, HubConfig } from '@hub/common';
 import { runInternalJob } from '@hub/store';
+import { routingFailureVerdict } from '@hub/rules/dispatch';
 import { OutboxJob, QUEUES, retryDelayMs } from '@hub/queues';
 import { RoutingService } from './routing.service';
 
@@ -28,7 +29,16 @@ export class RouteProcessor extends WorkerHost {
       (tx, row) => this.routing.handle(tx, row),
       (failures) => new Date(Date.now() + retryDelayMs(failures, policy, Math.random())),
     );
-    if (error) this.logger.error({ err: error, outboxId: job.data.outboxId }, 'routing failed; retry scheduled');
+    if (!error) return result;
+    this.logger.error({ err: error, outboxId: job.data.outboxId }, 'routing failed; retry scheduled');
+    // A ticket that cannot be routed never waits for ever: after a few failures the office gets it.
+    const failures = job.data.attempt + 1;
+    if (routingFailureVerdict(failures) === 'dispute') {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.routing.giveUp(this.ds, job.data.outboxId, failures, message).catch((e: unknown) => {
+        this.logger.error({ err: e, outboxId: job.data.outboxId }, 'could not hand the failed routing to the office; the job retries');
+      });
+    }
     return result;
   }
 

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { dataProtection, routed } from '@hub/common';
-import { checkIntake, route, DEFAULT_INTAKE_CONFIG, type IntakeConfig } from '@hub/rules/dispatch';
+import { checkIntake, mergeScope, route, routingFailureReason, DEFAULT_INTAKE_CONFIG, type IntakeConfig } from '@hub/rules/dispatch';
 import { WorkOrderService, type LockedTicket } from '@hub/workflow';
-import { DEFAULT_MERGE_CONFIG, DirectoryCache, OutboxRow, officeSetting, storeMergeKeysAndFindTarget } from '@hub/store';
+import { DEFAULT_MERGE_CONFIG, DirectoryCache, OutboxRow, loadOutbox, officeSetting, storeMergeKeysAndFindTarget } from '@hub/store';
 
 /**
  * The router's work for a newly stored ticket: intake checks (受理), merging of repeated matters,
@@ -22,6 +22,32 @@ export class RoutingService {
     if (row.type === 'route') return this.routeNew(tx, row.ticketId);
     if (row.type === 'citizen_event') return this.citizenEvent(tx, row.ticketId, row.payload);
     this.logger.warn({ type: row.type, outboxId: row.id }, 'unknown router job type; ignored');
+  }
+
+  /**
+   * The routing job of this outbox row failed `failures` times (routingFailureVerdict said enough):
+   * the ticket goes to the dispute queue as a failed routing, in its own transaction, so the office
+   * sees it and designates or returns it (docs/rules.md, item 10). Later retries of the job find it
+   * no longer `received` and do nothing. Returns whether the ticket was disputed.
+   */
+  async giveUp(ds: DataSource, outboxId: string, failures: number, error: string): Promise<boolean> {
+    return ds.transaction(async (tx) => {
+      const row = await loadOutbox(tx, outboxId);
+      if (!row?.ticketId || row.type !== 'route') return false;
+      const locked = await this.workOrders.lock(tx, row.ticketId);
+      if (!locked || locked.ticket.state !== 'received') return false;
+      const dir = await this.directories.current(tx);
+      await this.workOrders.dispute(tx, row.ticketId, {
+        reasonCode: 'routing_failed',
+        reason: routingFailureReason(failures, error),
+        directoryVersion: dir?.compiled.version ?? null,
+        data: { failures, outboxId },
+        locked,
+      });
+      routed.inc({ outcome: 'dispute:routing_failed' });
+      this.logger.warn({ ticketId: row.ticketId, outboxId, failures }, 'routing kept failing; ticket handed to the office as a dispute');
+      return true;
+    });
   }
 
   private async routeNew(tx: EntityManager, ticketId: string): Promise<void> {
@@ -85,8 +111,9 @@ export class RoutingService {
    */
   private async mergeIfRepeat(tx: EntityManager, locked: LockedTicket, directoryVersion: string): Promise<boolean> {
     const t = locked.ticket;
-    // National transfers owe the platform their own result (003 Art. 4(六)); they are not folded into local tickets.
-    if (t.source === 'national') return false;
+    // National transfers are never folded into local tickets; a 差评 only into one about the same 办件 (docs/rules.md, item 5).
+    const scope = mergeScope(t.ticket);
+    if (scope.by === 'none') return false;
     const c = t.ticket.citizen;
     // Keyed hashes (HUB_SEARCH_KEY): a plain SHA-256 of a mobile or ID number is reversed by
     // enumeration, which would undo the citizen column's encryption (001 Art. 9; docs/security.md).
@@ -103,14 +130,16 @@ export class RoutingService {
         categoryCode: t.ticket.categoryCode,
         regionCode: t.ticket.location?.regionCode,
         text: `${t.ticket.title} ${t.ticket.content}`,
+        projectNo: scope.by === 'project' ? scope.projectNo : undefined,
       },
       cfg,
     );
     if (!target) return false;
     await this.workOrders.merge(tx, t.id, target.id, {
-      reason: `与工单 ${target.source}:${target.externalId} 为同一事项，已合并办理 (merged into ${target.id})`,
+      // The source hears this reason: it names no other citizen's ticket (the event keeps the ids).
+      reason: '与已受理的同一事项合并办理',
       directoryVersion,
-      data: { similarity: target.similarity, intoExternalId: target.externalId, intoSource: target.source },
+      data: { similarity: target.similarity, intoExternalId: target.externalId, intoSource: target.source, into: target.id, scope: scope.by },
       locked,
     });
     routed.inc({ outcome: 'merged' });

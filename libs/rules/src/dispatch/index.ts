@@ -5,3 +5,7 @@ export { findOverride, overrideMatches, mentionsAny } from './override.matcher';
 export { checkIntake, hashCitizenId, hashPhone, meaningfulLength } from './intake.checker';
 export { DEFAULT_ORDER, EVALUATION_ORDER, ruleOrderFor } from './rule-order';
 export type { RuleOrder } from './rule-order';
+export { forMergedSource, mergeScope } from './merge-scope';
+export type { MergeScope, StatusContent } from './merge-scope';
+export { DEFAULT_ROUTING_FAILURE_POLICY, routingFailureReason, routingFailureVerdict } from './routing-failure';
+export type { RoutingFailurePolicy, RoutingFailureVerdict } from './routing-failure';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dataProtection, outboxPayloadContext } from '@hub/common/crypto';
 import type { Source, SourceRecord } from '@hub/rules/model/ticket';
 import type { StatusEventType, UnitWorkOrderType } from '@hub/rules/lifecycle/work-order.types';
+import { forMergedSource } from '@hub/rules/dispatch/merge-scope';
 import { closeWrites, openWriteBuffer, txMemo } from '../tx-memo';
 
 /**
@@ -210,5 +211,6 @@ export async function statusMessagesWithMerged(db: Queryable, t: TicketRef, type
       [t.id],
     ),
   );
-  return [statusMessage(t, type, d), ...merged.map((m) => statusMessage(m, type, d))];
+  // A merged source hears the state change, never the handled ticket's text (forMergedSource).
+  return [statusMessage(t, type, d), ...merged.map((m) => statusMessage(m, type, forMergedSource(d)))];
 }

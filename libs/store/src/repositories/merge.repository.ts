@@ -29,14 +29,16 @@ export interface MergeCandidate {
 
 /**
  * Stores the ticket's merge keys (so that later repeats find it) and returns the open ticket it
- * repeats, if any, in one statement: same citizen (phone or ID hash), same respondent unit or same
- * category, same district, similar text, within the window. The oldest wins, so a chain of repeats
+ * repeats, if any, in one statement: same citizen (phone or ID hash) within the window, and then —
+ * for a 差评 (`projectNo` given, `mergeScope` in @hub/rules/dispatch) — an evaluation of the same
+ * 办件; for any other ticket, not an evaluation, same respondent unit or same category, same
+ * district, similar text. The oldest wins, so a chain of repeats
  * all join the first. (The search's snapshot does not see the keys just stored; it excludes this
  * ticket anyway.)
  */
 export async function storeMergeKeysAndFindTarget(
   db: Queryable,
-  t: { id: string; mergeKeys: string[]; respondentUnitCode?: string; categoryCode?: string; regionCode?: string; text: string },
+  t: { id: string; mergeKeys: string[]; respondentUnitCode?: string; categoryCode?: string; regionCode?: string; text: string; projectNo?: string },
   cfg: MergeConfig,
 ): Promise<MergeCandidate | undefined> {
   if (t.mergeKeys.length === 0) return undefined;
@@ -52,19 +54,21 @@ export async function storeMergeKeysAndFindTarget(
     // which match every open ticket of the window: ~1,000 pages per ticket at 2,000 open tickets).
     `WITH stored AS (UPDATE tickets SET merge_keys = $2 WHERE id = $1),
           same_citizen AS MATERIALIZED (
-            SELECT id, external_id, source, title, content, state, created_at, respondent, category_code, region_code
+            SELECT id, external_id, source, title, content, state, created_at, respondent, category_code, region_code, kind, evaluation
               FROM tickets WHERE merge_keys && $2::text[] AND merged_into IS NULL)
      SELECT id::text AS id, external_id AS "externalId", source, similarity(title || ' ' || content, $6) AS similarity
        FROM same_citizen
       WHERE id <> $1
         AND state = ANY($8::text[])
         AND created_at > now() - make_interval(hours => $7)
-        AND ((respondent->>'unitCode' IS NOT NULL AND respondent->>'unitCode' = $3) OR (category_code IS NOT NULL AND category_code = $4))
-        AND left(coalesce(region_code, ''), 6) IS NOT DISTINCT FROM coalesce($5, '')
-        AND similarity(title || ' ' || content, $6) >= $9
+        AND CASE WHEN $10::text IS NOT NULL THEN kind = 'evaluation' AND evaluation->>'projectNo' = $10
+            ELSE kind <> 'evaluation'
+              AND ((respondent->>'unitCode' IS NOT NULL AND respondent->>'unitCode' = $3) OR (category_code IS NOT NULL AND category_code = $4))
+              AND left(coalesce(region_code, ''), 6) IS NOT DISTINCT FROM coalesce($5, '')
+              AND similarity(title || ' ' || content, $6) >= $9 END
       ORDER BY created_at, id
       LIMIT 1`,
-    [t.id, t.mergeKeys, t.respondentUnitCode ?? null, t.categoryCode ?? null, district, t.text, cfg.windowHours, cfg.openStates, cfg.minSimilarity],
+    [t.id, t.mergeKeys, t.respondentUnitCode ?? null, t.categoryCode ?? null, district, t.text, cfg.windowHours, cfg.openStates, cfg.minSimilarity, t.projectNo ?? null],
   );
   return rows[0];
 }

@@ -587,6 +587,9 @@ export interface DisputeItem {
   objectionReason: string | null;
   /** the objecting unit got the order through an earlier objection: only designation settles it */
   secondObjection: boolean;
+  /** why a `disputed` ticket is there (the last `disputed` event): no unit fits, no directory, `routing_failed` … */
+  disputeReasonCode: string | null;
+  disputeReason: string | null;
 }
 
 export async function disputes(db: Queryable, limit: number): Promise<DisputeItem[]> {
@@ -595,9 +598,13 @@ export async function disputes(db: Queryable, limit: number): Promise<DisputeIte
     `SELECT t.id::text AS id, t.source, t.external_id AS "externalId", t.title, t.state, t.unit_code AS "unitCode", t.designated,
             COALESCE(o.created_at, t.updated_at) AS since, o.id::text AS "objectionId", o.unit_code AS "objectingUnit",
             o.suggested_unit AS "suggestedUnit", o.reason AS "objectionReason",
-            COALESCE((t.work_order->>'viaObjection')::boolean, false) AS "secondObjection"
+            COALESCE((t.work_order->>'viaObjection')::boolean, false) AS "secondObjection",
+            d.reason_code AS "disputeReasonCode", d.reason AS "disputeReason"
        FROM tickets t
        LEFT JOIN work_order_objections o ON o.ticket_id = t.id AND o.status = 'pending'
+       LEFT JOIN LATERAL (
+         SELECT e.data->>'reasonCode' AS reason_code, e.data->>'reason' AS reason FROM ticket_events e
+          WHERE e.ticket_id = t.id AND e.type = 'disputed' ORDER BY e.id DESC LIMIT 1) d ON t.state = 'disputed'
       WHERE t.state IN ('disputed','objected')
       ORDER BY since, t.id
       LIMIT $1`,
