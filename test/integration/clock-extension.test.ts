@@ -137,7 +137,7 @@ describe('clock extensions: within the cap, beyond it, refused', () => {
     const second = await hubError(request(t.id, '2026-12-07'));
     expect([second.status, second.code, second.details.requestId]).toEqual([409, ClockErrorCode.ExtensionPending, first.id]);
 
-    // 25 WD from the transfer is a maximum for national items (003 Art. 5): no extension past it
+    // 25 WD from the transfer is a maximum for national items (沪府办〔2020〕49号 Art. 5): no extension past it
     const n = await insertDispatchedTicket(h.ds, { source: 'national', national: { level: 'general', transferredAt: RECEIVED } });
     await dispatchClocks(h, n, RECEIVED);
     const national = await hubError(request(n.id, '2027-01-05'));

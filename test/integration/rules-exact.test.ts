@@ -44,7 +44,7 @@ describe('issue 12: the rules, exactly', () => {
       [ticketId],
     )) as Body[];
 
-  it('item 1 (003 Art. 5): a national 一般 item runs on 1/5/15 under a 25-WD ceiling from the transfer; reopen and extension never pass it', async () => {
+  it('item 1 (沪府办〔2020〕49号 Art. 5): a national 一般 item runs on 1/5/15 under a 25-WD ceiling from the transfer; reopen and extension never pass it', async () => {
     await resetWorld(h);
     // The ceiling falls 2 working days from now, before the unit's own 5 working days would end.
     const ceiling = cal.addWorkingDays(new Date(), 2).dueDate;
@@ -71,7 +71,7 @@ describe('issue 12: the rules, exactly', () => {
     expect(history[0].n).toBe(2);
   });
 
-  it('item 3 (003 Art. 3(二)(三), 7): a 差评 goes to the evaluated unit before any override; the trace states the order', async () => {
+  it('item 3 (沪府办〔2020〕49号 Art. 3(二)(三), 7): a 差评 goes to the evaluated unit before any override; the trace states the order', async () => {
     await resetWorld(h);
     const ev = ywtbEvaluation({ unitCode: UNIT_A, comment: '在地铁站旁的窗口办理，等候太久', rating: 1 });
     const posted = await h.ywtb.post<{ ticketId: string }>('/connectors/ywtb/evaluations', ev);
@@ -91,7 +91,7 @@ describe('issue 12: the rules, exactly', () => {
     expect(c.unit_code).toBe('SH-TRANSPORT');
   });
 
-  it('item 5 (Yunnan Art. 13): 差评 merge only with the same 办件; a merged source hears the state, never the other citizen\'s text', async () => {
+  it('item 5 (Yunnan Measures Art. 13): 差评 merge only with the same 办件; a merged source hears the state, never the other citizen\'s text', async () => {
     await resetWorld(h);
     const applicant = { name: '李四', phone: '13900005501' };
     const postEv = async (over: Body): Promise<string> => {
@@ -123,7 +123,7 @@ describe('issue 12: the rules, exactly', () => {
     expect(statuses(h.ywtbFake, 'evaluations', 'EV-A1').find((b) => b.type === 'replied')).toMatchObject({ replyPoints: REPLY.replyPoints });
   });
 
-  it('item 10 (49号 Art. 4(二)): a routing job that keeps failing puts the ticket in the dispute queue within seconds, where the office designates it', async () => {
+  it('item 10 (沪府办〔2020〕49号 Art. 4(二)): a routing job that keeps failing puts the ticket in the dispute queue within seconds, where the office designates it', async () => {
     await resetWorld(h);
     // Whatever the cause: here the database refuses to store this ticket as dispatched.
     await h.hub.ds.query(`CREATE OR REPLACE FUNCTION test_fail_routing() RETURNS trigger LANGUAGE plpgsql AS $$

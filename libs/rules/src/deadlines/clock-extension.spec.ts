@@ -62,7 +62,7 @@ describe('applyExtension (申请延期)', () => {
     const contact = startClocks(SHANGHAI_1_5_15, { complex: false }, at('2026-02-13T10:00'), cal, ['contact'])[0];
     expect(applyExtension(SHANGHAI_1_5_15, contact, '2026-03-02', cal)).toEqual({ ok: false, error: 'not_extendable', cap: '2026-02-14' });
     const national = startClocks(NATIONAL, { complex: false, national: { level: 'general', transferredAt: '2026-02-13T08:00:00+08:00' } }, at('2026-02-13T10:00'), cal, ['resolve'])[0];
-    // 25 WD from the transfer is the ceiling (003 Art. 5): extendable up to it, not past it
+    // 25 WD from the transfer is the ceiling (沪府办〔2020〕49号 Art. 5): extendable up to it, not past it
     expect(applyExtension(NATIONAL, national, '2026-04-30', cal)).toMatchObject({ ok: false, error: 'beyond_cap' });
     const fixed = startClocks(
       NATIONAL,

@@ -50,7 +50,7 @@ export function applyExtension(
   }
   const capDays = Math.max(clock.complex ? cap.complex : cap.normal, clock.days);
   const ownCap = calendar.addWorkingDays(clock.startedAt, capDays);
-  // A national ceiling (003 Art. 5, 25 WD from the transfer) bounds an extension as well.
+  // A national ceiling (沪府办〔2020〕49号 Art. 5, 25 WD from the transfer) bounds an extension as well.
   const ceiling = clock.ceiling ? calendar.addWorkingDays(clock.ceiling.from, clock.ceiling.days) : null;
   const capDeadline = ceiling && ceiling.due.getTime() < ownCap.due.getTime() ? ceiling : ownCap;
   if (!requestedIsWorking) return { ok: false, error: 'not_a_working_day', cap: capDeadline.dueDate };

@@ -15,7 +15,7 @@ describe('clock policies', () => {
     });
   });
 
-  it('national (003 Art. 5): 1/5/15 under a 25-WD ceiling from the transfer, upstream dueAt for special/urgent', () => {
+  it('national (沪府办〔2020〕49号 Art. 5): 1/5/15 under a 25-WD ceiling from the transfer, upstream dueAt for special/urgent', () => {
     expect(NATIONAL).toMatchObject({
       days: { contact: 1, resolve: 5, return: 5 },
       complexDays: 15,

@@ -47,7 +47,7 @@ export interface ClockPolicy {
   upstreamDueLevels?: readonly NationalLevel[];
   /**
    * A limit counted from the national transfer (`transferredAt`, its day not counted) that no clock
-   * of `clocks` may pass, however late it starts or restarts (003 Art. 5 "最长不超过25个工作日").
+   * of `clocks` may pass, however late it starts or restarts (沪府办〔2020〕49号 Art. 5 "最长不超过25个工作日").
    * Inside it the ordinary days still apply; the earlier of the two wins (docs/clock.md).
    */
   ceiling?: Readonly<{ days: number; clocks: readonly ClockType[] }>;
@@ -135,7 +135,7 @@ export const SHANGHAI_1_5_15: ClockPolicy = defineClockPolicy({
 });
 
 /**
- * National transfers (国办转办, 003 Art. 5): "“一般”类留言的办理期限，最长不超过25个工作日" — 25 WD is a
+ * National transfers (国办转办, 沪府办〔2020〕49号 Art. 5): "“一般”类留言的办理期限，最长不超过25个工作日" — 25 WD is a
  * ceiling counted from the transfer, not a clock of its own. Inside it the item is handled like any
  * other (contact 1, resolve 5 or complex 15 from the order reaching the unit); each resolve clock
  * ends at the earlier of its own due and the ceiling, also after a redispatch, a reopen or an
@@ -155,7 +155,7 @@ export const NATIONAL: ClockPolicy = defineClockPolicy({
 });
 
 /**
- * Yunnan 2/3/10 (001): the authority forwards within 2 WD (Art. 10); the unit decides on
+ * Yunnan 2/3/10 (Yunnan Measures): the authority forwards within 2 WD (Art. 10); the unit decides on
  * acceptance within 3 WD of receiving it (Art. 11); a non-on-site complaint is concluded within 10
  * WD of acceptance, complex ones at most 20 in total (Art. 13(二)). The on-site class (Art. 13(一),
  * same day) is a 0-day resolve clock the caller can start explicitly.

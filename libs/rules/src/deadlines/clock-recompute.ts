@@ -34,7 +34,7 @@ export function recomputeClock(clock: DeadlineClock, calendar: WorkingCalendar):
     next = { ...clock, warnAt: warnAtFor(calendar, clock.startedAt, clock.due, clock.warnBeforeDays) };
   } else {
     const r = calendar.addWorkingDays(clock.startedAt, clock.days);
-    // The national ceiling moves with the calendar too, and still wins when earlier (003 Art. 5).
+    // The national ceiling moves with the calendar too, and still wins when earlier (沪府办〔2020〕49号 Art. 5).
     next = applyCeiling(
       {
         ...clock,

@@ -42,7 +42,7 @@ export interface DeadlineClock {
   provisional: boolean;
   state: ClockState;
   /**
-   * The national ceiling this clock may not pass (003 Art. 5): `days` working days after the
+   * The national ceiling this clock may not pass (沪府办〔2020〕49号 Art. 5): `days` working days after the
    * transfer's day. Kept on the clock so a recomputation or an extension applies it again.
    */
   ceiling?: ClockCeiling | null;
@@ -61,7 +61,7 @@ export interface ClockSubject {
 }
 
 /**
- * The earlier of the clock's own due and its ceiling's (003 Art. 5: the national 25 WD are a
+ * The earlier of the clock's own due and its ceiling's (沪府办〔2020〕49号 Art. 5: the national 25 WD are a
  * maximum). A clock without a ceiling, or fixed upstream (`days === null`), is returned as it is;
  * `warnAt` follows the due it ends with.
  */

@@ -1,5 +1,5 @@
 /**
- * 003 Art. 5: "“国办转办投诉建议”有特殊要求的作个案处理，“一般”类留言的办理期限，最长不超过25个工作日，
+ * 沪府办〔2020〕49号 Art. 5: "“国办转办投诉建议”有特殊要求的作个案处理，“一般”类留言的办理期限，最长不超过25个工作日，
  * “特殊/紧急”类留言的办理期限以系统提示为准。" The 25 WD are a ceiling counted from the transfer; inside
  * it the item runs on 1/5/15 like any other (docs/rules.md, item 1).
  */
@@ -20,7 +20,7 @@ const resolveOf = (clocks: DeadlineClock[]): DeadlineClock => {
   return c;
 };
 
-describe('national ceiling: 25 WD from the transfer, not a restart (003 Art. 5)', () => {
+describe('national ceiling: 25 WD from the transfer, not a restart (沪府办〔2020〕49号 Art. 5)', () => {
   it('inside the ceiling a national item is handled on 1/5/15: contact 1, resolve 5 from dispatch', () => {
     const clocks = startClocks(NATIONAL, general(), at('2026-11-03T10:00'), cal);
     const resolve = resolveOf(clocks);

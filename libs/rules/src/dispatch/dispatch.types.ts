@@ -15,7 +15,7 @@ export type RoutingInput = Pick<
 > & {
   /** decides the order of the rules (rule-order.ts): a 差评 goes to the evaluated unit first */
   kind?: CanonicalTicket['kind'];
-  /** the hotline office's own designation for a disputed ticket (003 Art. 4(二), Art. 7) */
+  /** the hotline office's own designation for a disputed ticket (沪府办〔2020〕49号 Art. 4(二), Art. 7) */
   officeDesignatedUnitCode?: string;
 };
 

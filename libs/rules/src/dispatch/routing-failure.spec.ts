@@ -1,5 +1,5 @@
 /**
- * 49号 Art. 4(二): "对争议事项，由热线管理办公室指定转送" — a ticket the hub cannot route is the office's
+ * 沪府办〔2020〕49号 Art. 4(二): "对争议事项，由热线管理办公室指定转送" — a ticket the hub cannot route is the office's
  * to designate; it must not sit in `received` while a job retries silently.
  */
 import fc from 'fast-check';

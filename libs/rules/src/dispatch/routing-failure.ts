@@ -3,7 +3,7 @@
  * routing job fail (bad data, a bug, a constraint), after `maxFailures` failed attempts — about a
  * minute with the default retry schedule — the ticket goes to the office's dispute queue as a
  * failed routing, where the office designates it or (a national transfer) returns it
- * (49号 Art. 4(二): "对争议事项，由热线管理办公室指定转送"; Art. 4(一): the 5-WD return).
+ * (沪府办〔2020〕49号 Art. 4(二): "对争议事项，由热线管理办公室指定转送"; Art. 4(一): the 5-WD return).
  */
 export interface RoutingFailurePolicy {
   /** failed attempts after which the ticket is handed to the office */

@@ -1,5 +1,5 @@
 /**
- * 003 Art. 3(二): "市级部门负责本部门……“好差评”……的办理和反馈工作"; Art. 3(三) the same for districts;
+ * 沪府办〔2020〕49号 Art. 3(二): "市级部门负责本部门……“好差评”……的办理和反馈工作"; Art. 3(三) the same for districts;
  * Art. 7(一): only the evaluated unit may object ("各级政务服务承办单位对不属于……受理范围的差评问题，可向本级政务服务
  * 主管部门提出异议申请"). So a 差评 goes to the evaluated unit before any keyword override; overrides
  * still apply to hotline complaints (Art. 4(二)).
@@ -17,7 +17,7 @@ const metro: Omit<RoutingInput, 'source'> = {
   location: { regionCode: '310104' },
 };
 
-describe('rule order per kind of ticket (003 Art. 3(二)(三), 4(二), 7)', () => {
+describe('rule order per kind of ticket (沪府办〔2020〕49号 Art. 3(二)(三), 4(二), 7)', () => {
   it('a 差评 of 310104-MARKET that mentions 地铁 stays with the evaluated unit', () => {
     const d = route({ ...metro, source: 'ywtb', kind: 'evaluation' }, dir);
     expect(d).toMatchObject({ outcome: 'unit', unitCode: '310104-MARKET', rule: 'respondent' });

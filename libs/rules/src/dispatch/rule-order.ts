@@ -1,14 +1,14 @@
 /**
  * The order in which the dispatch rules are tried, per kind of ticket (docs/rules.md, item 3).
  *
- * - 差评 (一网通办 evaluations): the evaluated unit handles it — 谁审批、谁负责 (003 Art. 3(二)(三):
+ * - 差评 (一网通办 evaluations): the evaluated unit handles it — 谁审批、谁负责 (沪府办〔2020〕49号 Art. 3(二)(三):
  *   "市级部门负责本部门……“好差评”……的办理和反馈工作"; Art. 7: only that unit may object, through its
  *   authority). The respondent (the evaluated unit) therefore comes right after a designation and
  *   before the office's keyword overrides, which were written for hotline complaints.
  * - Everything else (hotline orders, portal suggestions, national transfers): designation, the
  *   office's overrides, the respondent, the competent line (以条为主), the district (各区托底)
- *   (003 Art. 4(二)).
- * A designation always comes first: 指定谁、谁办理 (003 Art. 4(二)).
+ *   (沪府办〔2020〕49号 Art. 4(二)).
+ * A designation always comes first: 指定谁、谁办理 (沪府办〔2020〕49号 Art. 4(二)).
  */
 import type { TicketKind } from '../model/ticket';
 import type { RoutingRule } from './dispatch.types';

@@ -53,7 +53,7 @@ export interface ClockRow {
   lastSupervisedAt: Date | null;
   nextFireAt: Date | null;
   scheduledFor: Date | null;
-  /** the national ceiling (003 Art. 5): `ceilingDays` working days after `ceilingFrom`'s day */
+  /** the national ceiling (沪府办〔2020〕49号 Art. 5): `ceilingDays` working days after `ceilingFrom`'s day */
   ceilingFrom: Date | null;
   ceilingDays: number | null;
   createdAt: Date;
