@@ -4,7 +4,7 @@ import { route } from './dispatch.engine';
 import type { DisputeReasonCode, RoutingDecision, RoutingInput, RoutingRule } from './dispatch.types';
 
 /**
- * Routing over the Shanghai example directory (shared/data/shanghai-directory.json, version
+ * Routing over the Shanghai example directory (data/shanghai-directory.json, version
  * 2026-11-demo). Facts of the data the expectations rely on:
  * - every district has a branch of market, housing, hrss, health, medicare, education, ecology,
  *   urban, greening, civil, police, tax and planning (unit code `<district>-<LINE>`);

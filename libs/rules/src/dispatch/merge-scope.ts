@@ -25,7 +25,7 @@ export function mergeScope(t: Pick<CanonicalTicket, 'source' | 'kind' | 'evaluat
   return { by: 'similarity' };
 }
 
-/** What a status message carries beyond its type (contracts §3 body fields). */
+/** What a status message carries beyond its type (docs/contracts.md#hotline-status-events body fields). */
 export interface StatusContent {
   reason?: string | null;
   replyPoints?: string | null;

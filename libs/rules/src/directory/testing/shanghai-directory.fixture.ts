@@ -5,7 +5,7 @@ import shanghai from './shanghai-directory.json';
 
 /**
  * A fresh deep copy of the Shanghai example directory (a verbatim copy of
- * shared/data/shanghai-directory.json), safe for a test to mutate.
+ * the repository's data/shanghai-directory.json), safe for a test to mutate.
  */
 export function shanghaiDocument(): DirectoryDocument {
   return structuredClone(shanghai) as DirectoryDocument;
