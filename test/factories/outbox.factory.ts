@@ -16,8 +16,8 @@ import {
 } from '@hub/store';
 import { testPhone } from './tickets.factory';
 
-const RECORD_OF: Record<Source, SourceRecord> = { hotline: 'order', ywtb: 'suggestion', national: 'transfer' };
-const PREFIX_OF: Record<SourceRecord, string> = { order: 'HL', evaluation: 'EV', suggestion: 'SG', transfer: 'NT' };
+const RECORD_OF: Record<Source, SourceRecord> = { hotline: 'order', ywtb: 'suggestion', national: 'transfer', open311: 'request' };
+const PREFIX_OF: Record<SourceRecord, string> = { order: 'HL', evaluation: 'EV', suggestion: 'SG', transfer: 'NT', request: 'OR' };
 
 export interface TicketSeed {
   source?: Source;

@@ -9,3 +9,4 @@ export * from './hotline';
 export * from './ywtb';
 export * from './national';
 export * from './unit-systems';
+export * from './open311';

@@ -13,3 +13,4 @@ export * from './repositories/merge.repository';
 export * from './repositories/work-order.repository';
 export * from './tx-memo';
 export * from './prepared-client';
+export * from './repositories/open311.repository';

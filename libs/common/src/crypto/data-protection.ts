@@ -2,8 +2,8 @@ import { loadConfig, type SecurityConfig } from '../config';
 import { DataCipher, parseDataKeys } from './data-cipher';
 import { SearchHasher } from './search-hash';
 
-/** The personal fields of a citizen (投诉人) that are encrypted at rest. */
-export const PII_FIELDS = ['name', 'phone', 'idNumber'] as const;
+/** The personal fields of a citizen (投诉人) that are encrypted at rest (email: Open311 clients send one). */
+export const PII_FIELDS = ['name', 'phone', 'idNumber', 'email'] as const;
 export type PiiField = (typeof PII_FIELDS)[number];
 
 /** Objects in upstream payloads that describe a person (contracts §3 citizen, §4 applicant, §5 submitter). */

@@ -2,14 +2,14 @@
  * The canonical ticket: one shape for every upstream (docs/contracts.md). Connectors map their wire
  * formats to it; the router, the clock and the lifecycle only ever see this.
  */
-export const SOURCES = ['hotline', 'ywtb', 'national'] as const;
+export const SOURCES = ['hotline', 'ywtb', 'national', 'open311'] as const;
 export type Source = (typeof SOURCES)[number];
 
 /**
  * Which upstream record a ticket came from; it decides the callback path (docs/contracts.md#status-event-types, #national-messages):
  * hotline `order`, 一网通办 `evaluation` (差评) or `suggestion`, national `transfer`.
  */
-export type SourceRecord = 'order' | 'evaluation' | 'suggestion' | 'transfer';
+export type SourceRecord = 'order' | 'evaluation' | 'suggestion' | 'transfer' | 'request';
 
 /** 投诉 / 建议 / 求助 / 举报 / 咨询; a 差评 (bad review) is `evaluation`. */
 export const TICKET_KINDS = ['complaint', 'suggestion', 'request', 'report', 'consultation', 'evaluation'] as const;

@@ -147,7 +147,7 @@ export function generateLargeDirectory(options: Partial<LargeDirectoryOptions> =
   const handling = units.filter((u) => u.kind !== 'office');
   const withLine = categories.filter((c) => c.line !== undefined);
   const overrides: DirectoryOverride[] = [];
-  const sources: Source[] = ['hotline', 'ywtb', 'national'];
+  const sources: Array<Exclude<Source, 'open311'>> = ['hotline', 'ywtb', 'national'];
   for (let i = 0; i < o.overrides; i++) {
     const r = p.random();
     const keywords = [p.pick(words), p.pick(words)];
