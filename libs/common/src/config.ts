@@ -50,6 +50,28 @@ export interface HubConfig {
   /** whose X-Forwarded-For is believed for the client's address: HUB_TRUST_PROXY (see trustProxySetting) */
   trustProxy: TrustProxy;
   security: SecurityConfig;
+  open311: Open311Config;
+}
+
+/** The Open311 door (docs/open311.md). */
+export interface Open311Config {
+  /** HUB_OPEN311_KEYS: api_keys accepted as given (each ≥ 24 characters), beside the keys admins create */
+  fixedKeys: string[];
+  /** a POST with the same device_id/account_id and body within this many minutes is the same request */
+  idempotencyMinutes: number;
+}
+
+function open311Config(env: Env): Open311Config {
+  const fixedKeys = (env.HUB_OPEN311_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+  for (const k of fixedKeys) {
+    if (k.length < 24) throw new ConfigError('HUB_OPEN311_KEYS', 'each key must be at least 24 characters');
+    if (k.length > 256 || !/^[\x21-\x7e]+$/.test(k)) throw new ConfigError('HUB_OPEN311_KEYS', 'each key must be at most 256 printable ASCII characters without spaces');
+  }
+  if (new Set(fixedKeys).size !== fixedKeys.length) throw new ConfigError('HUB_OPEN311_KEYS', 'a key is listed twice');
+  return { fixedKeys, idempotencyMinutes: int(env, 'HUB_OPEN311_IDEMPOTENCY_MINUTES', 10, 1, 1440) };
 }
 
 /** Who may do what, and how citizens' data is protected (docs/security.md; Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10). */
@@ -80,6 +102,10 @@ export interface RateLimitConfig {
   apiPerMin: number;
   /** per username and client address on POST /auth/login (password guessing) */
   loginPerMin: number;
+  /** per Open311 api_key on POST requests and servicerequestupdates (docs/open311.md) */
+  open311PerMin: number;
+  /** per client address on the Open311 reads, which need no key */
+  open311ReadPerMin: number;
 }
 
 export interface UpstreamConfig {
@@ -171,6 +197,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     requestTimeoutMs: requestTimeoutMs(env),
     trustProxy: trustProxySetting(env),
     security: securityConfig(env, bool),
+    open311: open311Config(env),
   };
 }
 
@@ -264,6 +291,8 @@ function securityConfig(env: Env, bool: (name: string) => boolean): SecurityConf
       intakePerMin: rate('HUB_RATE_LIMIT_INTAKE_PER_MIN', 120_000),
       apiPerMin: rate('HUB_RATE_LIMIT_API_PER_MIN', 3_000),
       loginPerMin: rate('HUB_RATE_LIMIT_LOGIN_PER_MIN', 10),
+      open311PerMin: rate('HUB_RATE_LIMIT_OPEN311_PER_MIN', 600),
+      open311ReadPerMin: rate('HUB_RATE_LIMIT_OPEN311_READ_PER_MIN', 600),
     },
   };
 }

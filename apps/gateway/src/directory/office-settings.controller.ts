@@ -42,7 +42,7 @@ class ExcludedMatterDto {
 
 class ArchiveRuleDto {
   @IsArray() @IsIn(['complaint', 'suggestion', 'request', 'report', 'consultation', 'evaluation'], { each: true }) kinds!: string[];
-  @IsArray() @IsIn(['hotline', 'ywtb'], { each: true }) sources!: string[];
+  @IsArray() @IsIn(['hotline', 'ywtb', 'open311'], { each: true }) sources!: string[];
 }
 
 /** Intake rules the office sets (001 Art. 8; 003 Art. 4(一)). */

@@ -5,6 +5,9 @@ import { HUB_CONFIG, HubConfig, HubError, REDIS, RateLimiter } from '@hub/common
 import { KeyRing, type NonceStore, RedisNonceStore, parseKeyRing, verifySignature } from '@hub/connectors/signing';
 import type { Source } from '@hub/rules/model/ticket';
 
+/** Sources that sign their requests (contracts §1); Open311 clients use an api_key instead (docs/open311.md). */
+type SignedSource = Exclude<Source, 'open311'>;
+
 /**
  * Verifies the signature of every request from an upstream system (contracts §1): each source
  * has its own key ring (every key accepted, for rotation) and nonces are remembered in Redis for
@@ -13,7 +16,7 @@ import type { Source } from '@hub/rules/model/ticket';
 @Injectable()
 export class UpstreamAuthService {
   private readonly logger = new Logger(UpstreamAuthService.name);
-  private readonly rings: Record<Source, KeyRing>;
+  private readonly rings: Record<SignedSource, KeyRing>;
   private readonly nonces: RedisNonceStore;
 
   constructor(
@@ -29,12 +32,12 @@ export class UpstreamAuthService {
     this.nonces = new RedisNonceStore(redis, `${config.queuePrefix}:nonce:`);
   }
 
-  ring(source: Source): KeyRing {
+  ring(source: SignedSource): KeyRing {
     return this.rings[source];
   }
 
   /** Throws 401 with the contract's code, 429 when the key's budget is spent, or 503 if the nonce store cannot be asked. */
-  async authenticate(source: Source, req: FastifyRequest): Promise<string> {
+  async authenticate(source: SignedSource, req: FastifyRequest): Promise<string> {
     const ring = this.rings[source];
     // Counted per key only once the signature holds (verifySignature asks the nonce store only
     // after the HMAC and the timestamp check out): a forger cannot spend a system's budget. The

@@ -54,7 +54,7 @@ export class OfficeWorkOrdersController {
   @ApiQuery({ name: 'flagged', required: false, enum: ['true', 'false'], description: 'bounced between units more often than the office allows' })
   @ApiQuery({ name: 'dueSoon', required: false, enum: ['true', 'false'] })
   @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
-  @ApiQuery({ name: 'source', required: false, enum: ['hotline', 'ywtb', 'national'] })
+  @ApiQuery({ name: 'source', required: false, enum: ['hotline', 'ywtb', 'national', 'open311'] })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
   list(@Query() query: RawListQuery): Promise<WorkOrderPage> {

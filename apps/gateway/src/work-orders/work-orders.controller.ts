@@ -36,7 +36,7 @@ export class WorkOrdersController {
   @ApiQuery({ name: 'state', required: false, description: 'one or more states, comma-separated (dispatched,signed,…)' })
   @ApiQuery({ name: 'dueSoon', required: false, enum: ['true', 'false'], description: 'a deadline is in its warning window (预警)' })
   @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'], description: 'a deadline has passed (督办)' })
-  @ApiQuery({ name: 'source', required: false, enum: ['hotline', 'ywtb', 'national'] })
+  @ApiQuery({ name: 'source', required: false, enum: ['hotline', 'ywtb', 'national', 'open311'] })
   @ApiQuery({ name: 'limit', required: false, description: '1..100, default 20' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   list(@CurrentActor() actor: HubActor, @Query() query: RawListQuery): Promise<WorkOrderPage> {

@@ -32,6 +32,11 @@ class NotJsonError extends Error {
 /** No wire format of the hub nests deeper than a handful of levels (docs/contracts.md). */
 export const MAX_JSON_DEPTH = 64;
 
+class NotFormHereError extends Error {
+  readonly code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
+  readonly statusCode = 415;
+}
+
 class TooDeepError extends Error {
   readonly code = 'HUB_JSON_TOO_DEEP';
   readonly statusCode = 400;
@@ -97,6 +102,12 @@ export function createAdapter(opts: AdapterOptions = {}): FastifyAdapter {
     } catch {
       done(new NotJsonError('body is not valid JSON'), undefined);
     }
+  });
+  // Open311 clients POST forms (GeoReport v2): accepted under /open311/ only, kept as the text the
+  // Open311 door parses itself (docs/open311.md). Everywhere else a form is a 415 like any non-JSON.
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (req: FastifyRequest, body: Buffer | string, done) => {
+    if (!req.url.startsWith('/open311/')) return done(new NotFormHereError('Content-Type must be application/json'), undefined);
+    done(null, typeof body === 'string' ? body : body.toString('utf8'));
   });
   // Errors raised before a route (413, 415, bad JSON) reach Nest's handler and the HubExceptionFilter.
   return adapter;
