@@ -250,10 +250,10 @@ describe('security: the access matrix (role × endpoint × own/other unit)', () 
     expect((await log()).length).toBe(before + 2);
   });
 
-  it('every endpoint of the API has a row (public ones: signed intake and login)', async () => {
+  it('every endpoint of the API has a row (public ones: signed intake, login and the Open311 door)', async () => {
     const doc = await request<{ paths: Record<string, Record<string, unknown>> }>(hub.url, { method: 'GET', path: '/docs/json' });
     const routes = Object.entries(doc.body.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    const publicRoutes = routes.filter((r) => / \/connectors\//.test(r) || r === 'POST /auth/login');
+    const publicRoutes = routes.filter((r) => / \/connectors\//.test(r) || / \/open311\/v2\//.test(r) || r === 'POST /auth/login');
     const inMatrix = new Set(ROWS.map((r) => `${r.method} ${r.route}`));
     expect(routes.filter((r) => !publicRoutes.includes(r) && !inMatrix.has(r))).toEqual([]);
     expect([...inMatrix].filter((r) => !routes.includes(r))).toEqual([]);
@@ -261,6 +261,13 @@ describe('security: the access matrix (role × endpoint × own/other unit)', () 
     for (const r of publicRoutes.filter((x) => x.startsWith('POST /connectors/'))) {
       const res = await request(hub.url, { method: 'POST', path: r.slice(5).replace(/\{[^}]+\}/g, 'X1'), body: {} });
       expect([r, res.status]).toEqual([r, 401]);
+    }
+    // Open311 reads are public by the spec; its POSTs answer 403 without an api_key (docs/open311.md).
+    const open311Posts = publicRoutes.filter((x) => x.startsWith('POST /open311/'));
+    expect(open311Posts.length).toBe(2);
+    for (const r of open311Posts) {
+      const res = await fetch(`${hub.url}${r.slice(5).replace(/\{format\}/g, 'json')}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'service_code=0101' });
+      expect([r, res.status]).toEqual([r, 403]);
     }
   });
 });

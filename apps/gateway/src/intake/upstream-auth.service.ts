@@ -5,7 +5,7 @@ import { HUB_CONFIG, HubConfig, HubError, REDIS, RateLimiter } from '@hub/common
 import { KeyRing, type NonceStore, RedisNonceStore, parseKeyRing, verifySignature } from '@hub/connectors/signing';
 import type { Source } from '@hub/rules/model/ticket';
 
-/** Sources that sign their requests (contracts §1); Open311 clients use an api_key instead (docs/open311.md). */
+/** Sources that sign their requests (docs/contracts.md §1); Open311 clients use an api_key instead (docs/open311.md). */
 type SignedSource = Exclude<Source, 'open311'>;
 
 /**
