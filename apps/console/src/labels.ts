@@ -19,8 +19,8 @@ export const STATE: Record<string, string> = {
   withdrawn: '已撤回',
 };
 
-/** States a unit still works on (the list's default filter). */
-export const OPEN_STATES = ['dispatched', 'signed', 'contacted', 'objected', 'replied', 'appealed'];
+/** States in which the unit has to act (我的工单's default filter); the others wait for the office. */
+export const UNIT_TODO_STATES = ['dispatched', 'signed', 'contacted'];
 
 export const SOURCE: Record<string, string> = { hotline: '12345热线', ywtb: '一网通办', national: '国家平台' };
 

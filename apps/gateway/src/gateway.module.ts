@@ -7,6 +7,7 @@ import { UpstreamAuthService } from './intake/upstream-auth.service';
 import { NationalPollerService } from './intake/national-poller.service';
 import { CalendarController } from './calendar/calendar.controller';
 import { DirectoryController } from './directory/directory.controller';
+import { DirectoryUnitsController } from './directory/directory-units.controller';
 import { DirectoryService } from './directory/directory.service';
 import { OfficeSettingsController } from './directory/office-settings.controller';
 import { CalendarService } from './calendar/calendar.service';
@@ -28,7 +29,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [CoreModule.forApp({ app: 'gateway', config, poolSize: 40 }), HubAuthModule.register(config), GatewayAuthModule, Open311Module],
-      controllers: [HealthController, HotlineController, YwtbController, CalendarController, DirectoryController, OfficeSettingsController, DeliveriesController, WorkOrdersController, OfficeWorkOrdersController],
+      controllers: [HealthController, HotlineController, YwtbController, CalendarController, DirectoryController, DirectoryUnitsController, OfficeSettingsController, DeliveriesController, WorkOrdersController, OfficeWorkOrdersController],
       providers: [IntakeService, UpstreamAuthService, NationalPollerService, { provide: NOW, useValue: systemNow }, CalendarService, DirectoryService, DeliveriesService,
         // The work-order lifecycle: the executor moves the clocks, so the gateway has its own ClockService
         // (no timers here: those run in the router). Settings read at boot, as in the router.

@@ -11,6 +11,7 @@ export * from './repositories/calendar.loader';
 export * from './repositories/calendar-year.service';
 export * from './repositories/merge.repository';
 export * from './repositories/work-order.repository';
+export * from './repositories/office-todo.repository';
 export * from './tx-memo';
 export * from './prepared-client';
 export * from './repositories/open311.repository';

@@ -6,6 +6,15 @@ import { route, type RoutingDecision, type RoutingInput } from '@hub/rules/dispa
 import { CalendarLoader, activateVersion, directoryVersion, importDirectory, listDirectoryVersions, queryRows, recomputeOpenClocks, toTicketRow } from '@hub/store';
 import type { DirectoryVersionInfo } from '@hub/store';
 
+export interface UnitSummary {
+  code: string;
+  name: string;
+  kind: string;
+  level: string;
+  region: string;
+  regionName: string;
+}
+
 export interface ReplayChange {
   ticketId: string;
   externalId: string;
@@ -71,6 +80,22 @@ export class DirectoryService {
       this.compiled.set(vid, dir);
     }
     return { id: vid, dir };
+  }
+
+  /**
+   * Units of the active directory whose name or code contains `q` (all when empty), for pickers
+   * (an objection's suggested unit, designation): code, name, kind, level and region name.
+   */
+  async searchUnits(q: string, limit: number): Promise<{ items: UnitSummary[] }> {
+    const { dir } = await this.compiledVersion();
+    const needle = q.trim().toLowerCase();
+    const items: UnitSummary[] = [];
+    for (const u of dir.units.values()) {
+      if (needle && !u.name.toLowerCase().includes(needle) && !u.code.toLowerCase().includes(needle)) continue;
+      items.push({ code: u.code, name: u.name, kind: u.kind, level: u.level, region: u.region, regionName: dir.regions.get(u.region)?.name ?? u.region });
+      if (items.length >= limit) break;
+    }
+    return { items };
   }
 
   /** Routes a hypothetical ticket: nothing is stored. */

@@ -15,6 +15,7 @@ import {
   UnitsDto,
 } from './office-work-orders.dto';
 import { OfficeWorkOrdersService } from './office-work-orders.service';
+import type { OfficeTodoCounts } from '@hub/store';
 
 const REFUSALS = [
   { status: 400, description: 'validation_failed / invalid_input: `fields[].path` names what is wrong (e.g. an unknown unit)' },
@@ -47,6 +48,12 @@ export class OfficeWorkOrdersController {
     return this.service.disputes(limit);
   }
 
+  @Get('todo')
+  @ApiOperation({ summary: 'What waits for the office, counted per to-do tab: disputes, objections, extensions, appeals, callbacks, warned, overdue, dead letters' })
+  todo(): Promise<OfficeTodoCounts> {
+    return this.service.todo();
+  }
+
   @Get('tickets')
   @ApiOperation({ summary: 'Every work order, newest first; filters as the units’ list plus unit and flagged (bounced between units)' })
   @ApiQuery({ name: 'state', required: false })
@@ -55,6 +62,13 @@ export class OfficeWorkOrdersController {
   @ApiQuery({ name: 'dueSoon', required: false, enum: ['true', 'false'] })
   @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
   @ApiQuery({ name: 'source', required: false, enum: ['hotline', 'ywtb', 'national', 'open311'] })
+  @ApiQuery({ name: 'q', required: false, description: "the source's order number or the hub's ticket id, exactly" })
+  @ApiQuery({ name: 'phone', required: false, description: "the citizen's phone, exactly (searched through its keyed hash)" })
+  @ApiQuery({ name: 'district', required: false, description: '6-digit district code the ticket’s region lies in' })
+  @ApiQuery({ name: 'category', required: false, description: 'category code' })
+  @ApiQuery({ name: 'from', required: false, description: 'received on or after this day (YYYY-MM-DD, Asia/Shanghai)' })
+  @ApiQuery({ name: 'to', required: false, description: 'received on or before this day (YYYY-MM-DD, Asia/Shanghai)' })
+  @ApiQuery({ name: 'extension', required: false, enum: ['pending'], description: 'an extension request waits for review' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
   list(@Query() query: RawListQuery): Promise<WorkOrderPage> {

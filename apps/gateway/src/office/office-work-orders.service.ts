@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ValidationFailed, type HubActor } from '@hub/common';
 import type { Actor } from '@hub/rules/lifecycle';
-import { isTicketId, loadTicket, ticketOfRecord, type ReviewedRecord } from '@hub/store';
+import { isTicketId, loadTicket, officeTodoCounts, ticketOfRecord, type OfficeTodoCounts, type ReviewedRecord } from '@hub/store';
 import { WorkOrderService, recordNotFound, ticketNotFound, type ActionDetails, type ExecutorAction } from '@hub/workflow';
 import { parseListQuery, type RawListQuery } from '../work-orders/work-order-list.query';
 import { WorkOrderViews, type WorkOrderPage } from '../work-orders/work-order-views.service';
@@ -35,8 +35,12 @@ export class OfficeWorkOrdersService {
   ) {}
 
   list(raw: RawListQuery): Promise<WorkOrderPage> {
-    const q = parseListQuery(raw, { flagged: true, unit: true });
+    const q = parseListQuery(raw, { flagged: true, unit: true, search: true });
     return this.views.list(q, q.unit, true);
+  }
+
+  todo(): Promise<OfficeTodoCounts> {
+    return officeTodoCounts(this.ds, new Date());
   }
 
   disputes(limit: string | undefined): Promise<{ items: Array<Record<string, unknown>> }> {

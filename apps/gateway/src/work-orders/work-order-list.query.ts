@@ -15,6 +15,24 @@ export interface RawListQuery {
   cursor?: string;
   flagged?: string;
   unit?: string;
+  q?: string;
+  phone?: string;
+  district?: string;
+  category?: string;
+  from?: string;
+  to?: string;
+  extension?: string;
+}
+
+/** The office's search (docs/console.md "All tickets"); the phone is hashed by the caller. */
+export interface ListSearch {
+  externalOrId?: string;
+  phone?: string;
+  district?: string;
+  categoryCode?: string;
+  receivedFrom?: Date;
+  receivedBefore?: Date;
+  extensionPending?: boolean;
 }
 
 export interface ListQuery {
@@ -26,6 +44,7 @@ export interface ListQuery {
   after?: { createdAt: string; id: string };
   flagged: boolean;
   unit?: string;
+  search: ListSearch;
 }
 
 /** An opaque keyset cursor: the last item's (created_at, id), which never change for a ticket. */
@@ -47,7 +66,56 @@ function decodeCursor(raw: string): { createdAt: string; id: string } | undefine
 }
 
 /** Validates a list's query string; every problem is reported with its parameter as the path. */
-export function parseListQuery(q: RawListQuery, allow: { flagged?: boolean; unit?: boolean } = {}): ListQuery {
+const SEARCH_PARAMS = ['q', 'phone', 'district', 'category', 'from', 'to', 'extension'] as const;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar day of Shanghai (the office's dates) as the instant it starts; `plus` days later. */
+function shanghaiDay(date: string, plus = 0): Date | undefined {
+  const noon = new Date(`${date}T12:00:00Z`);
+  if (Number.isNaN(noon.getTime()) || noon.toISOString().slice(0, 10) !== date) return undefined;
+  return new Date(Date.parse(`${date}T00:00:00+08:00`) + plus * 86_400_000);
+}
+
+function parseSearch(q: RawListQuery, fields: FieldError[]): ListSearch {
+  const s: ListSearch = {};
+  const v = (k: (typeof SEARCH_PARAMS)[number]): string | undefined => (q[k] === undefined || q[k] === '' ? undefined : q[k]!.trim());
+  const text = v('q');
+  if (text !== undefined) {
+    if (text.length > 64) fields.push({ path: 'q', message: 'an order number or ticket id, at most 64 characters' });
+    else s.externalOrId = text;
+  }
+  const phone = v('phone');
+  if (phone !== undefined) {
+    if (!/^\+?[0-9][0-9 -]{4,19}$/.test(phone)) fields.push({ path: 'phone', message: 'must be a phone number (digits)' });
+    else s.phone = phone;
+  }
+  const district = v('district');
+  if (district !== undefined) {
+    if (!/^\d{6}$/.test(district)) fields.push({ path: 'district', message: 'must be a 6-digit region code' });
+    else s.district = district;
+  }
+  const category = v('category');
+  if (category !== undefined) {
+    if (!/^[0-9A-Za-z_-]{1,32}$/.test(category)) fields.push({ path: 'category', message: 'must be a category code' });
+    else s.categoryCode = category;
+  }
+  for (const k of ['from', 'to'] as const) {
+    const d = v(k);
+    if (d === undefined) continue;
+    const at = DATE.test(d) ? shanghaiDay(d, k === 'to' ? 1 : 0) : undefined;
+    if (!at) fields.push({ path: k, message: 'must be a date YYYY-MM-DD' });
+    else if (k === 'from') s.receivedFrom = at;
+    else s.receivedBefore = at;
+  }
+  const ext = v('extension');
+  if (ext !== undefined) {
+    if (ext !== 'pending') fields.push({ path: 'extension', message: 'must be pending' });
+    else s.extensionPending = true;
+  }
+  return s;
+}
+
+export function parseListQuery(q: RawListQuery, allow: { flagged?: boolean; unit?: boolean; search?: boolean } = {}): ListQuery {
   const fields: FieldError[] = [];
   // A repeated parameter arrives as an array (?state=a&state=b): refused, never handed on as a string.
   for (const [k, v] of Object.entries(q as Record<string, unknown>)) {
@@ -86,6 +154,8 @@ export function parseListQuery(q: RawListQuery, allow: { flagged?: boolean; unit
   const flagged = allow.flagged ? bool('flagged') : false;
   if (!allow.flagged && q.flagged !== undefined) fields.push({ path: 'flagged', message: 'is an office filter' });
   if (!allow.unit && q.unit !== undefined) fields.push({ path: 'unit', message: 'is an office filter: a unit sees its own work orders' });
+  for (const k of SEARCH_PARAMS) if (!allow.search && q[k] !== undefined) fields.push({ path: k, message: 'is an office filter' });
+  const search = allow.search ? parseSearch(q, fields) : {};
   if (fields.length > 0) throw new ValidationFailed(fields);
   return {
     states,
@@ -96,5 +166,6 @@ export function parseListQuery(q: RawListQuery, allow: { flagged?: boolean; unit
     after,
     flagged,
     unit: allow.unit ? q.unit || undefined : undefined,
+    search,
   };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NOW, TicketPrivacy, type HubActor, type NowFn } from '@hub/common';
+import { NOW, TicketPrivacy, dataProtection, type HubActor, type NowFn } from '@hub/common';
 import type { ChainPosition } from '@hub/common/crypto';
 import { formatInstant } from '@hub/rules/calendar';
 import { formatClockDue } from '@hub/rules/deadlines';
@@ -86,7 +86,11 @@ export class WorkOrderViews {
 
   async list(q: ListQuery, unitCode: string | undefined, office: boolean): Promise<WorkOrderPage> {
     const now = this.now();
+    const { phone, ...search } = q.search;
     const { items, total } = await listWorkOrders(this.ds, {
+      ...search,
+      // the citizen's phone is searched through its keyed hash only (docs/security.md)
+      ...(phone !== undefined ? { phoneHash: dataProtection().hashes({ phone }).phoneHash ?? '' } : {}),
       unitCode,
       states: q.states,
       source: q.source,

@@ -491,6 +491,18 @@ export interface WorkOrderListFilter {
   overdue?: boolean;
   /** office: only tickets flagged for bouncing between units */
   flagged?: boolean;
+  /** office search (docs/console.md): the source's order number or the hub's ticket id, exactly */
+  externalOrId?: string;
+  /** office search: the citizen's phone as its keyed hash (docs/security.md) */
+  phoneHash?: string;
+  /** office search: the 6-digit district the ticket's region lies in */
+  district?: string;
+  categoryCode?: string;
+  /** office search: received at or after / before these instants */
+  receivedFrom?: Date;
+  receivedBefore?: Date;
+  /** office: a unit's extension request waits for review */
+  extensionPending?: boolean;
   /** keyset: strictly after this (created_at, id), newest first */
   after?: { createdAt: string; id: string };
   limit: number;
@@ -540,6 +552,16 @@ export async function listWorkOrders(db: Queryable, f: WorkOrderListFilter): Pro
   if (f.states && f.states.length > 0) where.push(`t.state = ANY(${p([...f.states])}::text[])`);
   if (f.source !== undefined) where.push(`t.source = ${p(f.source)}`);
   if (f.flagged) where.push(`t.bounce_flagged_at IS NOT NULL`);
+  if (f.externalOrId !== undefined) {
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(f.externalOrId);
+    where.push(isUuid ? `t.id = ${p(f.externalOrId)}::uuid` : `t.external_id = ${p(f.externalOrId)}`);
+  }
+  if (f.phoneHash !== undefined) where.push(`t.citizen_phone_hash = ${p(f.phoneHash)}`);
+  if (f.district !== undefined) where.push(`left(t.region_code, 6) = ${p(f.district)}`);
+  if (f.categoryCode !== undefined) where.push(`t.category_code = ${p(f.categoryCode)}`);
+  if (f.receivedFrom !== undefined) where.push(`t.received_at >= ${p(f.receivedFrom)}`);
+  if (f.receivedBefore !== undefined) where.push(`t.received_at < ${p(f.receivedBefore)}`);
+  if (f.extensionPending) where.push(`EXISTS (SELECT 1 FROM extension_requests e WHERE e.ticket_id = t.id AND e.status = 'pending')`);
   const now = f.now;
   if (f.dueSoon) {
     where.push(`EXISTS (SELECT 1 FROM ticket_clocks c WHERE c.ticket_id = t.id AND c.type IN ('contact','resolve')
