@@ -22,7 +22,7 @@ export const STATE: Record<string, string> = {
 /** States in which the unit has to act (我的工单's default filter); the others wait for the office. */
 export const UNIT_TODO_STATES = ['dispatched', 'signed', 'contacted'];
 
-export const SOURCE: Record<string, string> = { hotline: '12345热线', ywtb: '一网通办', national: '国家平台' };
+export const SOURCE: Record<string, string> = { hotline: '12345热线', ywtb: '一网通办', national: '国家平台', open311: 'Open311' };
 
 export const KIND: Record<string, string> = {
   complaint: '投诉',
