@@ -13,7 +13,7 @@ function fieldsOf(fn: () => unknown): string[] {
 
 describe('parseListQuery', () => {
   it('defaults: every state, first page of 20', () => {
-    expect(parseListQuery({})).toEqual({ states: undefined, dueSoon: false, overdue: false, source: undefined, limit: DEFAULT_PAGE, after: undefined, flagged: false, unit: undefined });
+    expect(parseListQuery({})).toEqual({ states: undefined, dueSoon: false, overdue: false, source: undefined, limit: DEFAULT_PAGE, after: undefined, flagged: false, unit: undefined, search: {} });
   });
 
   it('several states, booleans, a source and the cursor it gave out', () => {
