@@ -15,3 +15,4 @@ export * from './repositories/office-todo.repository';
 export * from './tx-memo';
 export * from './prepared-client';
 export * from './repositories/open311.repository';
+export * from './reports';
