@@ -22,13 +22,14 @@ import { WorkOrderViews } from './work-orders/work-order-views.service';
 import { OfficeWorkOrdersController } from './office/office-work-orders.controller';
 import { OfficeWorkOrdersService } from './office/office-work-orders.service';
 import { Open311Module } from './open311/open311.module';
+import { ReportsModule } from './reports/reports.module';
 
 @Module({})
 export class GatewayModule {
   static forRoot(config: HubConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [CoreModule.forApp({ app: 'gateway', config, poolSize: 40 }), HubAuthModule.register(config), GatewayAuthModule, Open311Module],
+      imports: [CoreModule.forApp({ app: 'gateway', config, poolSize: 40 }), HubAuthModule.register(config), GatewayAuthModule, Open311Module, ReportsModule],
       controllers: [HealthController, HotlineController, YwtbController, CalendarController, DirectoryController, DirectoryUnitsController, OfficeSettingsController, DeliveriesController, WorkOrdersController, OfficeWorkOrdersController],
       providers: [IntakeService, UpstreamAuthService, NationalPollerService, { provide: NOW, useValue: systemNow }, CalendarService, DirectoryService, DeliveriesService,
         // The work-order lifecycle: the executor moves the clocks, so the gateway has its own ClockService

@@ -684,6 +684,7 @@ export class WorkOrderService {
           unitCode: ctx.unit,
           replyId: reply?.id ?? null,
           satisfied: v.satisfied,
+          resolved: v.resolved ?? null,
           result: v.result ?? null,
           efficiency: v.efficiency ?? null,
           attitude: v.attitude ?? null,

@@ -89,6 +89,11 @@ export class CallbackDto {
   @IsBoolean()
   satisfied!: boolean;
 
+  @ApiPropertyOptional({ description: 'the citizen says the matter was solved (解决率, contracts §9); omitted: not asked' })
+  @OptionalField()
+  @IsBoolean()
+  resolved?: boolean;
+
   @ApiProperty({ minimum: 1, maximum: 5, description: 'satisfaction with the result (003 Art. 4(四))' })
   @IsDefined()
   @IsInt()

@@ -85,7 +85,7 @@ export class OfficeWorkOrdersService {
     const score = (n: number): 1 | 2 | 3 | 4 | 5 => n as 1 | 2 | 3 | 4 | 5;
     return this.act(actor, id, {
       type: 'callback',
-      visit: { satisfied: dto.satisfied, result: score(dto.result), efficiency: score(dto.efficiency), attitude: score(dto.attitude), note: dto.note },
+      visit: { satisfied: dto.satisfied, ...(typeof dto.resolved === 'boolean' ? { resolved: dto.resolved } : {}), result: score(dto.result), efficiency: score(dto.efficiency), attitude: score(dto.attitude), note: dto.note },
     });
   }
 

@@ -64,8 +64,9 @@ export function coUnitsProblem(value: unknown, lead: string): string | null {
 /** Why a callback visit is unusable, or null. Scores are 1..5 as the national result wants (docs/contracts.md#national-messages). */
 export function visitProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return 'visit is required';
-  const visit = value as Partial<Record<'satisfied' | 'result' | 'efficiency' | 'attitude' | 'note', unknown>>;
+  const visit = value as Partial<Record<'satisfied' | 'resolved' | 'result' | 'efficiency' | 'attitude' | 'note', unknown>>;
   if (typeof visit.satisfied !== 'boolean') return 'visit.satisfied must be a boolean';
+  if (visit.resolved !== undefined && typeof visit.resolved !== 'boolean') return 'visit.resolved must be a boolean';
   for (const key of ['result', 'efficiency', 'attitude'] as const) {
     if (visit[key] !== undefined && !isScore(visit[key])) return `visit.${key} must be an integer 1..5`;
   }

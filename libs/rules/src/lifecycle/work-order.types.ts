@@ -115,6 +115,8 @@ export type Score = 1 | 2 | 3 | 4 | 5;
 /** The outcome of one 回访 (沪府办〔2020〕49号 Art. 4(四): result, efficiency, attitude). */
 export interface CallbackVisit {
   readonly satisfied: boolean;
+  /** the citizen says the matter was solved (解决率, docs/reports.md); absent: not asked */
+  readonly resolved?: boolean;
   readonly result?: Score;
   readonly efficiency?: Score;
   readonly attitude?: Score;

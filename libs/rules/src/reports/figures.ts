@@ -320,3 +320,13 @@ export function countsOf(facts: readonly ReportFact[], clocks: readonly ReportCl
   }
   return c;
 }
+
+/** Counts of two groups together (a group's facts and clocks are in no other group). */
+export function addCounts(a: Counts, b: Counts): Counts {
+  const c = emptyCounts();
+  for (const s of SOURCES) c.received[s] = a.received[s] + b.received[s];
+  for (const k of ['notAccepted', 'merged', 'archived', 'dispatched', 'disputed', 'objectionsFiled', 'objectionsAccepted', 'objectionsRefused', 'extensionsRequested', 'extensionsApproved', 'appealsFiled', 'appealsUpheld', 'reopened', 'terminated', 'supervised'] as const) c[k] = a[k] + b[k];
+  for (const t of ['contact', 'resolve'] as const) c[t] = { onTime: a[t].onTime + b[t].onTime, late: a[t].late + b[t].late, pending: a[t].pending + b[t].pending };
+  for (const k of ['satisfied', 'basicallySatisfied', 'dissatisfied', 'solved'] as const) c.callbacks[k] = a.callbacks[k] + b.callbacks[k];
+  return c;
+}

@@ -1,3 +1,4 @@
+import { dueSnapshots } from './schedule';
 import { monthsOf, parsePeriod, parseRange, shanghaiDay } from './period';
 import { notices, rank } from './rankings';
 import { DEFAULT_ASSESSMENT_WEIGHTS } from './assessment';
@@ -63,5 +64,19 @@ describe('rankings and 通报', () => {
       { unit: 'U1', reason: 'bounced', count: 2, tickets: ['a', 'b'] },
       { unit: 'U2', reason: 'overdue_supervised', count: 1, tickets: ['c'] },
     ]);
+  });
+});
+
+describe('scheduled snapshots', () => {
+  it('makes each kind at its fixed moment, the latest due one only', () => {
+    const s = dueSnapshots(new Date('2026-12-06T12:00:00+08:00'));
+    expect(s.map((x) => [x.kind, x.period, x.asOf.toISOString()])).toEqual([
+      ['quarter', '2026Q3', '2026-10-14T16:00:00.000Z'],
+      ['half', '2026H1', '2026-07-14T16:00:00.000Z'],
+      ['year', '2025', '2026-01-30T16:00:00.000Z'],
+      ['assessment', 'A2026', '2026-10-31T16:00:00.000Z'],
+    ]);
+    expect(dueSnapshots(new Date('2027-01-15T00:00:00+08:00')).find((x) => x.kind === 'quarter')?.period).toBe('2026Q4');
+    expect(dueSnapshots(new Date('2027-01-14T23:59:59+08:00')).find((x) => x.kind === 'quarter')?.period).toBe('2026Q3');
   });
 });

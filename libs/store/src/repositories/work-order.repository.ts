@@ -360,6 +360,8 @@ export interface CallbackRow {
   unitCode: string | null;
   replyId: string | null;
   satisfied: boolean;
+  /** the citizen says it was solved; null: not asked (callbacks before 2026-12 count by result ≥ 4) */
+  resolved: boolean | null;
   result: number | null;
   efficiency: number | null;
   attitude: number | null;
@@ -368,15 +370,15 @@ export interface CallbackRow {
   createdAt: Date;
 }
 
-const CALLBACK_COLUMNS = `id::text AS id, ticket_id::text AS "ticketId", unit_code AS "unitCode", reply_id::text AS "replyId", satisfied,
+const CALLBACK_COLUMNS = `id::text AS id, ticket_id::text AS "ticketId", unit_code AS "unitCode", reply_id::text AS "replyId", satisfied, resolved,
   result, efficiency, attitude, note, called_by AS "calledBy", created_at AS "createdAt"`;
 
 export async function insertCallback(db: Queryable, c: Omit<CallbackRow, 'id' | 'createdAt'> & { at: Date }): Promise<CallbackRow> {
   const rows = await queryRows<CallbackRow>(
     db,
-    `INSERT INTO work_order_callbacks (ticket_id, unit_code, reply_id, satisfied, result, efficiency, attitude, note, called_by, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${CALLBACK_COLUMNS}`,
-    [c.ticketId, c.unitCode, c.replyId, c.satisfied, c.result, c.efficiency, c.attitude, c.note, c.calledBy, c.at],
+    `INSERT INTO work_order_callbacks (ticket_id, unit_code, reply_id, satisfied, resolved, result, efficiency, attitude, note, called_by, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${CALLBACK_COLUMNS}`,
+    [c.ticketId, c.unitCode, c.replyId, c.satisfied, c.resolved, c.result, c.efficiency, c.attitude, c.note, c.calledBy, c.at],
   );
   return rows[0];
 }

@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { NOW, type NowFn } from '@hub/common';
+import { addCounts, emptyCounts, finish, monthsOf, notices, parsePeriod, rank, type NoticeEntry, type RankBy, type RankedUnit } from '@hub/rules/reports';
+import { assessmentWeightsAt, drillTickets, noticeTickets, reportCounts, unitNames, type DrillQuery, type DrillRow, type GroupBy } from '@hub/store';
+import type { ReportAnswer, ReportQuestion } from './report.types';
+
+/**
+ * Reports (docs/reports.md): every answer is a function of the facts, the clocks and `asOf`. Each
+ * answer is read in one REPEATABLE READ transaction, so its statements see the same moment.
+ */
+@Injectable()
+export class ReportService {
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(NOW) private readonly now: NowFn,
+  ) {}
+
+  /** now, to the second (an asOf given back in the answer must be re-askable as is) */
+  defaultAsOf(): Date {
+    return new Date(Math.floor(this.now().getTime() / 1000) * 1000);
+  }
+
+  private read<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction('REPEATABLE READ', fn);
+  }
+
+  summary(q: ReportQuestion): Promise<ReportAnswer> {
+    return this.read((m) => this.summaryIn(m, q));
+  }
+
+  async summaryIn(m: EntityManager, q: ReportQuestion): Promise<ReportAnswer> {
+    const w = await assessmentWeightsAt(m, q.asOf);
+    const groups = await reportCounts(m, { fromInstant: q.period.fromInstant, toInstant: q.period.toInstant, asOf: q.asOf, groupBy: q.unit ? 'none' : q.groupBy, unit: q.unit ?? null });
+    let total = emptyCounts();
+    for (const c of groups.values()) total = addCounts(total, c);
+    const names = q.groupBy === 'unit' ? await unitNames(m, [...groups.keys()].filter((k): k is string => k !== null)) : new Map<string, string>();
+    return {
+      from: q.period.from,
+      to: q.period.to,
+      period: q.period.period,
+      asOf: q.asOf.toISOString(),
+      groupBy: q.unit ? 'none' : q.groupBy,
+      ...(q.unit ? { unit: q.unit } : {}),
+      weights: { version: w.version, ...w.weights },
+      total: finish(total, w.weights),
+      groups: q.unit || q.groupBy === 'none' ? [] : [...groups.entries()].map(([key, c]) => ({ key, name: key === null ? null : (names.get(key) ?? null), ...finish(c, w.weights) })),
+    };
+  }
+
+  /** The three rates month by month over the period (the dashboard's trend lines), each month at the same asOf. */
+  async trend(q: ReportQuestion): Promise<{ asOf: string; months: { month: string; contactRate: number | null; resolutionRate: number | null; satisfactionRate: number | null; score: number | null }[] }> {
+    return this.read(async (m) => {
+      const out = [];
+      for (const month of monthsOf(q.period)) {
+        const p = parsePeriod(month);
+        if (!p.ok) continue;
+        const a = await this.summaryIn(m, { ...q, period: p.value, groupBy: 'none' });
+        out.push({ month, ...a.total.threeRates });
+      }
+      return { asOf: q.asOf.toISOString(), months: out };
+    });
+  }
+
+  drill(q: Omit<DrillQuery, 'fromInstant' | 'toInstant' | 'asOf'> & { question: ReportQuestion }): Promise<DrillRow[]> {
+    const { question, ...rest } = q;
+    return this.read((m) => drillTickets(m, { ...rest, fromInstant: question.period.fromInstant, toInstant: question.period.toInstant, asOf: question.asOf }));
+  }
+
+  async rankings(q: ReportQuestion, by: RankBy): Promise<{ from: string; to: string; asOf: string; by: RankBy; weights: ReportAnswer['weights']; rows: RankedUnit[] }> {
+    const a = await this.summary({ ...q, groupBy: 'unit' as GroupBy });
+    return { from: a.from, to: a.to, asOf: a.asOf, by, weights: a.weights, rows: rank(a.groups, by) };
+  }
+
+  async notices(q: ReportQuestion): Promise<{ from: string; to: string; asOf: string; entries: (NoticeEntry & { name: string | null })[] }> {
+    return this.read(async (m) => {
+      const list = notices(await noticeTickets(m, { fromInstant: q.period.fromInstant, toInstant: q.period.toInstant, asOf: q.asOf, unit: q.unit ?? null }));
+      const names = await unitNames(m, list.map((e) => e.unit));
+      return { from: q.period.from, to: q.period.to, asOf: q.asOf.toISOString(), entries: list.map((e) => ({ ...e, name: names.get(e.unit) ?? null })) };
+    });
+  }
+}
