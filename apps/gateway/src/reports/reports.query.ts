@@ -43,7 +43,7 @@ export function encodeDrillCursor(pos: [string, string]): string {
 function decodeDrillCursor(raw: string): [string, string] | undefined {
   try {
     const v: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' || Number.isNaN(Date.parse(v[0])) || typeof v[1] !== 'string' || !/^\d{1,18}$/.test(v[1])) return undefined;
+    if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' || !/^\d{1,18}$/.test(v[0]) || typeof v[1] !== 'string' || !/^\d{1,18}$/.test(v[1])) return undefined;
     return [v[0], v[1]];
   } catch {
     return undefined;
@@ -71,7 +71,8 @@ export function parseReportQuery(q: RawReportQuery, now: Date, allow: { groupBy?
     if (p.ok) period = p.value;
     else fields.push({ path: p.path, message: p.message });
   } else fields.push({ path: q.from === undefined ? 'from' : 'to', message: 'is required (or give period: 2026-11, 2026Q3, 2026H1, 2026, A2026)' });
-  let asOf = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  // now, rounded up to the second: everything committed so far is in, and the answer's asOf can be asked again as is
+  let asOf = new Date(Math.ceil(now.getTime() / 1000) * 1000);
   if (q.asOf !== undefined) {
     if (!ISO.test(q.asOf) || Number.isNaN(Date.parse(q.asOf))) fields.push({ path: 'asOf', message: 'must be an ISO-8601 instant with its offset (2026-12-01T00:00:00+08:00)' });
     else asOf = new Date(Date.parse(q.asOf));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DEFAULT_ASSESSMENT_WEIGHTS as W, checkWeights } from './assessment';
-import { callbackClass, clockOutcome, countsOf, factOfEvent, finish, type ReportClock, type ReportFact } from './figures';
+import { callbackClass, clockOutcome, countsOf, factsOfEvent, finish, type ReportClock, type ReportFact } from './figures';
 import { parsePeriod } from './period';
 
 const T = (s: string): Date => new Date(`${s}+08:00`);
@@ -153,13 +153,16 @@ describe('countsOf + finish (hand-counted month)', () => {
   });
 });
 
-describe('factOfEvent', () => {
-  it('maps the lifecycle events; reviews by their decision', () => {
-    expect(factOfEvent('designated')).toBe('dispatched');
-    expect(factOfEvent('extension_reviewed', 'approved')).toBe('extension.approved');
-    expect(factOfEvent('extension_reviewed', 'refused')).toBeNull();
-    expect(factOfEvent('appeal_reviewed', 'upheld')).toBe('appeal.upheld');
-    expect(factOfEvent('signed')).toBeNull();
+describe('factsOfEvent', () => {
+  it('maps the lifecycle events; reviews by their decision; an unsatisfied callback reopens', () => {
+    expect(factsOfEvent('designated')).toEqual(['dispatched']);
+    expect(factsOfEvent('redispatched')).toEqual(['objection.accepted', 'dispatched']);
+    expect(factsOfEvent('extension_reviewed', { decision: 'approved' })).toEqual(['extension.approved']);
+    expect(factsOfEvent('extension_reviewed', { decision: 'refused' })).toEqual([]);
+    expect(factsOfEvent('appeal_reviewed', { decision: 'upheld' })).toEqual(['appeal.upheld']);
+    expect(factsOfEvent('called_back', { afterState: 'closed' })).toEqual(['callback']);
+    expect(factsOfEvent('called_back', { afterState: 'signed' })).toEqual(['callback', 'reopened']);
+    expect(factsOfEvent('signed')).toEqual([]);
   });
 });
 

@@ -40,30 +40,33 @@ export const TICKET_FACTS: ReadonlySet<FactKind> = new Set<FactKind>(['received'
 export const OFFICE_FACTS: ReadonlySet<FactKind> = new Set<FactKind>(['received', 'not_accepted', 'archived', 'disputed']);
 
 /**
- * The ticket event (docs/lifecycle.md "Event types") → the fact it is, or null. `decision` is the
- * event's `data.decision`. The migration's trigger spells the same table in SQL; a test compares them.
+ * The ticket event (docs/lifecycle.md "Event types") → the facts it is. `decision` is the event's
+ * `data.decision`, `afterState` its `data.after.state`. A ticket's receipt is a fact of the ticket
+ * itself (`received`), not of an event. The migration's trigger spells the same table in SQL; the
+ * reports integration test compares them.
  */
-export function factOfEvent(type: string, decision?: string | null): FactKind | null {
+export function factsOfEvent(type: string, data: { decision?: string | null; afterState?: string | null } = {}): FactKind[] {
   switch (type) {
-    case 'received': return 'received';
-    case 'not_accepted': return 'not_accepted';
-    case 'merged': return 'merged';
-    case 'archived': return 'archived';
-    case 'dispatched': case 'designated': return 'dispatched';
-    case 'redispatched': return 'objection.accepted';
-    case 'objection_refused': return 'objection.refused';
-    case 'disputed': return 'disputed';
-    case 'objected': return 'objection.filed';
-    case 'extension_filed': return 'extension.requested';
-    case 'extension_reviewed': return decision === 'approved' ? 'extension.approved' : null;
-    case 'appealed': return 'appeal.filed';
-    case 'appeal_reviewed': return decision === 'upheld' ? 'appeal.upheld' : decision === 'refused' ? 'appeal.refused' : null;
-    case 'reopened': return 'reopened';
-    case 'terminated': return 'terminated';
-    case 'supervised': return 'supervised';
-    case 'bounce_flagged': return 'bounced';
-    case 'called_back': return 'callback';
-    default: return null;
+    case 'not_accepted': return ['not_accepted'];
+    case 'merged': return ['merged'];
+    case 'archived': return ['archived'];
+    case 'dispatched': case 'designated': return ['dispatched'];
+    // an accepted objection: the objecting unit's objection accepted, a work order for the next unit
+    case 'redispatched': return ['objection.accepted', 'dispatched'];
+    case 'objection_refused': return ['objection.refused'];
+    case 'disputed': return ['disputed'];
+    case 'objected': return ['objection.filed'];
+    case 'extension_filed': return ['extension.requested'];
+    case 'extension_reviewed': return data.decision === 'approved' ? ['extension.approved'] : [];
+    case 'appealed': return ['appeal.filed'];
+    case 'appeal_reviewed': return data.decision === 'upheld' ? ['appeal.upheld'] : data.decision === 'refused' ? ['appeal.refused'] : [];
+    case 'reopened': return ['reopened'];
+    case 'terminated': return ['terminated'];
+    case 'supervised': return ['supervised'];
+    case 'bounce_flagged': return ['bounced'];
+    // an unsatisfied callback sends the order back to the unit (重办, 003 Art. 4(三)): a reopening
+    case 'called_back': return data.afterState === 'closed' || data.afterState === 'terminated' ? ['callback'] : ['callback', 'reopened'];
+    default: return [];
   }
 }
 

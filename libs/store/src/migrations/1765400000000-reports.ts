@@ -17,7 +17,9 @@ export class Reports1765400000000 implements MigrationInterface {
     await q.query(`ALTER TABLE work_order_callbacks ADD COLUMN resolved boolean`);
     await q.query(`
       CREATE TABLE report_facts (
-        event_id bigint NOT NULL,
+        id bigserial NOT NULL,
+        -- the event it was written for (null: the ticket's receipt)
+        event_id bigint,
         ticket_id uuid NOT NULL,
         fact text NOT NULL,
         at timestamptz NOT NULL,
@@ -30,17 +32,20 @@ export class Reports1765400000000 implements MigrationInterface {
         resolved boolean
       )`);
     // A period's facts for everyone, and a unit's own; both carry what the counts need (index-only).
-    await q.query(`CREATE INDEX ix_report_facts_received ON report_facts (received_at, event_id) INCLUDE (fact, at, unit_code, source, ticket_id, score, resolved)`);
-    await q.query(`CREATE INDEX ix_report_facts_unit ON report_facts (unit_code, received_at, event_id) INCLUDE (fact, at, source, ticket_id, score, resolved) WHERE unit_code IS NOT NULL`);
+    await q.query(`CREATE INDEX ix_report_facts_received ON report_facts (received_at, id) INCLUDE (fact, at, unit_code, source, ticket_id, score, resolved)`);
+    await q.query(`CREATE INDEX ix_report_facts_unit ON report_facts (unit_code, received_at, id) INCLUDE (fact, at, source, ticket_id, score, resolved) WHERE unit_code IS NOT NULL`);
     await q.query(`CREATE INDEX ix_report_facts_ticket ON report_facts (ticket_id, fact)`);
     await q.query(`
       CREATE TRIGGER trg_report_facts_append_only BEFORE UPDATE OR DELETE ON report_facts
       FOR EACH ROW EXECUTE FUNCTION refuse_event_change()`);
-    // The same table as factOfEvent in libs/rules/src/reports/figures.ts (a test compares them).
+    // The same table as factsOfEvent in libs/rules/src/reports/figures.ts (a test compares them).
+    // `received` is written by the tickets trigger below (the intake inserts the ticket and its
+    // event in one statement, where the event's trigger cannot see the ticket yet).
     await q.query(`
       CREATE FUNCTION report_record_fact(e_id bigint, e_ticket uuid, e_type text, e_data jsonb, e_at timestamptz) RETURNS void
       LANGUAGE plpgsql AS $$
       DECLARE
+        facts text[];
         f text;
         u text;
         t record;
@@ -48,48 +53,50 @@ export class Reports1765400000000 implements MigrationInterface {
         rs boolean;
         v jsonb;
       BEGIN
-        f := CASE e_type
-          WHEN 'received' THEN 'received'
-          WHEN 'not_accepted' THEN 'not_accepted'
-          WHEN 'merged' THEN 'merged'
-          WHEN 'archived' THEN 'archived'
-          WHEN 'dispatched' THEN 'dispatched'
-          WHEN 'designated' THEN 'dispatched'
-          WHEN 'redispatched' THEN 'objection.accepted'
-          WHEN 'objection_refused' THEN 'objection.refused'
-          WHEN 'disputed' THEN 'disputed'
-          WHEN 'objected' THEN 'objection.filed'
-          WHEN 'extension_filed' THEN 'extension.requested'
-          WHEN 'extension_reviewed' THEN CASE WHEN e_data->>'decision' = 'approved' THEN 'extension.approved' END
-          WHEN 'appealed' THEN 'appeal.filed'
-          WHEN 'appeal_reviewed' THEN CASE e_data->>'decision' WHEN 'upheld' THEN 'appeal.upheld' WHEN 'refused' THEN 'appeal.refused' END
-          WHEN 'reopened' THEN 'reopened'
-          WHEN 'terminated' THEN 'terminated'
-          WHEN 'supervised' THEN 'supervised'
-          WHEN 'bounce_flagged' THEN 'bounced'
-          WHEN 'called_back' THEN 'callback'
+        facts := CASE e_type
+          WHEN 'not_accepted' THEN ARRAY['not_accepted']
+          WHEN 'merged' THEN ARRAY['merged']
+          WHEN 'archived' THEN ARRAY['archived']
+          WHEN 'dispatched' THEN ARRAY['dispatched']
+          WHEN 'designated' THEN ARRAY['dispatched']
+          WHEN 'redispatched' THEN ARRAY['objection.accepted', 'dispatched']
+          WHEN 'objection_refused' THEN ARRAY['objection.refused']
+          WHEN 'disputed' THEN ARRAY['disputed']
+          WHEN 'objected' THEN ARRAY['objection.filed']
+          WHEN 'extension_filed' THEN ARRAY['extension.requested']
+          WHEN 'extension_reviewed' THEN CASE WHEN e_data->>'decision' = 'approved' THEN ARRAY['extension.approved'] END
+          WHEN 'appealed' THEN ARRAY['appeal.filed']
+          WHEN 'appeal_reviewed' THEN CASE e_data->>'decision' WHEN 'upheld' THEN ARRAY['appeal.upheld'] WHEN 'refused' THEN ARRAY['appeal.refused'] END
+          WHEN 'reopened' THEN ARRAY['reopened']
+          WHEN 'terminated' THEN ARRAY['terminated']
+          WHEN 'supervised' THEN ARRAY['supervised']
+          WHEN 'bounce_flagged' THEN ARRAY['bounced']
+          -- an unsatisfied callback sends the order back to the unit (重办): a reopening too
+          WHEN 'called_back' THEN CASE WHEN e_data->'after'->>'state' IN ('closed', 'terminated') THEN ARRAY['callback'] ELSE ARRAY['callback', 'reopened'] END
         END;
-        IF f IS NULL THEN RETURN; END IF;
+        IF facts IS NULL THEN RETURN; END IF;
         SELECT received_at, source, left(region_code, 6) AS district, category_code, unit_code INTO t FROM tickets WHERE id = e_ticket;
         IF NOT FOUND THEN RETURN; END IF;
-        IF f IN ('received', 'not_accepted', 'archived', 'disputed') THEN
-          u := NULL;
-        ELSIF f = 'dispatched' THEN
-          u := COALESCE(e_data->'after'->>'unit', t.unit_code);
-        ELSE
-          u := COALESCE(e_data->'before'->>'unit', e_data->>'handlingUnit', e_data->>'unit', t.unit_code);
-        END IF;
-        IF f IN ('received', 'not_accepted', 'merged', 'archived', 'dispatched', 'disputed', 'reopened', 'terminated', 'supervised', 'bounced')
-           AND EXISTS (SELECT 1 FROM report_facts WHERE ticket_id = e_ticket AND fact = f AND unit_code IS NOT DISTINCT FROM u) THEN
-          RETURN;
-        END IF;
-        IF f = 'callback' THEN
-          v := e_data->'input'->'visit';
-          sc := COALESCE((v->>'result')::smallint, CASE WHEN (v->>'satisfied')::boolean THEN 4 ELSE 2 END);
-          rs := (v->>'resolved')::boolean;
-        END IF;
-        INSERT INTO report_facts (event_id, ticket_id, fact, at, received_at, source, district, category, unit_code, score, resolved)
-        VALUES (e_id, e_ticket, f, e_at, t.received_at, t.source, t.district, t.category_code, u, sc, rs);
+        FOREACH f IN ARRAY facts LOOP
+          sc := NULL;
+          rs := NULL;
+          IF f IN ('not_accepted', 'archived', 'disputed') THEN
+            u := NULL;
+          ELSIF f = 'dispatched' THEN
+            u := COALESCE(e_data->'after'->>'unit', t.unit_code);
+          ELSE
+            u := COALESCE(e_data->'before'->>'unit', e_data->>'handlingUnit', e_data->>'unit', t.unit_code);
+          END IF;
+          CONTINUE WHEN f IN ('not_accepted', 'merged', 'archived', 'dispatched', 'disputed', 'reopened', 'terminated', 'supervised', 'bounced')
+            AND EXISTS (SELECT 1 FROM report_facts WHERE ticket_id = e_ticket AND fact = f AND unit_code IS NOT DISTINCT FROM u);
+          IF f = 'callback' THEN
+            v := e_data->'input'->'visit';
+            sc := COALESCE((v->>'result')::smallint, CASE WHEN (v->>'satisfied')::boolean THEN 4 ELSE 2 END);
+            rs := (v->>'resolved')::boolean;
+          END IF;
+          INSERT INTO report_facts (event_id, ticket_id, fact, at, received_at, source, district, category, unit_code, score, resolved)
+          VALUES (e_id, e_ticket, f, e_at, t.received_at, t.source, t.district, t.category_code, u, sc, rs);
+        END LOOP;
       END $$`);
     await q.query(`
       CREATE FUNCTION report_fact_of_event() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -97,7 +104,17 @@ export class Reports1765400000000 implements MigrationInterface {
         PERFORM report_record_fact(NEW.id, NEW.ticket_id, NEW.type, NEW.data, NEW.occurred_at);
         RETURN NULL;
       END $$`);
-    // Facts already in the log (a hub upgraded with history): in event order, as the trigger would have.
+    await q.query(`
+      CREATE FUNCTION report_fact_of_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO report_facts (event_id, ticket_id, fact, at, received_at, source, district, category)
+        VALUES (NULL, NEW.id, 'received', NEW.created_at, NEW.received_at, NEW.source, left(NEW.region_code, 6), NEW.category_code);
+        RETURN NULL;
+      END $$`);
+    // Facts already in the log (a hub upgraded with history): as the triggers would have written them.
+    await q.query(`
+      INSERT INTO report_facts (event_id, ticket_id, fact, at, received_at, source, district, category)
+      SELECT NULL, id, 'received', created_at, received_at, source, left(region_code, 6), category_code FROM tickets ORDER BY created_at, id`);
     await q.query(`
       DO $$
       DECLARE e record;
@@ -109,6 +126,9 @@ export class Reports1765400000000 implements MigrationInterface {
     await q.query(`
       CREATE TRIGGER trg_ticket_events_report_fact AFTER INSERT ON ticket_events
       FOR EACH ROW EXECUTE FUNCTION report_fact_of_event()`);
+    await q.query(`
+      CREATE TRIGGER trg_tickets_report_fact AFTER INSERT ON tickets
+      FOR EACH ROW EXECUTE FUNCTION report_fact_of_ticket()`);
 
     // Clocks by their end (a clock belongs to the period its deadline ends in), with what the
     // outcome needs, so a period's clocks are one index-only range scan.
@@ -123,7 +143,8 @@ export class Reports1765400000000 implements MigrationInterface {
       CREATE TABLE assessment_settings (
         version serial PRIMARY KEY,
         weights jsonb NOT NULL,
-        effective_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        -- to the second, as a report's default asOf: a report asked right after sees the new weights
+        effective_at timestamptz NOT NULL DEFAULT date_trunc('second', clock_timestamp()),
         set_by text NOT NULL
       )`);
     await q.query(`
@@ -155,6 +176,8 @@ export class Reports1765400000000 implements MigrationInterface {
     await q.query(`DROP INDEX IF EXISTS ix_extension_requests_decided`);
     await q.query(`DROP INDEX IF EXISTS ix_ticket_clocks_report`);
     await q.query(`DROP TRIGGER IF EXISTS trg_ticket_events_report_fact ON ticket_events`);
+    await q.query(`DROP TRIGGER IF EXISTS trg_tickets_report_fact ON tickets`);
+    await q.query(`DROP FUNCTION IF EXISTS report_fact_of_ticket()`);
     await q.query(`DROP FUNCTION IF EXISTS report_fact_of_event()`);
     await q.query(`DROP FUNCTION IF EXISTS report_record_fact(bigint, uuid, text, jsonb, timestamptz)`);
     await q.query(`DROP TABLE IF EXISTS report_facts`);

@@ -58,7 +58,7 @@ export interface DrillQuery {
   /** a unit's own report: only facts and clocks of this lead unit */
   unit?: string | null;
   limit: number;
-  /** position after the previous page: [instant ISO, row id] */
+  /** position after the previous page: [instant in µs since the epoch, row id] */
   after?: [string, string] | null;
 }
 
@@ -88,17 +88,17 @@ export async function drillTickets(db: Queryable, q: DrillQuery): Promise<DrillR
     if (q.unit) filter += groupFilter('f.unit_code', q.unit, params);
     if (q.after) {
       params.push(q.after[0], q.after[1]);
-      filter += ` AND (f.received_at, f.event_id) > ($${params.length - 1}::timestamptz, $${params.length}::bigint)`;
+      filter += ` AND (f.received_at, f.id) > (timestamptz 'epoch' + $${params.length - 1}::bigint * interval '1 microsecond', $${params.length}::bigint)`;
     }
     params.push(q.limit);
-    const rows = await queryRows<{ ticket_id: string; at: Date; unit_code: string | null; fact: string; received_at: Date; event_id: string }>(
+    const rows = await queryRows<{ ticket_id: string; at: Date; unit_code: string | null; fact: string; rus: string; fid: string }>(
       db,
-      `SELECT f.ticket_id::text, f.at, f.unit_code, f.fact, f.received_at, f.event_id::text FROM report_facts f
+      `SELECT f.ticket_id::text, f.at, f.unit_code, f.fact, (extract(epoch FROM f.received_at) * 1000000)::bigint::text AS rus, f.id::text AS fid FROM report_facts f
         WHERE f.received_at >= $1 AND f.received_at < $2 AND f.at <= $3 AND ${factWhere} ${filter}
-        ORDER BY f.received_at, f.event_id LIMIT $${params.length}`,
+        ORDER BY f.received_at, f.id LIMIT $${params.length}`,
       params,
     );
-    return rows.map((r) => ({ ticketId: r.ticket_id, at: r.at.toISOString(), unitCode: r.unit_code, what: r.fact, pos: [r.received_at.toISOString(), r.event_id] }));
+    return rows.map((r) => ({ ticketId: r.ticket_id, at: r.at.toISOString(), unitCode: r.unit_code, what: r.fact, pos: [r.rus, r.fid] }));
   }
   const clock = CLOCK_FIGURES[q.figure];
   if (!clock) throw new RangeError(`unknown figure ${q.figure}`);
@@ -107,7 +107,7 @@ export async function drillTickets(db: Queryable, q: DrillQuery): Promise<DrillR
   if (q.group) filter += groupFilter(CLOCK_KEY[q.group.by], q.group.key, params);
   if (q.unit) filter += groupFilter('c.unit_code', q.unit, params);
   const base = params.length;
-  const after = q.after ? ` AND (due, id) > ($${base + 1}::timestamptz, $${base + 2}::bigint)` : '';
+  const after = q.after ? ` AND (due, id) > (timestamptz 'epoch' + $${base + 1}::bigint * interval '1 microsecond', $${base + 2}::bigint)` : '';
   if (q.after) params.push(q.after[0], q.after[1]);
   params.push(q.limit);
   const movedLater = `EXISTS (SELECT 1 FROM extension_requests e WHERE e.clock_id = c.id AND e.status = 'approved' AND e.decided_at > $3)`;
@@ -132,7 +132,7 @@ export async function drillTickets(db: Queryable, q: DrillQuery): Promise<DrillR
       UNION ALL
       (SELECT * FROM moved WHERE due > $1 AND due <= $2 AND ${clock.where} ${after})
     )
-    SELECT id::text, ticket_id::text, unit_code, due, ${outcome} AS outcome FROM both_ ORDER BY due, id LIMIT $${params.length}`;
-  const rows = await queryRows<{ id: string; ticket_id: string; unit_code: string | null; due: Date; outcome: string }>(db, sql, params);
-  return rows.map((r) => ({ ticketId: r.ticket_id, at: r.due.toISOString(), unitCode: r.unit_code, what: r.outcome, pos: [r.due.toISOString(), r.id] }));
+    SELECT id::text, ticket_id::text, unit_code, due, (extract(epoch FROM due) * 1000000)::bigint::text AS dus, ${outcome} AS outcome FROM both_ ORDER BY due, id LIMIT $${params.length}`;
+  const rows = await queryRows<{ id: string; ticket_id: string; unit_code: string | null; due: Date; dus: string; outcome: string }>(db, sql, params);
+  return rows.map((r) => ({ ticketId: r.ticket_id, at: r.due.toISOString(), unitCode: r.unit_code, what: r.outcome, pos: [r.dus, r.id] }));
 }

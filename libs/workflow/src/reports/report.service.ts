@@ -16,11 +16,6 @@ export class ReportService {
     @Inject(NOW) private readonly now: NowFn,
   ) {}
 
-  /** now, to the second (an asOf given back in the answer must be re-askable as is) */
-  defaultAsOf(): Date {
-    return new Date(Math.floor(this.now().getTime() / 1000) * 1000);
-  }
-
   private read<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.ds.transaction('REPEATABLE READ', fn);
   }
