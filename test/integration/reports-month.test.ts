@@ -6,6 +6,10 @@
  * the workbook's cells are the JSON's, a unit sees and drills into its own figures only (404).
  */
 import ExcelJS from 'exceljs';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { QUEUES } from '@hub/queues';
+import { ReportSnapshotService } from '@hub/workflow/reports';
 import { DEFAULT_ASSESSMENT_WEIGHTS, FIGURE_COLUMNS, countsOf, figureAt, finish, parseRange, type ReportClock, type ReportFact } from '@hub/rules/reports';
 import { authHeader } from '../support/auth';
 import { REPLY, SATISFIED, UNIT_A, UNIT_B, UNSATISFIED, intakeOrder, order, resetWorld, startLifecycleHub, type Body, type LifecycleHub } from './lifecycle-kit';
@@ -218,5 +222,31 @@ describe('reports: a scripted month through the API, checked by hand', () => {
     expect(r).toMatchObject({ status: 400, body: { error: 'validation_failed', fields: [expect.objectContaining({ path: 'period' })] } });
     expect((await json<Body>(`/office/reports/summary?${q('&groupBy=street')}`)).body).toMatchObject({ fields: [expect.objectContaining({ path: 'groupBy' })] });
     expect((await json<Body>(`/office/reports/summary?${q('&asOf=yesterday')}`)).body).toMatchObject({ fields: [expect.objectContaining({ path: 'asOf' })] });
+  });
+
+  it('snapshots: made once at their fixed asOf, listed, downloadable, the same bytes as the report; never changed', async () => {
+    const scheduler = h.hub.apps.router!.get<Queue>(getQueueToken(QUEUES.reports));
+    expect((await scheduler.getJobSchedulers()).map((j) => j.key)).toContain('report-snapshots');
+    const svc = h.hub.apps.router!.get(ReportSnapshotService);
+    const asOf = new Date(future);
+    const first = await svc.make('quarter', '2026Q4', asOf);
+    const again = await svc.make('quarter', '2026Q4', asOf);
+    expect(first.created).toBe(true);
+    expect(again).toEqual({ created: false, snapshot: first.snapshot });
+    const list = await json<{ items: Body[] }>(`/office/reports/snapshots`);
+    expect(list.body.items).toContainEqual(expect.objectContaining({ id: first.snapshot.id, kind: 'quarter', period: '2026Q4', asOf: future }));
+    const stored = await raw(`/office/reports/snapshots/${first.snapshot.id}`);
+    const live = await raw(`/office/reports/summary?period=2026Q4&groupBy=unit&asOf=${encodeURIComponent(future)}`);
+    expect(stored.text).toBe(live.text);
+    expect(JSON.parse(stored.text)).toMatchObject({ period: '2026Q4', total: { received: { all: 5 } } });
+    const x = await raw(`/office/reports/snapshots/${first.snapshot.id}?format=xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.bytes as unknown as ArrayBuffer);
+    expect(wb.getWorksheet('figures')!.getRow(2).getCell(3).value).toBe(5);
+    await expect(h.hub.ds.query(`UPDATE report_snapshots SET json = '{}'`)).rejects.toThrow(/append-only/);
+    expect((await raw(`/office/reports/snapshots/999999`)).status).toBe(404);
+    // The router's scheduler made what was due when it started (A2026 among them); a pass now makes nothing.
+    expect(list.body.items).toContainEqual(expect.objectContaining({ kind: 'assessment', period: 'A2026', asOf: '2026-10-31T16:00:00.000Z' }));
+    expect(await svc.makeDue(new Date())).toEqual([]);
   });
 });

@@ -9,6 +9,8 @@ import { WorkOrderService } from '@hub/workflow';
 import { ClockService, CLOCK_SETTINGS, loadClockSettings } from '@hub/workflow/clock';
 import { ClockTimersService } from './clock/clock-timers.service';
 import { ClockTimersProcessor } from './clock/clock-timers.processor';
+import { ReportService, ReportSnapshotService } from '@hub/workflow/reports';
+import { ReportSnapshotsProcessor } from './reports/report-snapshots.processor';
 
 @Module({})
 export class RouterModule {
@@ -17,7 +19,7 @@ export class RouterModule {
     const clockSettings = loadClockSettings();
     return {
       module: RouterModule,
-      imports: [CoreModule.forApp({ app: 'router', config }), HubQueuesModule.register(config, [QUEUES.route, QUEUES.clock])],
+      imports: [CoreModule.forApp({ app: 'router', config }), HubQueuesModule.register(config, [QUEUES.route, QUEUES.clock, QUEUES.reports])],
       controllers: [HealthController],
       providers: [
         RoutingService,
@@ -28,6 +30,9 @@ export class RouterModule {
         ClockService,
         ClockTimersService,
         ClockTimersProcessor,
+        ReportService,
+        ReportSnapshotService,
+        ReportSnapshotsProcessor,
         { provide: HEALTH_QUEUES, useFactory: (...qs: unknown[]) => qs, inject: [getQueueToken(QUEUES.route), getQueueToken(QUEUES.clock)] },
       ],
       exports: [ClockService],

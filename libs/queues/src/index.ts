@@ -9,6 +9,8 @@ export const QUEUES = {
   deliver: 'deliver',
   /** clock timers: warnings, misses, supervision (rows of the deadline table) */
   clock: 'clock',
+  /** scheduled reports: one repeatable job that stores the snapshots whose moment has come */
+  reports: 'reports',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -28,7 +30,11 @@ export interface JobPayloads {
   route: OutboxJob;
   deliver: OutboxJob;
   clock: ClockJob;
+  reports: ReportsJob;
 }
+
+/** The scheduler's tick: the worker decides from the clock and the table what is due (nothing in the job). */
+export type ReportsJob = Record<string, never>;
 
 /** Fixed job ids derived from the row served, so relaying twice queues once. */
 export const outboxJobId = (outboxId: string, attempt: number): string => `o${outboxId}-a${attempt}`;
