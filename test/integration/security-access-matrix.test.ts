@@ -79,6 +79,19 @@ const ROWS: Row[] = [
   // office settings (intake and merge rules): the office's supervisors and administrators change them
   { method: 'GET', route: '/office/settings/{name}', roles: OFFICE_ADMIN, path: () => '/office/settings/intake' },
   { method: 'PUT', route: '/office/settings/{name}', roles: ['admin', 'supervisor'], path: () => '/office/settings/intake', body: [], ok: [400] },
+  // reports (docs/reports.md): the office reads every unit's figures; a unit its own only
+  { method: 'GET', route: '/office/reports/summary', roles: OFFICE_ADMIN, path: () => '/office/reports/summary?period=2026-11' },
+  { method: 'GET', route: '/office/reports/tickets', roles: OFFICE_ADMIN, path: () => '/office/reports/tickets?period=2026-11&figure=dispatched' },
+  { method: 'GET', route: '/office/reports/rankings', roles: OFFICE_ADMIN, path: () => '/office/reports/rankings?period=2026-11' },
+  { method: 'GET', route: '/office/reports/notices', roles: OFFICE_ADMIN, path: () => '/office/reports/notices?period=2026-11' },
+  { method: 'GET', route: '/office/reports/trend', roles: OFFICE_ADMIN, path: () => '/office/reports/trend?period=2026Q4' },
+  { method: 'GET', route: '/office/reports/snapshots', roles: OFFICE_ADMIN, path: () => '/office/reports/snapshots' },
+  { method: 'GET', route: '/office/reports/snapshots/{id}', roles: OFFICE_ADMIN, path: () => '/office/reports/snapshots/999999', ok: [404] },
+  { method: 'GET', route: '/office/settings/assessment', roles: OFFICE_ADMIN, path: () => '/office/settings/assessment' },
+  { method: 'PUT', route: '/office/settings/assessment', roles: ['admin', 'supervisor'], path: () => '/office/settings/assessment', body: {}, ok: [400] },
+  { method: 'GET', route: '/work-orders/reports/summary', roles: UNITS, path: () => '/work-orders/reports/summary?period=2026-11' },
+  { method: 'GET', route: '/work-orders/reports/tickets', roles: UNITS, path: () => '/work-orders/reports/tickets?period=2026-11&figure=dispatched' },
+  { method: 'GET', route: '/work-orders/reports/trend', roles: UNITS, path: () => '/work-orders/reports/trend?period=2026Q4' },
   // dead letters (deliveries that failed): the office's operators
   { method: 'GET', route: '/office/deliveries', roles: OFFICE, path: () => '/office/deliveries' },
   { method: 'POST', route: '/office/deliveries/retry', roles: OFFICE, path: () => '/office/deliveries/retry', body: {}, ok: [400] },
