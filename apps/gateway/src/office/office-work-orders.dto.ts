@@ -8,11 +8,11 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsString, IsU
 import { IsNotBlank, LIMITS, OptionalField } from '@hub/connectors/common';
 import { TEXT } from '../work-orders/work-orders.dto';
 
-/** More co-handlers than this is not a multi-unit matter but a meeting (001 Art. 15). */
+/** More co-handlers than this is not a multi-unit matter but a meeting (Yunnan Measures Art. 15). */
 export const MAX_CO_UNITS = 10;
 
 export class DesignateDto {
-  @ApiProperty({ description: 'the unit that handles it from now on (指定谁、谁办理, 003 Art. 4(二)); it can no longer object', example: '310104-MARKET' })
+  @ApiProperty({ description: 'the unit that handles it from now on (指定谁、谁办理, 沪府办〔2020〕49号 Art. 4(二)); it can no longer object', example: '310104-MARKET' })
   @IsDefined()
   @IsString()
   @IsNotBlank()
@@ -71,7 +71,7 @@ export class ExtensionReviewDto {
 }
 
 export class AppealReviewDto {
-  @ApiProperty({ enum: ['upheld', 'refused'], description: 'upheld: closed as 不属实 and not counted against the unit (003 Art. 6(二))' })
+  @ApiProperty({ enum: ['upheld', 'refused'], description: 'upheld: closed as 不属实 and not counted against the unit (沪府办〔2020〕49号 Art. 6(二))' })
   @IsDefined()
   @IsIn(['upheld', 'refused'])
   decision!: 'upheld' | 'refused';
@@ -89,12 +89,12 @@ export class CallbackDto {
   @IsBoolean()
   satisfied!: boolean;
 
-  @ApiPropertyOptional({ description: 'the citizen says the matter was solved (解决率, contracts §9); omitted: not asked' })
+  @ApiPropertyOptional({ description: 'the citizen says the matter was solved (解决率, docs/contracts.md#report-api); omitted: not asked' })
   @OptionalField()
   @IsBoolean()
   resolved?: boolean;
 
-  @ApiProperty({ minimum: 1, maximum: 5, description: 'satisfaction with the result (003 Art. 4(四))' })
+  @ApiProperty({ minimum: 1, maximum: 5, description: 'satisfaction with the result (沪府办〔2020〕49号 Art. 4(四))' })
   @IsDefined()
   @IsInt()
   @Min(1)
@@ -132,7 +132,7 @@ export class ReasonDto {
 }
 
 export class UnitsDto {
-  @ApiProperty({ description: '主办: the lead unit (明确牵头部门, 001 Art. 15); a unit new to the matter is designated', example: '310104-MARKET' })
+  @ApiProperty({ description: '主办: the lead unit (明确牵头部门, Yunnan Measures Art. 15); a unit new to the matter is designated', example: '310104-MARKET' })
   @IsDefined()
   @IsString()
   @IsNotBlank()
@@ -149,7 +149,7 @@ export class UnitsDto {
 }
 
 export class MergeDto {
-  @ApiProperty({ description: 'the ticket that goes on being handled (001 Art. 13)', format: 'uuid' })
+  @ApiProperty({ description: 'the ticket that goes on being handled (Yunnan Measures Art. 13)', format: 'uuid' })
   @IsDefined()
   @IsUUID()
   into!: string;

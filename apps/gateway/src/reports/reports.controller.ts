@@ -12,7 +12,7 @@ const PERIOD_QUERIES = (): MethodDecorator => (t, k, d) => {
   ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 instant: the figures as known then (default now)' })(t, k, d);
 };
 
-/** The office's reports (contracts §9, docs/reports.md). */
+/** The office's reports (docs/contracts.md#report-api, docs/reports.md). */
 @ApiTags('office: reports')
 @ApiBearerAuth()
 @Roles('admin', ...OFFICE_ROLES)
@@ -21,7 +21,7 @@ export class OfficeReportsController {
   constructor(private readonly service: ReportsGatewayService) {}
 
   @Get('summary')
-  @ApiOperation({ summary: 'The figures of a period (contracts §9), grouped; format=xlsx for a workbook' })
+  @ApiOperation({ summary: 'The figures of a period (docs/contracts.md#report-api), grouped; format=xlsx for a workbook' })
   @PERIOD_QUERIES()
   @ApiQuery({ name: 'groupBy', required: false, enum: ['none', 'unit', 'district', 'source', 'category'] })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'xlsx'] })
@@ -71,7 +71,7 @@ export class OfficeReportsController {
   }
 }
 
-/** The assessment weights (contracts §9), versioned: each report says which version it used. */
+/** The assessment weights (docs/contracts.md#report-api), versioned: each report says which version it used. */
 @ApiTags('office: settings')
 @ApiBearerAuth()
 @Controller('office/settings/assessment')
@@ -93,7 +93,7 @@ export class AssessmentSettingsController {
   }
 }
 
-/** A unit's own figures (contracts §9): the same parameters, no groupBy; only its own tickets. */
+/** A unit's own figures (docs/contracts.md#report-api): the same parameters, no groupBy; only its own tickets. */
 @ApiTags('units: reports')
 @ApiBearerAuth()
 @Roles(...UNIT_ROLES)

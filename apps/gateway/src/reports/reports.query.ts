@@ -3,7 +3,7 @@ import { DRILLABLE, parsePeriod, parseRange, RANK_BY, type RankBy } from '@hub/r
 import type { GroupBy } from '@hub/store';
 import type { ReportQuestion } from '@hub/workflow/reports';
 
-/** The query string of a report (contracts §9), as received. */
+/** The query string of a report (docs/contracts.md#report-api), as received. */
 export interface RawReportQuery {
   period?: string;
   from?: string;

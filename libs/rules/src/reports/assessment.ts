@@ -1,5 +1,5 @@
 /**
- * The office's assessment weights (contracts §9; 003 Art. 8–9): how much a basically-satisfied
+ * The office's assessment weights (docs/contracts.md#report-api; 沪府办〔2020〕49号 Art. 8–9): how much a basically-satisfied
  * callback counts, and the weights of the three rates in the score. Cities weigh them differently.
  */
 export interface AssessmentWeights {

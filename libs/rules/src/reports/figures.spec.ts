@@ -16,7 +16,7 @@ const fact = (fct: ReportFact['fact'], at: string, o: Partial<ReportFact> = {}):
   ticketId: 't1', fact: fct, at: T(at), receivedAt: T('2026-11-02T08:00:00'), source: 'hotline', unit: 'U1', ...o,
 });
 
-describe('clockOutcome (003 Art. 5, 8)', () => {
+describe('clockOutcome (沪府办〔2020〕49号 Art. 5, 8)', () => {
   it('late by one second: met exactly at the exclusive end is late, one second before is on time', () => {
     expect(clockOutcome(clock({ metAt: T('2026-11-09T23:59:59') }), T('2026-12-01T00:00:00'))).toBe('onTime');
     expect(clockOutcome(clock({ metAt: T('2026-11-10T00:00:00') }), T('2026-12-01T00:00:00'))).toBe('late');
@@ -64,7 +64,7 @@ describe('clockOutcome (003 Art. 5, 8)', () => {
   });
 });
 
-describe('callbacks (contracts §9)', () => {
+describe('callbacks (docs/contracts.md#report-api)', () => {
   it('classes by result score', () => {
     expect([1, 2, 3, 4, 5].map(callbackClass)).toEqual(['dissatisfied', 'dissatisfied', 'basicallySatisfied', 'satisfied', 'satisfied']);
   });
@@ -134,7 +134,7 @@ describe('countsOf + finish (hand-counted month)', () => {
   });
 
   it('co-handlers are not counted: only the lead unit holds the clock and the work order', () => {
-    // a co-handler (协办) has no fact and no clock of its own; the lead answers for everyone (000 ch. 4)
+    // a co-handler (协办) has no fact and no clock of its own; the lead answers for everyone (Shenzhen Draft ch. 4)
     const facts = [fact('dispatched', '2026-11-02T10:00:00', { unit: 'LEAD' })];
     const clocks = [clock({ unit: 'LEAD', metAt: T('2026-11-04T00:00:00') })];
     const co = finish(countsOf(facts.filter((x) => x.unit === 'CO'), clocks.filter((x) => x.unit === 'CO'), win('2026-12-01T00:00:00')), W);

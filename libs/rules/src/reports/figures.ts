@@ -1,5 +1,5 @@
 /**
- * Every figure of a report, defined once (docs/reports.md; contracts §9; 003 Art. 8–9; 001 Art. 4,
+ * Every figure of a report, defined once (docs/reports.md; docs/contracts.md#report-api; 沪府办〔2020〕49号 Art. 8–9; Yunnan Measures Art. 4,
  * 16, 18). The store computes the same figures in SQL for speed; `figuresOf` is the definition the
  * SQL is tested against (test/integration/reports-*.test.ts), so the two cannot drift apart.
  */
@@ -64,7 +64,7 @@ export function factsOfEvent(type: string, data: { decision?: string | null; aft
     case 'terminated': return ['terminated'];
     case 'supervised': return ['supervised'];
     case 'bounce_flagged': return ['bounced'];
-    // an unsatisfied callback sends the order back to the unit (重办, 003 Art. 4(三)): a reopening
+    // an unsatisfied callback sends the order back to the unit (重办, 沪府办〔2020〕49号 Art. 4(三)): a reopening
     case 'called_back': return data.afterState === 'closed' || data.afterState === 'terminated' ? ['callback'] : ['callback', 'reopened'];
     default: return [];
   }
@@ -120,7 +120,7 @@ export function effectiveDue(c: ReportClock, asOf: Date): Date {
 export type ClockOutcome = 'onTime' | 'late' | 'pending' | 'excluded' | 'unknown';
 
 /**
- * One clock at `asOf` (003 Art. 5, 8): met before its end → on time; met at or after it → late (the
+ * One clock at `asOf` (沪府办〔2020〕49号 Art. 5, 8): met before its end → on time; met at or after it → late (the
  * end is exclusive, so a second late is late); still open at an end already passed → late; stopped
  * (merged, moved to another unit, terminated) before its end → not counted, after it → late; started
  * after `asOf` → unknown then.
@@ -136,7 +136,7 @@ export function clockOutcome(c: ReportClock, asOf: Date): ClockOutcome {
 
 export type CallbackClass = 'satisfied' | 'basicallySatisfied' | 'dissatisfied';
 
-/** contracts §9: 4–5 satisfied, 3 basically satisfied, 1–2 dissatisfied. */
+/** docs/contracts.md#report-api: 4–5 satisfied, 3 basically satisfied, 1–2 dissatisfied. */
 export function callbackClass(score: number): CallbackClass {
   return score >= 4 ? 'satisfied' : score === 3 ? 'basicallySatisfied' : 'dissatisfied';
 }
@@ -220,7 +220,7 @@ export function weightedScore(rates: readonly (number | null)[], weights: readon
   return w === 0 ? null : Math.round((sum / w) * 10_000) / 10_000;
 }
 
-/** The counts → the answer of contracts §9. */
+/** The counts → the answer of docs/contracts.md#report-api. */
 export function finish(c: Counts, weights: AssessmentWeights): Figures {
   const clock = (k: Counts['contact']): ClockFigures => ({ due: k.onTime + k.late + k.pending, onTime: k.onTime, late: k.late, rate: ratio(k.onTime, k.onTime + k.late) });
   const cb = c.callbacks;
@@ -272,7 +272,7 @@ function inWindow(at: Date, w: CountWindow): boolean {
  *   facts count a ticket once per unit;
  * - a clock counts when its deadline (as it stood at `asOf`) ends in the period (`clockOutcome`);
  * - a dissatisfied callback is not counted once an appeal against it was upheld by `asOf`
- *   (差评申诉 → 不属实, 003 Art. 6).
+ *   (差评申诉 → 不属实, 沪府办〔2020〕49号 Art. 6).
  */
 export function countsOf(facts: readonly ReportFact[], clocks: readonly ReportClock[], w: CountWindow): Counts {
   const c = emptyCounts();

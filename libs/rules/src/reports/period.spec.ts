@@ -4,7 +4,7 @@ import { notices, rank } from './rankings';
 import { DEFAULT_ASSESSMENT_WEIGHTS } from './assessment';
 import { emptyCounts, finish } from './figures';
 
-describe('periods (contracts §9)', () => {
+describe('periods (docs/contracts.md#report-api)', () => {
   it.each([
     ['2026-11', '2026-11-01', '2026-11-30'],
     ['2024-02', '2024-02-01', '2024-02-29'],

@@ -35,8 +35,8 @@ const YEAR = (y: string): number | null => {
 };
 
 /**
- * The period shortcut of contracts §9: `2026-11` (month), `2026Q3` (quarter), `2026H1` (half),
- * `2026` (calendar year), `A2026` (assessment year 1 Nov 2025 – 31 Oct 2026, 003 Art. 8).
+ * The period shortcut of docs/contracts.md#report-api: `2026-11` (month), `2026Q3` (quarter), `2026H1` (half),
+ * `2026` (calendar year), `A2026` (assessment year 1 Nov 2025 – 31 Oct 2026, 沪府办〔2020〕49号 Art. 8).
  */
 export function parsePeriod(p: string): PeriodResult {
   let m = /^(\d{4})-(\d{2})$/.exec(p);

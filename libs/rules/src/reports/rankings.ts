@@ -1,5 +1,5 @@
 /**
- * 排名 and 通报 (003 Art. 8–9): units ranked by score and by each of the three rates; the units the
+ * 排名 and 通报 (沪府办〔2020〕49号 Art. 8–9): units ranked by score and by each of the three rates; the units the
  * office names for overdue supervised tickets, appeals found groundless and repeated bounces.
  */
 import type { Figures } from './figures';

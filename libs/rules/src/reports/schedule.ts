@@ -1,5 +1,5 @@
 /**
- * Scheduled reports (001 Art. 16, 18; 003 Art. 8): which snapshot is due when, and the `asOf` it is
+ * Scheduled reports (Yunnan Measures Art. 16, 18; 沪府办〔2020〕49号 Art. 8): which snapshot is due when, and the `asOf` it is
  * made at. The asOf is fixed by the period (00:00 +08:00 of its due day), not by when the job ran,
  * so a snapshot made late, or asked for again through the API, has the same figures.
  */

@@ -151,7 +151,7 @@ export class Reports1765400000000 implements MigrationInterface {
       CREATE TRIGGER trg_assessment_settings_append_only BEFORE UPDATE OR DELETE ON assessment_settings
       FOR EACH ROW EXECUTE FUNCTION refuse_event_change()`);
 
-    // Scheduled reports (001 Art. 16, 18; 003 Art. 8): made once, never changed.
+    // Scheduled reports (Yunnan Measures Art. 16, 18; 沪府办〔2020〕49号 Art. 8): made once, never changed.
     await q.query(`
       CREATE TABLE report_snapshots (
         id bigserial PRIMARY KEY,

@@ -5,7 +5,7 @@
 import { Queryable, queryRows } from '../outbox/outbox-message';
 import { CLOCK_OUTCOME_SQL, type GroupBy } from './report.repository';
 
-/** Figures that can be listed, and what each one lists (every count of contracts §9). */
+/** Figures that can be listed, and what each one lists (every count of docs/contracts.md#report-api). */
 const FACT_FIGURES: Record<string, string> = {
   'received.all': `f.fact = 'received'`,
   'received.hotline': `f.fact = 'received' AND f.source = 'hotline'`,

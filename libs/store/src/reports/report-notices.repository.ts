@@ -6,7 +6,7 @@ import { CLOCK_OUTCOME_SQL } from './report.repository';
 /**
  * - overdue_supervised: supervised (督办) tickets whose resolve clock at that unit was late at asOf;
  * - appeal_refused: 差评申诉 the office refused (the bad review stands);
- * - bounced: tickets flagged for passing between units too often (推诿扯皮, 003 Art. 8(二)).
+ * - bounced: tickets flagged for passing between units too often (推诿扯皮, 沪府办〔2020〕49号 Art. 8(二)).
  */
 export async function noticeTickets(db: Queryable, q: { fromInstant: Date; toInstant: Date; asOf: Date; unit?: string | null }): Promise<NoticeTicket[]> {
   const params: unknown[] = [q.fromInstant, q.toInstant, q.asOf];

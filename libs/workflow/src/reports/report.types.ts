@@ -15,7 +15,7 @@ export interface ReportGroup extends Figures {
   name: string | null;
 }
 
-/** The answer of contracts §9, key order fixed (the same question gives the same bytes). */
+/** The answer of docs/contracts.md#report-api, key order fixed (the same question gives the same bytes). */
 export interface ReportAnswer {
   from: string;
   to: string;
