@@ -9,7 +9,9 @@
  * Target (issue 4): p99 under 1 s at 200 tickets/s. Env: BENCH_RATE (200), BENCH_SECONDS (20),
  * BENCH_WARMUP (orders sent at ≤ 100/s before the measured run, then VACUUM ANALYZE; 2000),
  * BENCH_PG_TOP (n: top statements from pg_stat_statements), BENCH_AUTO_EXPLAIN_MS (n: plans of slower
- * statements to the server log, bench database only).
+ * statements to the server log, bench database only), BENCH_DB, BENCH_PORT_BASE (3100: gateway, +1
+ * router, +2 notifier), BENCH_REDIS_URL, BENCH_REPORT_FACTS=off (the A side of the reports A/B: the
+ * report triggers and the reports' clock index removed, docs/reports.md).
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -23,13 +25,17 @@ import { cpuSeconds, cpuSecondsByName, peakRssMiB, percentile, startApp } from '
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2000);
-const DB = 'postgres://postgres@127.0.0.1:5432/hub_bench_e2e';
+const DB_NAME = process.env.BENCH_DB ?? 'hub_bench_e2e';
+const DB = `postgres://postgres@127.0.0.1:5432/${DB_NAME}`;
+// Ports and Redis database of this run (several people may bench on one machine).
+const PORT = Number(process.env.BENCH_PORT_BASE ?? 3100);
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
 const KEYS = 'bk1:bench-hotline-secret:hmac-sha256';
 
 async function main(): Promise<void> {
   const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS hub_bench_e2e WITH (FORCE)');
+  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
   await admin.end();
   await migrate(DB);
   // BENCH_AUTO_EXPLAIN_MS=n: plans of statements slower than n ms go to the server log, for the
@@ -39,11 +45,16 @@ async function main(): Promise<void> {
     const a = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
     await a.connect();
     for (const [k, v] of [['session_preload_libraries', 'auto_explain'], ['auto_explain.log_min_duration', `${explainMs}ms`], ['auto_explain.log_analyze', 'on'], ['auto_explain.log_buffers', 'on']])
-      await a.query(`ALTER DATABASE hub_bench_e2e SET ${k} = '${v}'`);
+      await a.query(`ALTER DATABASE ${DB_NAME} SET ${k} = '${v}'`);
     await a.end();
   }
   const ds = createDataSource({ url: DB, poolSize: 2 });
   await ds.initialize();
+  if (process.env.BENCH_REPORT_FACTS === 'off') {
+    await ds.query('DROP TRIGGER trg_ticket_events_report_fact ON ticket_events');
+    await ds.query('DROP TRIGGER trg_tickets_report_fact ON tickets');
+    await ds.query('DROP INDEX ix_ticket_clocks_report');
+  }
   const doc = JSON.parse(readFileSync('data/shanghai-directory.json', 'utf8')) as unknown;
   const imp = await importDirectory(ds, doc, 'bench', true);
   if (!imp.ok) throw new Error('directory import failed');
@@ -62,20 +73,20 @@ async function main(): Promise<void> {
 
   const env = {
     DATABASE_URL: DB,
-    REDIS_URL: 'redis://127.0.0.1:6379/14',
+    REDIS_URL: REDIS_URL,
     HUB_QUEUE_PREFIX: 'bench-e2e',
     LOG_LEVEL: 'warn',
     HUB_HOTLINE_KEYS: KEYS,
     HUB_HOTLINE_URL: fake.url,
     HUB_DISABLE_POLLER: 'true',
     HUB_RATE_LIMIT_DISABLED: 'true',
-    PORT: '3100',
-    ROUTER_PORT: '3101',
-    NOTIFIER_PORT: '3102',
+    PORT: String(PORT),
+    ROUTER_PORT: String(PORT + 1),
+    NOTIFIER_PORT: String(PORT + 2),
   };
-  const gateway = await startApp('gateway', env, 3100);
-  const router = await startApp('router', env, 3101);
-  const notifier = await startApp('notifier', env, 3102);
+  const gateway = await startApp('gateway', env, PORT);
+  const router = await startApp('router', env, PORT + 1);
+  const notifier = await startApp('notifier', env, PORT + 2);
   const key = parseKeyRing('HUB_HOTLINE_KEYS', KEYS).signingKey!;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -83,7 +94,7 @@ async function main(): Promise<void> {
     new Promise((resolve, reject) => {
       const raw = Buffer.from(JSON.stringify(order));
       const headers = { ...signRequest(key, 'POST', '/connectors/hotline/orders', raw, new Date()), 'content-type': 'application/json', 'content-length': String(raw.length) };
-      const req = http.request({ host: '127.0.0.1', port: 3100, method: 'POST', path: '/connectors/hotline/orders', headers, agent }, (res) => {
+      const req = http.request({ host: '127.0.0.1', port: PORT, method: 'POST', path: '/connectors/hotline/orders', headers, agent }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });
@@ -179,15 +190,16 @@ async function printPgTop(db: Client, n: number, orders: number): Promise<void> 
     .query(
       `SELECT s.calls, s.total_exec_time + s.total_plan_time AS ms, s.shared_blks_hit + s.shared_blks_read AS blks, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 110) AS q
          FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-        WHERE d.datname = 'hub_bench_e2e' ORDER BY ms DESC LIMIT $1`,
-      [n],
+        WHERE d.datname = $2 ORDER BY ms DESC LIMIT $1`,
+      [n, DB_NAME],
     )
     .then((r) => r.rows)
     .catch(() => [])) as Array<{ calls: string; ms: number; blks: string; q: string }>;
   if (rows.length === 0) return console.log('  (pg_stat_statements not loaded)');
   const all = (
     await db.query(
-      `SELECT sum(s.calls) AS calls, sum(s.total_exec_time + s.total_plan_time) AS ms FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'hub_bench_e2e'`,
+      `SELECT sum(s.calls) AS calls, sum(s.total_exec_time + s.total_plan_time) AS ms FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1`,
+      [DB_NAME],
     )
   ).rows as Array<{ calls: string; ms: number }>;
   console.log(`\n  PostgreSQL statements per order: ${(Number(all[0].calls) / orders).toFixed(1)}, time per order ${(all[0].ms / orders).toFixed(2)} ms`);

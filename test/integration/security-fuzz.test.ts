@@ -307,7 +307,8 @@ describe('security: fuzzing (fast-check, fixed seed)', () => {
           params(),
         );
       }
-    });
+      // Every endpoint gets FUZZ_RUNS cases: the time grows with both (about 100 endpoints; generous for a shared machine).
+    }, Math.max(120_000, FUZZ_RUNS * 2_000));
   });
 
   it('a body over 1 MiB answers 413 too_large, on intake and on the API', async () => {

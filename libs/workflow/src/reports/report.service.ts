@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { NOW, type NowFn } from '@hub/common';
 import { addCounts, emptyCounts, finish, monthsOf, notices, parsePeriod, rank, type NoticeEntry, type RankBy, type RankedUnit } from '@hub/rules/reports';
-import { assessmentWeightsAt, drillTickets, noticeTickets, reportCounts, unitNames, type DrillQuery, type DrillRow, type GroupBy } from '@hub/store';
+import { assessmentWeightsAt, drillTickets, setReportSession, noticeTickets, reportCounts, unitNames, type DrillQuery, type DrillRow, type GroupBy } from '@hub/store';
 import type { ReportAnswer, ReportQuestion } from './report.types';
 
 /**
@@ -17,7 +17,11 @@ export class ReportService {
   ) {}
 
   private read<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction('REPEATABLE READ', fn);
+    return this.ds.transaction('REPEATABLE READ', async (m) => {
+      // A report's statements are estimated as large; compiling them (JIT) costs more than it saves.
+      await setReportSession(m);
+      return fn(m);
+    });
   }
 
   summary(q: ReportQuestion): Promise<ReportAnswer> {
