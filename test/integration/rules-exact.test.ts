@@ -4,9 +4,10 @@
  * rule → article → code → test.
  */
 import { NationalPollerService } from '../../apps/gateway/src/intake/national-poller.service';
+import { ClockService } from '@hub/workflow/clock';
 import { shanghaiCalendar } from '@hub/rules/calendar/shanghai-calendar.fixture';
 import { nationalTransfer, ywtbEvaluation } from '../factories/tickets.factory';
-import { REPLY, UNIT_A, UNSATISFIED, order, resetWorld, settled, startLifecycleHub, statuses, waitState, type Body, type LifecycleHub } from './lifecycle-kit';
+import { REPLY, SATISFIED, UNIT_A, UNIT_B, UNSATISFIED, order, workOrdersAt, resetWorld, settled, startLifecycleHub, statuses, waitState, type Body, type LifecycleHub } from './lifecycle-kit';
 
 jest.setTimeout(180_000);
 
@@ -150,5 +151,57 @@ describe('issue 12: the rules, exactly', () => {
       await h.hub.ds.query(`DROP TRIGGER IF EXISTS test_fail_routing ON tickets`);
       await h.hub.ds.query(`DROP FUNCTION IF EXISTS test_fail_routing()`);
     }
+  });
+
+  it('item 2 (沪府办〔2020〕49号 Art. 4(一)): the office returns a national transfer while its 5-WD return clock runs, also after dispatch; 409 after the window or the result', async () => {
+    await resetWorld(h);
+    // (a) in the dispute queue (city-level location, no line): a return clock of 5 WD from receipt, warned and supervised at the office
+    const disputedT = nationalTransfer({ regionCode: '310000', categoryCode: '9901' });
+    const disputed = await pollTransfer(disputedT);
+    await waitState(h, disputed, 'disputed');
+    const [clock] = (await h.hub.ds.query(
+      `SELECT id::text AS id, state, days, due, warn_at AS "warnAt", next_fire_at AS "nextFireAt" FROM ticket_clocks WHERE ticket_id = $1 AND type = 'return'`,
+      [disputed],
+    )) as Array<{ id: string; state: string; days: number; due: Date; warnAt: Date; nextFireAt: Date }>;
+    expect(clock).toMatchObject({ state: 'running', days: 5 });
+    expect(clock.nextFireAt.getTime()).toBe(clock.warnAt.getTime());
+    const clocks = h.hub.apps.router!.get(ClockService);
+    expect(await h.hub.ds.transaction((tx) => clocks.fire(tx, clock.id, new Date(clock.due.getTime() + 1000)))).toBe('supervised');
+    const [sup] = (await h.hub.ds.query(`SELECT data FROM ticket_events WHERE ticket_id = $1 AND type = 'supervised'`, [disputed])) as Array<{ data: Body }>;
+    expect(sup.data).toMatchObject({ clock: 'return', level: 'office' });
+
+    const bad = await h.office.post(`/office/tickets/${disputed}/return`, { reason: 'dislike', detail: '' });
+    expect(bad.status).toBe(400);
+    expect((bad.body.fields as Body[]).map((f) => f.path).sort()).toEqual(['detail', 'reason']);
+    // the clock was made to miss above: the window is over, the return refused
+    const late = await h.office.post(`/office/tickets/${disputed}/return`, { reason: 'out_of_jurisdiction', detail: '属于中央事权' });
+    expect(late).toMatchObject({ status: 409, body: { error: 'not_allowed', message: expect.stringContaining('5 working days') } });
+
+    // (b) dispatched, the unit objects (not the city's power): the office returns it; the unit is told, its clocks stop
+    const handledT = nationalTransfer({ regionCode: '310104', categoryCode: '0101' });
+    const handled = await pollTransfer(handledT);
+    await waitState(h, handled, 'dispatched');
+    const a = await h.unit(UNIT_A);
+    await a.post(`/work-orders/${handled}/sign`);
+    const objected = await a.post(`/work-orders/${handled}/objection`, { reason: '属于中央事权，非本市事权', legalBasis: '事权划分规定', suggestedUnit: UNIT_B });
+    expect(objected.body).toMatchObject({ state: 'objected' });
+    const returned = await h.office.post(`/office/tickets/${handled}/return`, { reason: 'out_of_jurisdiction', detail: '属于中央事权，非本市事权' });
+    expect(returned).toMatchObject({ status: 200, body: { state: 'returned' } });
+    await settled(h, handled);
+    const sent = h.national.returns().filter((r) => r.pathname.includes(String(handledT.transferId)));
+    expect(sent.map((r) => r.body)).toEqual([expect.objectContaining({ reason: 'out_of_jurisdiction', detail: '属于中央事权，非本市事权' })]);
+    expect(workOrdersAt(h, UNIT_A, handled).map((w) => w.type)).toEqual(['assigned', 'withdrawn']);
+    const open = (await h.hub.ds.query(`SELECT type, state FROM ticket_clocks WHERE ticket_id = $1 AND state IN ('running','missed')`, [handled])) as Body[];
+    expect(open).toEqual([]);
+
+    // (c) once the platform has the result, no return
+    const doneT = nationalTransfer({ regionCode: '310104', categoryCode: '0101' });
+    const done = await pollTransfer(doneT);
+    await waitState(h, done, 'dispatched');
+    await a.post(`/work-orders/${done}/sign`);
+    await a.post(`/work-orders/${done}/reply`, { ...REPLY, ...SEALED });
+    expect((await h.office.post(`/office/tickets/${done}/callback`, SATISFIED)).body).toMatchObject({ state: 'closed' });
+    const after = await h.office.post(`/office/tickets/${done}/return`, { reason: 'out_of_jurisdiction', detail: '补退' });
+    expect(after).toMatchObject({ status: 409, body: { message: expect.stringContaining('result') } });
   });
 });

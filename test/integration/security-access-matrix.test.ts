@@ -151,6 +151,7 @@ const ROWS: Row[] = [
   { method: 'POST', route: '/office/tickets/{id}/callback', roles: OFFICE, path: () => `/office/tickets/${NO_TICKET}/callback`, body: {}, ok: [400, 404] },
   { method: 'POST', route: '/office/tickets/{id}/reopen', roles: OFFICE, path: () => `/office/tickets/${NO_TICKET}/reopen`, body: {}, ok: [400, 404] },
   { method: 'POST', route: '/office/tickets/{id}/terminate', roles: OFFICE, path: () => `/office/tickets/${NO_TICKET}/terminate`, body: {}, ok: [400, 404] },
+  { method: 'POST', route: '/office/tickets/{id}/return', roles: OFFICE, path: () => `/office/tickets/${NO_TICKET}/return`, body: {}, ok: [400, 404] },
   { method: 'POST', route: '/office/tickets/{id}/supervise', roles: OFFICE, path: () => `/office/tickets/${NO_TICKET}/supervise`, body: {}, ok: [400, 404] },
   { method: 'POST', route: '/office/tickets/{id}/units', roles: OFFICE, path: () => `/office/tickets/${NO_TICKET}/units`, body: {}, ok: [400, 404] },
   { method: 'POST', route: '/office/tickets/{id}/merge', roles: OFFICE, path: () => `/office/tickets/${NO_TICKET}/merge`, body: {}, ok: [400, 404] },

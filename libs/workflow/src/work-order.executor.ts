@@ -510,8 +510,24 @@ export class WorkOrderService {
 
   /** Inputs only the hub can know: whether the objection window is still open (003 Art. 7(二)). */
   private async complete(tx: Queryable, ticketId: string, input: ExecutorAction, at: Date): Promise<WorkOrderAction> {
+    if (input.type === 'return') return { ...input, withinWindow: await this.returnWindowOpen(tx, ticketId, at) };
     if (input.type !== 'object') return input;
     return { ...input, withinWindow: await this.objectionWindowOpen(tx, ticketId, at) };
+  }
+
+  /**
+   * The 5-WD return clock from receipt decides (沪府办〔2020〕49号 Art. 4(一)); a ticket accepted
+   * before the clock existed has none: not checked.
+   */
+  private async returnWindowOpen(tx: Queryable, ticketId: string, at: Date): Promise<boolean | undefined> {
+    const rows = await queryRows<{ state: string; due: Date }>(
+      tx,
+      `SELECT state, due FROM ticket_clocks WHERE ticket_id = $1 AND type = 'return' ORDER BY id DESC LIMIT 1`,
+      [ticketId],
+    );
+    const c = rows[0];
+    if (!c) return undefined;
+    return c.state === 'running' && at.getTime() < c.due.getTime();
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   MergeDto,
   ObjectionReviewDto,
   ReasonDto,
+  ReturnDto,
   UnitsDto,
 } from './office-work-orders.dto';
 import { OfficeWorkOrdersService } from './office-work-orders.service';
@@ -135,6 +136,18 @@ export class OfficeWorkOrdersController {
   @refusals()
   reopen(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
     return this.service.reopen(actor, id, body);
+  }
+
+  @Post('tickets/:id/return')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      '退回国办 (沪府办〔2020〕49号 Art. 4(一)): a national transfer out of the city’s powers or incomplete goes back (§5 `return`) while its 5-working-day return clock runs, also after dispatch; 409 once the window closed or the platform has the result',
+  })
+  @ApiBody({ type: ReturnDto })
+  @refusals()
+  returnNational(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+    return this.service.returnNational(actor, id, body);
   }
 
   @Post('tickets/:id/terminate')

@@ -160,3 +160,18 @@ export class MergeDto {
   @MaxLength(TEXT.short)
   reason?: string;
 }
+
+/** 退回国办 (沪府办〔2020〕49号 Art. 4(一); docs/contracts.md#national `return`). */
+export class ReturnDto {
+  @ApiProperty({ enum: ['out_of_jurisdiction', 'incomplete_elements'], description: '超出本市事权范围 / 要素不全' })
+  @IsDefined()
+  @IsIn(['out_of_jurisdiction', 'incomplete_elements'])
+  reason!: 'out_of_jurisdiction' | 'incomplete_elements';
+
+  @ApiProperty({ maxLength: TEXT.short, description: 'why, as the national platform will read it' })
+  @IsDefined()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(TEXT.short)
+  detail!: string;
+}

@@ -15,6 +15,7 @@ import {
   MergeDto,
   ObjectionReviewDto,
   ReasonDto,
+  ReturnDto,
   UnitsDto,
 } from './office-work-orders.dto';
 
@@ -91,6 +92,12 @@ export class OfficeWorkOrdersService {
 
   reopen(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
     return this.act(actor, id, { type: 'reopen', reason: parseBody(ReasonDto, body).reason });
+  }
+
+  /** 退回国办: while the 5-WD return clock runs, until the platform has a result (docs/rules.md, item 2). */
+  returnNational(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
+    const dto = parseBody(ReturnDto, body);
+    return this.act(actor, id, { type: 'return', reason: dto.reason, detail: dto.detail });
   }
 
   terminate(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {

@@ -345,6 +345,7 @@ describe('work-order machine — stories', () => {
     const returned = expectOk(transition(newTicket('national', 'complaint'), back, SYSTEM));
     expect(returned.next.state).toBe('returned');
     expect(returned.effects).toEqual([
+      { kind: 'clock', op: 'meet', clock: 'return' },
       { kind: 'national', call: 'return', reason: 'out_of_jurisdiction', detail: 'a central matter' },
     ]);
     expectError(transition(newTicket(), { type: 'return', reason: 'out_of_jurisdiction', detail: 'x' }, SYSTEM), 'not_allowed');

@@ -172,7 +172,11 @@ function resumeState(ctx: WorkOrderContext): ResumableState {
 function apply(ctx: WorkOrderContext, action: WorkOrderAction, actor: Actor): Step {
   switch (action.type) {
     case 'accept':
-      return { next: { ...ctx, state: 'accepted' }, effects: statusEvent(ctx, 'accepted', null) };
+      // A national transfer's 5-WD return window starts at intake (沪府办〔2020〕49号 Art. 4(一)).
+      return {
+        next: { ...ctx, state: 'accepted' },
+        effects: [...statusEvent(ctx, 'accepted', null), ...(ctx.source === 'national' ? [startClock('return')] : [])],
+      };
     case 'not_accept':
       if (!isNonEmptyString(action.reason)) {
         return invalid('not_accept needs the reason told to the citizen (Yunnan Measures Art. 11)');
@@ -277,12 +281,18 @@ function merge(ctx: WorkOrderContext, action: WorkOrderActionOf<'merge'>): Step 
 
 function returnToNational(ctx: WorkOrderContext, action: WorkOrderActionOf<'return'>): Step {
   if (action.reason !== 'out_of_jurisdiction' && action.reason !== 'incomplete_elements') {
-    return invalid('reason must be out_of_jurisdiction or incomplete_elements (docs/contracts.md#national-messages)');
+    return invalid('reason must be out_of_jurisdiction or incomplete_elements (docs/contracts.md#national)');
   }
   if (!isNonEmptyString(action.detail)) return invalid('a return needs its detail');
+  if (action.withinWindow !== undefined && typeof action.withinWindow !== 'boolean') return invalid('withinWindow must be a boolean');
+  if (action.withinWindow === false) {
+    return refused('the return window has closed: 5 working days from receipt (沪府办〔2020〕49号 Art. 4(一)); the city handles it');
+  }
+  // Returned after dispatch: the units stop work and the clocks stop; the return clock is met.
+  const handled = ctx.unit === null ? [] : [...toHandlers(ctx, 'withdrawn', `退回国办：${action.detail}`), ...stopAssignmentClocks(ctx)];
   return {
-    next: { ...ctx, state: 'returned' },
-    effects: [{ kind: 'national', call: 'return', reason: action.reason, detail: action.detail }],
+    next: { ...ctx, state: 'returned', pendingExtension: null, pendingObjection: null, previousState: null },
+    effects: [...handled, meetClock('return'), { kind: 'national', call: 'return', reason: action.reason, detail: action.detail }],
   };
 }
 
@@ -525,7 +535,8 @@ function callback(ctx: WorkOrderContext, action: WorkOrderActionOf<'callback'>):
   const effects: Effect[] = [...statusEvent(ctx, 'closed', ctx.unit, { replyPoints: ctx.lastReplyPoints })];
   if (ctx.source === 'national') {
     // The national result goes after the callback, with the visit (docs/contracts.md#national-messages).
-    effects.push({ kind: 'national', call: 'result', outcome: 'closed', replyPoints: ctx.lastReplyPoints, visit });
+    // The platform has a result: the return window closes with it.
+    effects.push(stopClock('return'), { kind: 'national', call: 'result', outcome: 'closed', replyPoints: ctx.lastReplyPoints, visit });
   }
   return { next: { ...visited, state: 'closed' }, effects };
 }
@@ -548,7 +559,7 @@ function terminate(ctx: WorkOrderContext, action: WorkOrderActionOf<'terminate'>
     ...stopAssignmentClocks(ctx),
   ];
   if (ctx.source === 'national') {
-    effects.push({
+    effects.push(stopClock('return'), {
       kind: 'national',
       call: 'result',
       outcome: 'terminated',

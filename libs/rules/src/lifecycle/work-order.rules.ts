@@ -54,7 +54,10 @@ export const ACTION_RULES: { readonly [N in ActionName]: ActionRule } = {
   merge: { actors: INTAKE_ACTORS, from: ['received', 'accepted', 'disputed'] },
   // A national item outside the city's powers may also surface when no unit fits (disputed);
   // still within the 5-working-day return window, which the app checks (沪府办〔2020〕49号 Art. 4(一)).
-  return: { actors: INTAKE_ACTORS, from: ['received', 'disputed'] },
+  // While the 5-WD return clock runs (the app's `withinWindow`), also after dispatch — e.g. when the
+  // unit's objection shows the matter is not the city's power — until the platform has a result
+  // (`closed` is listed only to refuse it clearly in contextGuard).
+  return: { actors: INTAKE_ACTORS, from: ['received', 'accepted', 'disputed', 'dispatched', 'signed', 'contacted', 'objected', 'replied', 'closed'] },
   // Routing is automatic; the office's manual routing is `designate`.
   dispatch: { actors: ['system'], from: ['accepted'] },
   dispute: { actors: ['system'], from: ['accepted'] },
@@ -100,7 +103,9 @@ export const ACTION_RULES: { readonly [N in ActionName]: ActionRule } = {
 export function contextGuard(ctx: WorkOrderContext, name: ActionName): string | null {
   switch (name) {
     case 'return':
-      return ctx.source === 'national' ? null : 'only national transfers are returned (沪府办〔2020〕49号 Art. 4(一))';
+      if (ctx.source !== 'national') return 'only national transfers are returned (沪府办〔2020〕49号 Art. 4(一))';
+      if (ctx.state === 'closed') return 'the national platform already has this transfer\'s result: it can no longer be returned';
+      return null;
     case 'object':
       if (ctx.designated) return 'a designated unit cannot object: 指定谁、谁办理 (沪府办〔2020〕49号 Art. 4(二), 7(二))';
       if (ctx.objectedThisAssignment) return 'this unit has already objected to this order (沪府办〔2020〕49号 Art. 7)';

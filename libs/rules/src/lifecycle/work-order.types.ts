@@ -131,7 +131,11 @@ export type WorkOrderAction =
   | { readonly type: 'archive'; readonly reason?: string }
   /** `into`: the ticket this one is merged into */
   | { readonly type: 'merge'; readonly into: string; readonly reason?: string }
-  | { readonly type: 'return'; readonly reason: NationalReturnReason; readonly detail: string }
+  /**
+   * `withinWindow`: the app's answer to "is the 5-WD return clock still running?" (沪府办〔2020〕49号
+   * Art. 4(一)); absent = not checked (a caller that knows it is, e.g. the intake check right away).
+   */
+  | { readonly type: 'return'; readonly reason: NationalReturnReason; readonly detail: string; readonly withinWindow?: boolean }
   /** `designated`: the upstream named this unit (指定谁、谁办理), so it may not object */
   | {
       readonly type: 'dispatch';
@@ -307,7 +311,7 @@ export interface UnitWorkOrderEffect {
   readonly reason: string | null;
 }
 
-export const CLOCK_NAMES = ['contact', 'resolve', 'objection', 'appeal'] as const;
+export const CLOCK_NAMES = ['contact', 'resolve', 'objection', 'appeal', 'return'] as const;
 /**
  * `contact` and `resolve` are duties (1/5/15, 沪府办〔2020〕49号 Art. 5); `objection` (沪府办〔2020〕49号 Art. 7(二)) and
  * `appeal` (沪府办〔2020〕49号 Art. 6(二)) are windows: their expiry limits the unit's rights, it is not lateness.

@@ -90,7 +90,8 @@ export function toDeadlineClock(row: ClockRow): DeadlineClock {
  * only, and only when the warning comes before the due), else its due.
  */
 export function runningNextFire(c: Pick<ClockRow, 'type' | 'warnAt' | 'due' | 'warnedAt'>): Date {
-  const warns = DUTY_CLOCK_TYPES.includes(c.type) && c.warnedAt === null && c.warnAt.getTime() < c.due.getTime();
+  // The return clock is the office's duty while it holds the ticket: its timer decides then.
+  const warns = (DUTY_CLOCK_TYPES.includes(c.type) || c.type === 'return') && c.warnedAt === null && c.warnAt.getTime() < c.due.getTime();
   return warns ? c.warnAt : c.due;
 }
 

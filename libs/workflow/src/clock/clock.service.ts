@@ -81,7 +81,10 @@ export interface ExtensionDecision {
 
 /** How a supervision level is written for people (event data and the source's `reason`). */
 const LEVEL_LABEL: Record<SupervisionLevel, string> = { unit: '承办单位', parent: '上级单位', office: '热线管理办公室' };
-const CLOCK_LABEL: Partial<Record<ClockType, string>> = { contact: '先行联系时限', resolve: '办结时限', forward: '交办时限', accept: '受理时限' };
+const CLOCK_LABEL: Partial<Record<ClockType, string>> = { contact: '先行联系时限', resolve: '办结时限', forward: '交办时限', accept: '受理时限', return: '退回国办时限' };
+
+/** States in which the office, not a unit, holds a ticket (intake and the dispute queue). */
+const OFFICE_HELD_STATES: readonly string[] = ['received', 'accepted', 'disputed'];
 
 /** Catching up after downtime never loops for ever: a year of daily rounds at most. */
 const MAX_CATCH_UP_ROUNDS = 400;
@@ -344,14 +347,21 @@ export class ClockService {
     const dir = (await this.directories.current(tx))?.compiled;
     const tz = calendar.timeZone;
 
+    // The return clock (沪府办〔2020〕49号 Art. 4(一)) is the office's duty while it holds the ticket
+    // (not yet dispatched): warned and supervised then; once a unit handles it, only a window.
+    const officeDuty = c.type === 'return' && OFFICE_HELD_STATES.includes(ticket.state);
     if (c.state === 'running' && now.getTime() < c.due.getTime()) {
+      if (c.type === 'return' && !officeDuty) {
+        await updateClockTimer(tx, c.id, { state: 'running', warnedAt: c.warnedAt, missedAt: null, superviseCount: 0, lastSupervisedAt: null, nextFireAt: c.due });
+        return 'skipped';
+      }
       await this.warn(tx, ticket, c, dir, tz);
       await updateClockTimer(tx, c.id, { state: 'running', warnedAt: now, missedAt: null, superviseCount: 0, lastSupervisedAt: null, nextFireAt: c.due });
       clockFired.inc({ clock: c.type, outcome: 'warning' });
       return 'warned';
     }
 
-    if (!DUTY_CLOCK_TYPES.includes(c.type)) {
+    if (!DUTY_CLOCK_TYPES.includes(c.type) && !officeDuty) {
       // A window (objection 003 Art. 7(二), appeal Art. 6(二)) or the hub's own return duty: it
       // ends; nobody is supervised for it.
       await updateClockTimer(tx, c.id, { state: 'missed', warnedAt: c.warnedAt, missedAt: c.due, superviseCount: 0, lastSupervisedAt: null, nextFireAt: null });
@@ -368,7 +378,9 @@ export class ClockService {
       if (supervisionPlan(c.due, every, calendar, policy, round + 1).at.getTime() > now.getTime()) break;
       round++;
     }
-    const step = supervisionPlan(c.due, every, calendar, policy, round);
+    const planned = supervisionPlan(c.due, every, calendar, policy, round);
+    // The office owns the return duty: it is the one supervised, from the first round.
+    const step = c.type === 'return' ? { ...planned, level: 'office' as const } : planned;
     const following = supervisionPlan(c.due, every, calendar, policy, round + 1);
     await this.supervise(tx, ticket, c, dir, tz, now, step.level, round, round - c.superviseCount);
     await updateClockTimer(tx, c.id, {
