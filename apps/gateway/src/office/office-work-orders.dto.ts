@@ -161,7 +161,7 @@ export class MergeDto {
   reason?: string;
 }
 
-/** 退回国办 (沪府办〔2020〕49号 Art. 4(一); docs/contracts.md#national `return`). */
+/** 退回国办 (沪府办〔2020〕49号 Art. 4(一); docs/contracts.md#national-messages `return`). */
 export class ReturnDto {
   @ApiProperty({ enum: ['out_of_jurisdiction', 'incomplete_elements'], description: '超出本市事权范围 / 要素不全' })
   @IsDefined()

@@ -281,7 +281,7 @@ function merge(ctx: WorkOrderContext, action: WorkOrderActionOf<'merge'>): Step 
 
 function returnToNational(ctx: WorkOrderContext, action: WorkOrderActionOf<'return'>): Step {
   if (action.reason !== 'out_of_jurisdiction' && action.reason !== 'incomplete_elements') {
-    return invalid('reason must be out_of_jurisdiction or incomplete_elements (docs/contracts.md#national)');
+    return invalid('reason must be out_of_jurisdiction or incomplete_elements (docs/contracts.md#national-messages)');
   }
   if (!isNonEmptyString(action.detail)) return invalid('a return needs its detail');
   if (action.withinWindow !== undefined && typeof action.withinWindow !== 'boolean') return invalid('withinWindow must be a boolean');
