@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const app = await createApp(GatewayModule.forRoot(config) as never);
   mountDocs(app, {
     title: '12345 hub',
-    description: 'Intake from upstream systems, the units\' and the hotline office\'s API. Wire formats of the upstream systems: contracts §1–§6.',
+    description: 'Intake from upstream systems, the units\' and the hotline office\'s API. Wire formats of the upstream systems: docs/contracts.md in the repository.',
   });
   // The web console (apps/console) at `/`, beside the API (docs/console.md).
   await mountConsole(app);

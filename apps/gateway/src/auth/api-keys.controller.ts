@@ -5,7 +5,7 @@ import { CredentialsService, type ApiKeyView, type NewApiKeyAnswer } from './cre
 import { Open311KeysService, isOpen311KeyId, isOpen311KeyRequest, type Open311KeyView } from '../open311/open311-keys.service';
 
 /**
- * API keys of units' own systems (contracts §6: units act through the hub's API); administrators
+ * API keys of units' own systems (docs/contracts.md#unit-systems: units act through the hub's API); administrators
  * only. A key's secret is shown once, in the answer that creates it.
  */
 @ApiTags('admin: users and API keys')

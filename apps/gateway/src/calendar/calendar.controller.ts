@@ -5,7 +5,7 @@ import { CalendarService, MAX_DEADLINE_DAYS, type BetweenAnswer, type DayAnswer,
 import type { EffectiveCalendarYear } from '@hub/store';
 
 /**
- * The working-day calendar (工作日, DOMAIN.md "The clock"; docs/clock.md): questions for operators
+ * The working-day calendar (工作日, docs/domain.md#the-clocks; docs/clock.md): questions for operators
  * and tests, and the office's replacement of a year's schedule when the State Council publishes it.
  */
 @ApiTags('calendar')

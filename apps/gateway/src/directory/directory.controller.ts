@@ -21,7 +21,7 @@ export class DirectoryController {
 
   @Post('directory/versions')
   @Roles('admin')
-  @ApiOperation({ summary: 'Import a directory document (contracts §7); ?activate=true makes it the active version' })
+  @ApiOperation({ summary: 'Import a directory document (docs/contracts.md#directory); ?activate=true makes it the active version' })
   async import(@Body() body: unknown, @Query('activate') activate: string | undefined, @CurrentActor() actor: HubActor) {
     if (activate !== undefined && activate !== 'true' && activate !== 'false') {
       throw new ValidationFailed([{ path: 'activate', message: 'must be true or false' }]);

@@ -6,9 +6,9 @@ import { HubError, Public } from '@hub/common';
 import { IntakeService } from './intake.service';
 import { UpstreamAuthService } from './upstream-auth.service';
 
-/** 12345 hotline system → hub (contracts §3). */
+/** 12345 hotline system → hub (docs/contracts.md#hotline-orders). */
 @ApiTags('intake: 12345 hotline')
-// Upstream systems authenticate by signature (contracts §1), not with user tokens.
+// Upstream systems authenticate by signature (docs/contracts.md#signed-requests), not with user tokens.
 @Public()
 @Controller('connectors/hotline')
 export class HotlineController {
@@ -19,7 +19,7 @@ export class HotlineController {
 
   @Post('orders')
   @HttpCode(201)
-  @ApiOperation({ summary: 'A work order from the hotline (signed, contracts §1–§3)' })
+  @ApiOperation({ summary: 'A work order from the hotline (signed, docs/contracts.md#hotline-orders)' })
   async order(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown): Promise<Record<string, unknown>> {
     await this.auth.authenticate('hotline', req);
     const dto = this.intake.validate(HotlineOrderDto, body);

@@ -5,11 +5,11 @@ import { HUB_CONFIG, HubConfig, HubError, REDIS, RateLimiter } from '@hub/common
 import { KeyRing, type NonceStore, RedisNonceStore, parseKeyRing, verifySignature } from '@hub/connectors/signing';
 import type { Source } from '@hub/rules/model/ticket';
 
-/** Sources that sign their requests (docs/contracts.md §1); Open311 clients use an api_key instead (docs/open311.md). */
+/** Sources that sign their requests (docs/contracts.md#signed-requests); Open311 clients use an api_key instead (docs/open311.md). */
 type SignedSource = Exclude<Source, 'open311'>;
 
 /**
- * Verifies the signature of every request from an upstream system (contracts §1): each source
+ * Verifies the signature of every request from an upstream system (docs/contracts.md#signed-requests): each source
  * has its own key ring (every key accepted, for rotation) and nonces are remembered in Redis for
  * 10 minutes across all gateway replicas. Secrets come only from configuration.
  */

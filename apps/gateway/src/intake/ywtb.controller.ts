@@ -6,9 +6,9 @@ import { Public } from '@hub/common';
 import { IntakeService } from './intake.service';
 import { UpstreamAuthService } from './upstream-auth.service';
 
-/** 一网通办 platform → hub (contracts §4). */
+/** 一网通办 platform → hub (docs/contracts.md#ywtb-evaluations). */
 @ApiTags('intake: 一网通办')
-// Upstream systems authenticate by signature (contracts §1), not with user tokens.
+// Upstream systems authenticate by signature (docs/contracts.md#signed-requests), not with user tokens.
 @Public()
 @Controller('connectors/ywtb')
 export class YwtbController {

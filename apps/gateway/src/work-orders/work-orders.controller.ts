@@ -20,9 +20,9 @@ function refusals(): MethodDecorator {
 }
 
 /**
- * The handling units' API (承办单位, DOMAIN.md "A work order's life"; 003 Art. 4–7). A unit sees
+ * The handling units' API (承办单位, docs/domain.md#work-order-life; 沪府办〔2020〕49号 Art. 4–7). A unit sees
  * and acts on the work orders it handles as lead (主办) or co-handler (协办) only; every action is
- * recorded and reported to the ticket's source (contracts §3/§4) and the units' systems (§6).
+ * recorded and reported to the ticket's source (docs/contracts.md#status-event-types) and the units' systems (docs/contracts.md#unit-systems).
  */
 @ApiTags('units: work orders')
 @ApiBearerAuth()
@@ -61,7 +61,7 @@ export class WorkOrdersController {
 
   @Post(':id/contact')
   @HttpCode(200)
-  @ApiOperation({ summary: '先行联系: the unit reached the citizen; meets the contact deadline (the "1" of 1/5/15, 003 Art. 5)' })
+  @ApiOperation({ summary: '先行联系: the unit reached the citizen; meets the contact deadline (the "1" of 1/5/15, 沪府办〔2020〕49号 Art. 5)' })
   @ApiBody({ type: ContactDto, required: false })
   @refusals()
   contact(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
@@ -79,7 +79,7 @@ export class WorkOrdersController {
 
   @Post(':id/objection')
   @HttpCode(200)
-  @ApiOperation({ summary: '退单: "not ours", with the legal basis and a suggested unit; only within the objection window and never for a designated unit (003 Art. 7)' })
+  @ApiOperation({ summary: '退单: "not ours", with the legal basis and a suggested unit; only within the objection window and never for a designated unit (沪府办〔2020〕49号 Art. 7)' })
   @ApiBody({ type: ObjectionDto })
   @refusals()
   object(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
@@ -88,7 +88,7 @@ export class WorkOrdersController {
 
   @Post(':id/extension-requests')
   @HttpCode(201)
-  @ApiOperation({ summary: '申请延期: a later resolve date for an especially hard matter (003 Art. 5); 422 when the date is past the cap or not a working day' })
+  @ApiOperation({ summary: '申请延期: a later resolve date for an especially hard matter (沪府办〔2020〕49号 Art. 5); 422 when the date is past the cap or not a working day' })
   @ApiBody({ type: ExtensionRequestDto })
   @ApiResponse({ status: 422, description: 'extension_not_a_working_day / extension_not_later / extension_beyond_cap / extension_not_extendable' })
   @refusals()
@@ -98,7 +98,7 @@ export class WorkOrdersController {
 
   @Post(':id/appeal')
   @HttpCode(200)
-  @ApiOperation({ summary: '申诉: a 差评 is untrue, mistaken or malicious — with the evidence (003 Art. 6)' })
+  @ApiOperation({ summary: '申诉: a 差评 is untrue, mistaken or malicious — with the evidence (沪府办〔2020〕49号 Art. 6)' })
   @ApiBody({ type: AppealDto })
   @refusals()
   appeal(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
@@ -107,7 +107,7 @@ export class WorkOrdersController {
 
   @Post(':id/co-input')
   @HttpCode(200)
-  @ApiOperation({ summary: '协办意见: a co-handler’s input for the lead unit, which answers for everyone (000 ch. 4)' })
+  @ApiOperation({ summary: '协办意见: a co-handler’s input for the lead unit, which answers for everyone (Shenzhen Draft ch. 4)' })
   @ApiBody({ type: CoInputDto })
   @refusals()
   coInput(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {

@@ -16,7 +16,7 @@ export interface ActionAnswer {
   state: string;
   unit: string | null;
   coUnits: readonly string[];
-  /** deadlines this action started or moved (wire form, contracts §3) */
+  /** deadlines this action started or moved (wire form, docs/contracts.md#hotline-status-events) */
   due: Record<string, string> | null;
   /** the record created: reply, objection, appeal, co-input or extension request */
   recordId: string | null;
@@ -49,7 +49,7 @@ export function answerOf(r: ApplyResult, actor: Actor): ActionAnswer {
 }
 
 /**
- * The units' side of a work order (承办单位, DOMAIN.md "A work order's life"): their list, one
+ * The units' side of a work order (承办单位, docs/domain.md#work-order-life): their list, one
  * order with its history, and every action a unit takes. Each action is one transaction through
  * the executor, which records it and reports it to the systems that need to know.
  */
