@@ -204,4 +204,56 @@ describe('issue 12: the rules, exactly', () => {
     const after = await h.office.post(`/office/tickets/${done}/return`, { reason: 'out_of_jurisdiction', detail: '补退' });
     expect(after).toMatchObject({ status: 409, body: { message: expect.stringContaining('result') } });
   });
+
+  it('item 4 (沪府办〔2020〕49号 Art. 6(二), 7(二)): 差评 appeals are filed and decided within 15 WD of receipt, objections reviewed within 5; a review pending at the end lapses', async () => {
+    await resetWorld(h);
+    const a = await h.unit(UNIT_A);
+    const clocks = h.hub.apps.router!.get(ClockService);
+    const EVIDENCE = [{ name: '办件记录.pdf', url: 'https://files.example.gov.cn/case.pdf', sha256: 'a'.repeat(64) }];
+    const evaluation = async (): Promise<string> => {
+      const r = await h.ywtb.post<{ ticketId: string }>('/connectors/ywtb/evaluations', ywtbEvaluation({ unitCode: UNIT_A, rating: 1 }));
+      await waitState(h, r.body.ticketId, 'dispatched');
+      await a.post(`/work-orders/${r.body.ticketId}/sign`);
+      return r.body.ticketId;
+    };
+    const windowClock = async (ticketId: string, type: string): Promise<{ id: string; due: Date; state: string }> => {
+      const [c] = (await h.hub.ds.query(`SELECT id::text AS id, due, state FROM ticket_clocks WHERE ticket_id = $1 AND type = $2 ORDER BY id DESC LIMIT 1`, [ticketId, type])) as Array<{ id: string; due: Date; state: string }>;
+      return c;
+    };
+    const expire = async (ticketId: string, type: string): Promise<void> => {
+      const c = await windowClock(ticketId, type);
+      expect(await h.hub.ds.transaction((tx) => clocks.fire(tx, c.id, new Date(c.due.getTime() + 1000)))).toBe('expired');
+    };
+
+    // An appeal filed after day 15 of the order is refused (the order reached the unit 40 days ago).
+    const old = await evaluation();
+    await h.hub.ds.query(`UPDATE tickets SET assigned_at = now() - interval '40 days' WHERE id = $1`, [old]);
+    const late = await a.post(`/work-orders/${old}/appeal`, { reason: '评价不属实', evidence: EVIDENCE });
+    expect(late).toMatchObject({ status: 409, body: { error: 'not_allowed', message: expect.stringContaining('15 working days') } });
+
+    // An appeal in time but not decided in time: upholding it after the window is refused; at the end it lapses.
+    const pending = await evaluation();
+    const appeal = await a.post(`/work-orders/${pending}/appeal`, { reason: '评价不属实', evidence: EVIDENCE });
+    expect(appeal.body).toMatchObject({ state: 'appealed' });
+    await h.hub.ds.query(`UPDATE ticket_clocks SET due = now() - interval '1 second', next_fire_at = now() - interval '1 second' WHERE ticket_id = $1 AND type = 'appeal' AND state = 'running'`, [pending]);
+    const upheld = await h.office.post(`/office/appeals/${String(appeal.body.recordId)}/review`, { decision: 'upheld' });
+    expect(upheld).toMatchObject({ status: 409, body: { message: expect.stringContaining('差评 stands') } });
+    await expire(pending, 'appeal');
+    const [afterAppeal] = (await h.hub.ds.query(`SELECT state FROM tickets WHERE id = $1`, [pending])) as Body[];
+    expect(afterAppeal.state).toBe('signed');
+    const [appealRow] = (await h.hub.ds.query(`SELECT status FROM work_order_appeals WHERE ticket_id = $1`, [pending])) as Body[];
+    expect(appealRow.status).toBe('refused');
+
+    // An objection unreviewed when its 5 WD end lapses too: the unit carries on; accepting it afterwards is refused.
+    const objectedId = await evaluation();
+    const objection = await a.post(`/work-orders/${objectedId}/objection`, { reason: '不属于本部门受理范围', legalBasis: '三定方案', suggestedUnit: UNIT_B });
+    expect(objection.body).toMatchObject({ state: 'objected' });
+    expect((await windowClock(objectedId, 'objection')).state).toBe('running');
+    await h.hub.ds.query(`UPDATE ticket_clocks SET due = now() - interval '1 second', next_fire_at = now() - interval '1 second' WHERE ticket_id = $1 AND type = 'objection' AND state = 'running'`, [objectedId]);
+    const tooLate = await h.office.post(`/office/objections/${String(objection.body.recordId)}/review`, { decision: 'accepted' });
+    expect(tooLate).toMatchObject({ status: 409, body: { message: expect.stringContaining('5 working days') } });
+    await expire(objectedId, 'objection');
+    const [afterObjection] = (await h.hub.ds.query(`SELECT state, unit_code FROM tickets WHERE id = $1`, [objectedId])) as Body[];
+    expect(afterObjection).toEqual({ state: 'signed', unit_code: UNIT_A });
+  });
 });

@@ -40,6 +40,7 @@ import {
   insertObjection,
   insertReply,
   isTicketId,
+  latestClockOfType,
   latestReply,
   loadAppeal,
   loadObjection,
@@ -150,7 +151,9 @@ export class WorkOrderService {
   constructor(
     private readonly clocks: ClockService,
     @Inject(NOW) private readonly now: NowFn,
-  ) {}
+  ) {
+    this.clocks.onWindowExpired((tx, ticketId, type, at) => this.lapseWindow(tx, ticketId, type, at));
+  }
 
   // --- the executor ----------------------------------------------------------------------------------
 
@@ -226,7 +229,7 @@ export class WorkOrderService {
   ): Promise<{ result: ApplyResult; loaded: Loaded }> {
     const { ticket, stored, ctx } = loaded;
 
-    const action = await this.complete(tx, ticket.id, input, at);
+    const action = await this.complete(tx, loaded, input, at);
     const result = transition(ctx, action, actor);
     if (!result.ok) {
       if (result.error === 'not_allowed') throw notAllowed(result.message, result.state, result.allowed);
@@ -509,26 +512,51 @@ export class WorkOrderService {
   }
 
   /** Inputs only the hub can know: whether the objection window is still open (003 Art. 7(二)). */
-  private async complete(tx: Queryable, ticketId: string, input: ExecutorAction, at: Date): Promise<WorkOrderAction> {
-    if (input.type === 'return') return { ...input, withinWindow: await this.returnWindowOpen(tx, ticketId, at) };
-    if (input.type !== 'object') return input;
-    return { ...input, withinWindow: await this.objectionWindowOpen(tx, ticketId, at) };
+  private async complete(tx: Queryable, loaded: Loaded, input: ExecutorAction, at: Date): Promise<WorkOrderAction> {
+    const ticketId = loaded.ticket.id;
+    switch (input.type) {
+      case 'return':
+        return { ...input, withinWindow: await this.latestClockOpen(tx, ticketId, 'return', at) };
+      case 'object':
+        return { ...input, withinWindow: await this.objectionWindowOpen(tx, ticketId, at) };
+      // 差评 windows (沪府办〔2020〕49号 Art. 6(二), 7(二); docs/rules.md, item 4)
+      case 'appeal':
+        return { ...input, withinWindow: await this.clocks.windowOpen(tx, loaded.ticket, 'appeal', loaded.stored.assignedAt ?? at, at) };
+      case 'review_appeal':
+        return { ...input, withinWindow: await this.latestClockOpen(tx, ticketId, 'appeal', at) };
+      case 'review_objection':
+        return input.decision === 'accepted' ? { ...input, withinWindow: await this.latestClockOpen(tx, ticketId, 'objection', at) } : input;
+      default:
+        return input;
+    }
   }
 
   /**
-   * The 5-WD return clock from receipt decides (沪府办〔2020〕49号 Art. 4(一)); a ticket accepted
-   * before the clock existed has none: not checked.
+   * Whether a window's clock of this type (the latest one) is still running at `at`. A ticket with
+   * none (handled before the clock existed, or a policy without it) is not checked: undefined.
    */
-  private async returnWindowOpen(tx: Queryable, ticketId: string, at: Date): Promise<boolean | undefined> {
-    const rows = await queryRows<{ state: string; due: Date }>(
-      tx,
-      `SELECT state, due FROM ticket_clocks WHERE ticket_id = $1 AND type = 'return' ORDER BY id DESC LIMIT 1`,
-      [ticketId],
-    );
-    const c = rows[0];
+  private async latestClockOpen(tx: Queryable, ticketId: string, type: 'return' | 'appeal' | 'objection', at: Date): Promise<boolean | undefined> {
+    const c = await latestClockOfType(tx, ticketId, type);
     if (!c) return undefined;
     return c.state === 'running' && at.getTime() < c.due.getTime();
   }
+
+  /**
+   * A window's clock expired (ClockService.fire): a review still pending in it lapses — refused by
+   * the hub, the unit carries on (沪府办〔2020〕49号 Art. 6(二), 7(二); docs/rules.md, item 4).
+   */
+  async lapseWindow(tx: Queryable, ticketId: string, type: string, at: Date): Promise<void> {
+    const loaded = await this.lockedOrLoad(tx, ticketId, at, undefined);
+    if (!loaded) return;
+    const state = loaded.ctx.state;
+    let input: ExecutorAction | null = null;
+    if (type === 'objection' && state === 'objected') input = { type: 'review_objection', decision: 'refused', reason: '异议复核期限（收到工单之日起5个工作日）届满，原承办单位继续办理' };
+    if (type === 'appeal' && state === 'appealed') input = { type: 'review_appeal', decision: 'refused', reason: '申诉复核期限（收到工单之日起15个工作日）届满，差评按原结果办理' };
+    if (!input) return;
+    await this.buffered(tx, async () => (await this.step(tx, loaded, input, SYSTEM, { by: 'clock' }, at)).result);
+  }
+
+
 
   /**
    * The current assignment's objection clock decides. A policy without one (national transfers)

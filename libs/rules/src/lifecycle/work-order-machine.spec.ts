@@ -165,7 +165,8 @@ describe('work-order machine — stories', () => {
     );
     expect(objected.next.state).toBe('objected');
     expect(statusTypes(objected.effects)).toEqual(['objected']);
-    expect(clocks(objected.effects)).toEqual(['meet:objection']);
+    // The window keeps running while the authority reviews: a review still pending at its end lapses.
+    expect(clocks(objected.effects)).toEqual([]);
 
     const redispatched = expectOk(transition(objected.next, { type: 'review_objection', decision: 'accepted' }, AUTHORITY));
     expect(redispatched.next).toMatchObject({ state: 'dispatched', unit: 'u2', viaObjection: true, designated: false, bounces: 1 });

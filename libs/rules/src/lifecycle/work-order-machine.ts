@@ -222,6 +222,9 @@ function apply(ctx: WorkOrderContext, action: WorkOrderAction, actor: Actor): St
       return reviewExtension(ctx, action);
     case 'appeal':
       if (!isNonEmptyString(action.reason)) return invalid('an appeal needs the written defence (书面申辩, 沪府办〔2020〕49号 Art. 6(一))');
+      if (action.withinWindow === false) {
+        return refused('the appeal window has closed: 15 working days from receipt of the order (沪府办〔2020〕49号 Art. 6(二))');
+      }
       return {
         next: {
           ...ctx,
@@ -446,7 +449,9 @@ function object(ctx: WorkOrderContext, action: WorkOrderActionOf<'object'>): Ste
       objections: ctx.objections + 1,
     },
     // The unit stays responsible until the review decides, so contact/resolve keep running.
-    effects: [...statusEvent(ctx, 'objected', ctx.unit, { reason: action.reason }), meetClock('objection')],
+    // The objection clock keeps running: the 退单 itself must happen within the 5 WD (Art. 7(二)),
+    // so a review still pending at its end lapses (docs/rules.md, item 4).
+    effects: [...statusEvent(ctx, 'objected', ctx.unit, { reason: action.reason })],
   };
 }
 
@@ -456,6 +461,9 @@ function reviewObjection(ctx: WorkOrderContext, action: WorkOrderActionOf<'revie
     const target = action.unit ?? ctx.pendingObjection?.suggestedUnit;
     if (target === undefined) return invalid('no unit to redispatch to');
     if (target === ctx.unit) return invalid('the order cannot be redispatched to the objecting unit');
+    if (action.withinWindow === false) {
+      return refused('the objection window has closed: a 退单 happens within 5 working days of receipt (沪府办〔2020〕49号 Art. 7(二)); the office may designate');
+    }
     if (ctx.viaObjection) {
       return refused('the suggested unit objected in turn: the office designates the handler (沪府办〔2020〕49号 Art. 7(二))');
     }
@@ -470,8 +478,10 @@ function reviewObjection(ctx: WorkOrderContext, action: WorkOrderActionOf<'revie
     return {
       next: { ...ctx, state: resumeState(ctx), pendingObjection: null, previousState: null },
       // No status type for it; the unit is told the order is still its own.
-      effects:
-        ctx.unit === null ? [] : [workOrder('assigned', ctx.unit, 'lead', `objection refused: ${action.reason}`)],
+      effects: [
+        stopClock('objection'),
+        ...(ctx.unit === null ? [] : [workOrder('assigned', ctx.unit, 'lead', `objection refused: ${action.reason}`)]),
+      ],
     };
   }
   return invalid('decision must be accepted or refused');
@@ -500,6 +510,9 @@ function reviewExtension(ctx: WorkOrderContext, action: WorkOrderActionOf<'revie
 
 function reviewAppeal(ctx: WorkOrderContext, action: WorkOrderActionOf<'review_appeal'>): Step {
   if (!isOptionalString(action.reason)) return invalid('reason must be a string');
+  if (action.decision === 'upheld' && action.withinWindow === false) {
+    return refused('the 15 working days from receipt of the order have passed (沪府办〔2020〕49号 Art. 6(二)): the 差评 stands');
+  }
   if (action.decision === 'upheld') {
     // 不属实: closed through the hotline, the evaluation not counted (沪府办〔2020〕49号 Art. 6(二)).
     return {

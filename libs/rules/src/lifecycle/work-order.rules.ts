@@ -37,7 +37,11 @@ const HANDLING = ['dispatched', 'signed', 'contacted'] as const;
 /** The unit has signed for the order and so knows the matter. */
 const SIGNED_FOR = ['signed', 'contacted'] as const;
 const INTAKE_ACTORS = ['system', 'office'] as const;
-const REVIEWERS = ['office', 'authority'] as const;
+/**
+ * The office or the unit's authority reviews; `system` is the hub refusing a review still pending
+ * when its window ends (a lapse, docs/rules.md, item 4).
+ */
+const REVIEWERS_OR_LAPSE = ['office', 'authority', 'system'] as const;
 
 export interface ActionRule {
   readonly actors: readonly ActorRole[];
@@ -71,14 +75,14 @@ export const ACTION_RULES: { readonly [N in ActionName]: ActionRule } = {
   // 退单 before answering; guarded below by designation and once per assignment (沪府办〔2020〕49号 Art. 7).
   object: { actors: ['unit'], from: HANDLING },
   // The unit's service authority reviews (沪府办〔2020〕49号 Art. 7(二)); the office records it in the hub.
-  review_objection: { actors: REVIEWERS, from: ['objected'] },
+  review_objection: { actors: REVIEWERS_OR_LAPSE, from: ['objected'] },
   // 特别疑难 may apply for more time (沪府办〔2020〕49号 Art. 5) once the unit has the order in hand.
   request_extension: { actors: ['unit'], from: SIGNED_FOR },
   // The request is a parallel flag: it may be decided while an objection or appeal is pending.
   review_extension: { actors: ['office'], from: ['signed', 'contacted', 'objected', 'appealed'] },
   // A 差评 appeal is an alternative to answering, so it comes after 签收 and before 办结 (沪府办〔2020〕49号 Art. 6).
   appeal: { actors: ['unit'], from: SIGNED_FOR },
-  review_appeal: { actors: REVIEWERS, from: ['appealed'] },
+  review_appeal: { actors: REVIEWERS_OR_LAPSE, from: ['appealed'] },
   // 100% callback of concluded orders (沪府办〔2020〕49号 Art. 4(四)).
   callback: { actors: ['office'], from: ['replied'] },
   // 重办: only the office sends a concluded order back, including a closed one.

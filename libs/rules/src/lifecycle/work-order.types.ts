@@ -164,15 +164,23 @@ export type WorkOrderAction =
       readonly withinWindow: boolean;
     }
   /** accepted: redispatch to `unit`, or to the unit the objector suggested */
-  | { readonly type: 'review_objection'; readonly decision: 'accepted'; readonly unit?: string }
+  /**
+   * `withinWindow`: the app's answer to "is the 5-WD objection window still open?" — a 退单 happens
+   * within 5 working days of receipt (沪府办〔2020〕49号 Art. 7(二)); absent = not checked.
+   */
+  | { readonly type: 'review_objection'; readonly decision: 'accepted'; readonly unit?: string; readonly withinWindow?: boolean }
   | { readonly type: 'review_objection'; readonly decision: 'refused'; readonly reason: string }
   /** `dueDate`: the new last day asked for, `YYYY-MM-DD` (as deadlines' applyExtension takes it) */
   | { readonly type: 'request_extension'; readonly reason: string; readonly dueDate: string }
   /** approved without `dueDate`: the date requested; the app checks the policy's cap first */
   | { readonly type: 'review_extension'; readonly decision: 'approved'; readonly dueDate?: string }
   | { readonly type: 'review_extension'; readonly decision: 'refused'; readonly reason: string }
-  | { readonly type: 'appeal'; readonly reason: string }
-  | { readonly type: 'review_appeal'; readonly decision: 'upheld' | 'refused'; readonly reason?: string }
+  /**
+   * `withinWindow`: the app's answer to "is this inside the 15 working days from receipt of the
+   * order?" (沪府办〔2020〕49号 Art. 6(二): filed and decided within them); absent = not checked.
+   */
+  | { readonly type: 'appeal'; readonly reason: string; readonly withinWindow?: boolean }
+  | { readonly type: 'review_appeal'; readonly decision: 'upheld' | 'refused'; readonly reason?: string; readonly withinWindow?: boolean }
   | { readonly type: 'callback'; readonly visit: CallbackVisit }
   | { readonly type: 'reopen'; readonly reason: string }
   | { readonly type: 'terminate'; readonly reason: string }

@@ -173,6 +173,12 @@ export async function loadClock(db: Queryable, id: string, lock = false): Promis
   return rows[0];
 }
 
+/** The latest clock of one type of a ticket (a window: objection, appeal, return), whatever its state. */
+export async function latestClockOfType(db: Queryable, ticketId: string, type: ClockType): Promise<ClockRow | undefined> {
+  const rows = await queryRows<ClockRow>(db, `SELECT ${CLOCK_COLUMNS} FROM ticket_clocks WHERE ticket_id = $1 AND type = $2 ORDER BY id DESC LIMIT 1`, [ticketId, type]);
+  return rows[0];
+}
+
 /** Every clock of a ticket, oldest first (history included). */
 export async function clocksOf(db: Queryable, ticketId: string): Promise<ClockRow[]> {
   return queryRows<ClockRow>(db, `SELECT ${CLOCK_COLUMNS} FROM ticket_clocks WHERE ticket_id = $1 ORDER BY id`, [ticketId]);

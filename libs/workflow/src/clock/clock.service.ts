@@ -193,6 +193,28 @@ export class ClockService {
     return row;
   }
 
+  /**
+   * Whether a window of `type` counted from `from` (e.g. the appeal's 15 WD from receipt of the
+   * order, 沪府办〔2020〕49号 Art. 6(二)) is still open at `at`. A policy without it: open.
+   */
+  async windowOpen(tx: Queryable, ticket: TicketRow, type: ClockType, from: Date, at: Date): Promise<boolean> {
+    const policy = this.policyFor(ticket);
+    if (policy.days[type] === undefined) return true;
+    const calendar = await this.calendars.loadForWrite(tx);
+    const [clock] = startClocks(policy, this.subjectOf(ticket), from, calendar, [type]);
+    return at.getTime() < clock.due.getTime();
+  }
+
+  /**
+   * Who acts when a window expires with a review still pending in it (the work-order service
+   * registers itself: it depends on this service, not the other way round).
+   */
+  onWindowExpired(handler: (tx: Queryable, ticketId: string, type: ClockType, at: Date) => Promise<void>): void {
+    this.windowExpired = handler;
+  }
+
+  private windowExpired?: (tx: Queryable, ticketId: string, type: ClockType, at: Date) => Promise<void>;
+
   /** The obligation was dropped (withdrawn, re-dispatched, closed): counts neither way. */
   async stop(tx: Queryable, ticketId: string, types: readonly ClockType[], at: Date): Promise<number> {
     return (await closeClocks(tx, ticketId, types, 'stopped', at)).length;
@@ -366,6 +388,8 @@ export class ClockService {
       // ends; nobody is supervised for it.
       await updateClockTimer(tx, c.id, { state: 'missed', warnedAt: c.warnedAt, missedAt: c.due, superviseCount: 0, lastSupervisedAt: null, nextFireAt: null });
       await appendEvent(tx, ticket.id, 'clock_expired', 'clock', { clock: c.type, clockId: c.id, dueDate: c.dueDate });
+      // A review still pending when its window ends lapses (docs/rules.md, item 4).
+      if (this.windowExpired) await this.windowExpired(tx, ticket.id, c.type, now);
       clockFired.inc({ clock: c.type, outcome: 'expired' });
       return 'expired';
     }
