@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '@hub/common';
 import { sendOpen311, splitSuffix } from './open311-http';
@@ -9,6 +9,26 @@ import { Open311Service } from './open311.service';
 type Q = Record<string, unknown>;
 const ctx = (req: FastifyRequest, format: 'xml' | 'json', query: Q) => ({ format, query, ip: req.ip });
 const FORMAT = { name: 'format', enum: ['xml', 'json'], description: 'xml (required by the spec) or json' };
+const text = { type: 'string' };
+/** The form of POST requests (GeoReport v2); `attribute[code]` per the service definition. */
+const REQUEST_FORM = {
+  type: 'object',
+  required: ['api_key', 'service_code'],
+  properties: {
+    api_key: text, jurisdiction_id: { type: 'string', example: '310000' }, service_code: { type: 'string', example: '0603' },
+    lat: { type: 'number' }, long: { type: 'number' }, address_string: text, address_id: text, description: { type: 'string', maxLength: 4000 },
+    media_url: { type: 'string', format: 'uri' }, email: text, first_name: text, last_name: text, phone: text, device_id: text, account_id: text,
+    'attribute[region]': { type: 'string', example: '310115' }, 'attribute[kind]': text, 'attribute[urgency]': text, 'attribute[confidential]': text,
+  },
+};
+const UPDATE_FORM = {
+  type: 'object',
+  required: ['api_key', 'service_request_id', 'updated_datetime', 'description'],
+  properties: {
+    api_key: text, jurisdiction_id: text, service_request_id: text, update_id: text, updated_datetime: { type: 'string', format: 'date-time' },
+    status: { type: 'string', enum: ['OPEN', 'CLOSED'] }, description: text, media_url: text, email: text, first_name: text, last_name: text, account_id: text,
+  },
+};
 
 /**
  * Open311 GeoReport v2 and FixMyStreet's updates (docs/open311.md). Public: reads need no key,
@@ -49,6 +69,7 @@ export class Open311Controller {
   @Post('requests.:format')
   @ApiOperation({ summary: 'POST Service Request (application/x-www-form-urlencoded; api_key required)' })
   @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: REQUEST_FORM })
   @ApiParam(FORMAT)
   create(@Req() req: FastifyRequest, @Res() r: FastifyReply, @Param('format') f: string): Promise<void> {
     return sendOpen311(r, f, (format) => this.writes.postRequest(ctx(req, format, {}), req.body));
@@ -83,6 +104,7 @@ export class Open311Controller {
   @Post('servicerequestupdates.:format')
   @ApiOperation({ summary: "FixMyStreet's POST Service Request Update: a citizen's follow-up (补充); api_key required" })
   @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: UPDATE_FORM })
   @ApiParam(FORMAT)
   postUpdate(@Req() req: FastifyRequest, @Res() r: FastifyReply, @Param('format') f: string): Promise<void> {
     return sendOpen311(r, f, (format) => this.writes.postUpdate(ctx(req, format, {}), req.body));

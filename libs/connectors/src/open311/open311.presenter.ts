@@ -10,8 +10,10 @@ export interface StoredRequest {
   categoryCode: string | null;
   description: string | null;
   addressId: string | null;
-  location: { address?: string; lat?: number; lng?: number } | null;
-  attachments: Array<{ url: string }>;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  mediaUrl: string | null;
   confidential: boolean;
   unitCode: string | null;
   receivedAt: Date;
@@ -28,7 +30,6 @@ export interface StoredRequest {
 export function presentRequest(r: StoredRequest, dir: CompiledDirectory | undefined): Open311Request {
   const tz = dir?.jurisdiction.timezone;
   const hidden = r.confidential;
-  const loc = hidden ? null : r.location;
   return {
     service_request_id: r.id,
     status: open311Status(r.state),
@@ -41,12 +42,12 @@ export function presentRequest(r: StoredRequest, dir: CompiledDirectory | undefi
     requested_datetime: formatInstant(r.receivedAt, tz),
     updated_datetime: formatInstant(r.updatedAt, tz),
     expected_datetime: r.resolveDue ? formatDue(r.resolveDue, tz) : null,
-    address: loc?.address ?? null,
+    address: hidden ? null : r.address,
     address_id: hidden ? null : r.addressId,
     zipcode: null,
-    lat: typeof loc?.lat === 'number' ? loc.lat : null,
-    long: typeof loc?.lng === 'number' ? loc.lng : null,
-    media_url: hidden ? null : (r.attachments[0]?.url ?? null),
+    lat: hidden ? null : r.lat,
+    long: hidden ? null : r.lng,
+    media_url: hidden ? null : r.mediaUrl,
   };
 }
 

@@ -159,7 +159,7 @@ describe('Open311 requests as tickets', () => {
   });
 
   it('hides a confidential request text and place from the public answer', () => {
-    const base = { id: 'i', state: 'closed', categoryCode: '0101', description: '内容', addressId: 'A', location: { address: '某路', lat: 1, lng: 2 }, attachments: [{ url: 'https://x/y.jpg' }], unitCode: null, receivedAt: new Date(0), updatedAt: new Date(0), resolveDue: null, replyPoints: '已处理' };
+    const base = { id: 'i', state: 'closed', categoryCode: '0101', description: '内容', addressId: 'A', address: '某路', lat: 1, lng: 2, mediaUrl: 'https://x/y.jpg', unitCode: null, receivedAt: new Date(0), updatedAt: new Date(0), resolveDue: null, replyPoints: '已处理' };
     expect(presentRequest({ ...base, confidential: false }, dir)).toMatchObject({ status: 'closed', description: '内容', lat: 1, long: 2, status_notes: '已处理', service_name: '食品安全' });
     expect(presentRequest({ ...base, confidential: true }, dir)).toMatchObject({ description: null, lat: null, long: null, address: null, status_notes: null, media_url: null });
   });

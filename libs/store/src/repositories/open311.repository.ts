@@ -13,8 +13,10 @@ export interface Open311RequestRow {
   categoryCode: string | null;
   description: string | null;
   addressId: string | null;
-  location: { regionCode?: string; address?: string; lat?: number; lng?: number } | null;
-  attachments: Array<{ url: string }>;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  mediaUrl: string | null;
   confidential: boolean;
   unitCode: string | null;
   receivedAt: Date;
@@ -25,7 +27,8 @@ export interface Open311RequestRow {
 
 const REQUEST_COLUMNS = `t.id::text AS id, t.state, t.category_code AS "categoryCode",
   t.raw_payload->>'description' AS description, t.raw_payload->>'address_id' AS "addressId",
-  t.location, t.attachments, COALESCE((t.citizen->>'confidential')::boolean, false) AS confidential,
+  t.location->>'address' AS address, (t.location->>'lat')::float8 AS lat, (t.location->>'lng')::float8 AS lng,
+  t.attachments->0->>'url' AS "mediaUrl", COALESCE((t.citizen->>'confidential')::boolean, false) AS confidential,
   t.unit_code AS "unitCode", t.received_at AS "receivedAt", t.updated_at AS "updatedAt",
   (SELECT c.due FROM ticket_clocks c WHERE c.ticket_id = t.id AND c.type = 'resolve' ORDER BY c.id DESC LIMIT 1) AS "resolveDue",
   (SELECT r.reply_points FROM work_order_replies r WHERE r.ticket_id = t.id ORDER BY r.id DESC LIMIT 1) AS "replyPoints"`;
