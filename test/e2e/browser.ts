@@ -94,7 +94,7 @@ export async function watchedPage(b: Browser, journey: string): Promise<WatchedP
       const base = path.join(SHOTS, `${journey}-${String(n).padStart(2, '0')}-${name}`);
       await page.screenshot({ path: `${base}-desktop.png`, fullPage: false });
       await page.setViewportSize(NARROW);
-      await page.waitForTimeout(150);
+      await page.waitForTimeout(400);
       await page.screenshot({ path: `${base}-narrow.png`, fullPage: false });
       await page.setViewportSize(DESKTOP);
       await page.waitForTimeout(50);

@@ -17,7 +17,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'desk/todo', name: 'todo', component: () => import('@/views/office/TodoView.vue'), meta: { roles: OFFICE, title: '待办' } },
       { path: 'desk/tickets', name: 'tickets', component: () => import('@/views/office/TicketsView.vue'), meta: { roles: OFFICE, title: '全部工单' } },
       { path: 'desk/tickets/:id', name: 'ticket', component: () => import('@/views/WorkOrderView.vue'), props: (r) => ({ id: r.params.id, mode: 'office' }), meta: { roles: OFFICE, title: '工单详情' } },
-      { path: 'desk/directory', name: 'directory', component: () => import('@/views/office/DirectoryView.vue'), meta: { roles: OFFICE, title: '单位目录' } },
+      { path: 'desk/directory', name: 'directory', component: () => import('@/views/office/DirectoryView.vue'), meta: { roles: [...OFFICE, 'admin'], title: '单位目录' } },
       { path: 'desk/calendar', name: 'calendar', component: () => import('@/views/office/CalendarView.vue'), meta: { roles: [...OFFICE, 'admin'], title: '工作日历' } },
       { path: 'desk/deliveries', name: 'deliveries', component: () => import('@/views/office/DeliveriesView.vue'), meta: { roles: OFFICE, title: '消息投递' } },
       { path: 'desk/reports', name: 'reports', component: () => import('@/views/office/ReportsView.vue'), meta: { roles: [...OFFICE, 'admin'], title: '统计报表' } },
