@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const benches = ['calendar', 'dispatch', 'sweeper', 'intake', 'delivery', 'dispatch-e2e', 'open311'];
+const benches = ['calendar', 'dispatch', 'sweeper', 'intake', 'delivery', 'dispatch-e2e', 'open311', 'console-list'];
 const only = process.argv.slice(2);
 let failed = 0;
 const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });

@@ -4,6 +4,7 @@
  * created and shown once; the office tries the routing of a hypothetical ticket, looks at the
  * calendar and the deliveries.
  */
+import { readFileSync } from 'node:fs';
 import { UNIT_A } from '../integration/lifecycle-kit';
 import { PASSWORD, resetConsoleWorld, startConsoleWorld, type ConsoleWorld } from './e2e-kit';
 import { signIn, watchedPage, type WatchedPage } from './browser';
@@ -104,6 +105,14 @@ it('the office tries the routing of a ticket, reads the calendar and the deliver
   await page.getByTestId('deliveries').waitFor();
   await page.getByRole('radio', { name: '已投递' }).check({ force: true });
   await p.shoot('deliveries');
+
+  // the current list as an .xlsx file
+  await page.getByRole('menuitem', { name: '全部工单' }).click();
+  await page.getByTestId('total').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
+  expect(download.suggestedFilename()).toMatch(/^工单导出-\d{4}-\d{2}-\d{2}\.xlsx$/);
+  const file = await download.path();
+  expect(readFileSync(file).subarray(0, 2).toString()).toBe('PK');
 
   await page.getByRole('menuitem', { name: '统计报表' }).click();
   await page.getByText('统计报表正在建设中').waitFor();
