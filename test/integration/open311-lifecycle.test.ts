@@ -51,6 +51,9 @@ describe('Open311: keys, the lifecycle as GET requests and FixMyStreet updates s
     expect((await h.office.post(`/office/tickets/${id}/callback`, SATISFIED)).status).toBe(200);
     const closed = (await get(h.hub.url, `requests/${id}.json`)).json() as Json[];
     expect(closed[0]).toMatchObject({ status: 'closed', service_request_id: id });
+    // Open311 clients pull: the hub writes no status message for them (only the router's jobs and the unit's work orders)
+    const targets = (await h.hub.ds.query(`SELECT DISTINCT target FROM outbox WHERE ticket_id = $1 ORDER BY target`, [id])) as Array<{ target: string }>;
+    expect(targets.map((t) => t.target)).toEqual(['router', `unit:${UNIT_A}`]);
 
     const feed = await get(h.hub.url, `servicerequestupdates.json?start_date=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`);
     expect(feed.status).toBe(200);

@@ -106,8 +106,7 @@ export async function listOpen311Updates(db: Queryable, from: Date, to: Date, li
     db,
     `SELECT e.id::text AS id, e.ticket_id::text AS "ticketId", e.type, e.data->'after'->>'state' AS "stateAfter", e.occurred_at AS "occurredAt",
         COALESCE((t.citizen->>'confidential')::boolean, false) AS confidential,
-        CASE WHEN e.type = 'replied' THEN (SELECT r.reply_points FROM work_order_replies r WHERE r.ticket_id = e.ticket_id AND r.created_at <= e.occurred_at
-          ORDER BY r.id DESC LIMIT 1) END AS "replyPoints"
+        CASE WHEN e.type = 'replied' THEN e.data->'input'->>'replyPoints' END AS "replyPoints"
        FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
       WHERE e.type IN (${TYPES_SQL}) AND e.occurred_at >= $1 AND e.occurred_at < $2 AND t.source = 'open311'
       ORDER BY e.occurred_at, e.id LIMIT $3`,
