@@ -127,6 +127,13 @@ describe('Open311 GeoReport v2 door', () => {
     expect(wrongJurisdiction.status).toBe(404);
     // a request without jurisdiction_id is served (clients send it only when configured)
     expect((await get(hub.url, 'requests.json')).status).toBe(200);
+    // a path the spec does not have is its 404 too, not the hub's own error body
+    const unknownJson = await get(hub.url, 'discovery.../x.json');
+    expect(unknownJson.status).toBe(404);
+    expectValid(schemas.errors, unknownJson.json());
+    const unknownXml = await get(hub.url, 'nothing-here');
+    expect(unknownXml.status).toBe(404);
+    expectXmlDocument(unknownXml.text, 'errors');
   });
 
   it('gives a retry with the same device_id and body the same id; another body or no device_id a new one', async () => {

@@ -76,6 +76,10 @@ const ROWS: Row[] = [
   { method: 'POST', route: '/office/routing/try', roles: OFFICE_ADMIN, path: () => '/office/routing/try', body: {}, ok: [400] },
   { method: 'POST', route: '/office/routing/replay', roles: OFFICE_ADMIN, path: () => '/office/routing/replay', ok: [400] },
   { method: 'GET', route: '/office/tickets/{id}/routing', roles: OFFICE_ADMIN, path: (c) => `/office/tickets/${c.own}/routing` },
+  // the active directory's units, for whoever picks one (a unit's objection, the office's designation)
+  { method: 'GET', route: '/directory/units', roles: ['unit_staff', ...OFFICE_ADMIN], path: () => '/directory/units?q=310104' },
+  // what waits for the office, counted per to-do tab
+  { method: 'GET', route: '/office/todo', roles: OFFICE, path: () => '/office/todo' },
   // office settings (intake and merge rules): the office's supervisors and administrators change them
   { method: 'GET', route: '/office/settings/{name}', roles: OFFICE_ADMIN, path: () => '/office/settings/intake' },
   { method: 'PUT', route: '/office/settings/{name}', roles: ['admin', 'supervisor'], path: () => '/office/settings/intake', body: [], ok: [400] },

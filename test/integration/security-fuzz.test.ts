@@ -91,7 +91,17 @@ const SUGGESTION: Schema = {
 
 const isPolluted = (): boolean => (Object.prototype as Record<string, unknown>).polluted !== undefined || ({} as Record<string, unknown>).x !== undefined;
 
+/** The Open311 door refuses in the GeoReport v2 error format (docs/open311.md), not the hub's {error}. */
+function expectOpen311Refusal(r: { status: number; body: unknown; text: string }, what: string): void {
+  const json = Array.isArray(r.body) && r.body.length > 0 && r.body.every((e: { code?: unknown; description?: unknown }) => Number.isInteger(e.code) && typeof e.description === 'string');
+  const xml = r.text.startsWith('<?xml version="1.0" encoding="utf-8"?>') && /<errors><error><code>\d{3}<\/code><description>[^<]*<\/description><\/error>/.test(r.text);
+  // A URL that cannot be decoded is refused by the HTTP server before any route (the same 400 for every path).
+  const undecodable = r.status === 400 && (r.body as { code?: unknown } | undefined)?.code === 'FST_ERR_BAD_URL';
+  if (r.status < 400 || r.status >= 500 || !(json || xml || undecodable)) throw new Error(`${what}: expected a 4xx in the Open311 error format, got ${r.status} ${r.text.slice(0, 300)}`);
+}
+
 function expectRefusal(r: { status: number; body: unknown; text: string }, what: string): void {
+  if (/^[A-Z]+ \/open311\//.test(what)) return expectOpen311Refusal(r, what);
   const body = r.body as { error?: unknown; fields?: Array<{ path: unknown; message: unknown }> } | undefined;
   if (r.status < 400 || r.status >= 500 || typeof body?.error !== 'string') {
     throw new Error(`${what}: expected a 4xx {error}, got ${r.status} ${r.text.slice(0, 300)}`);

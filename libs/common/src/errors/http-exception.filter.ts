@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CONTENT_TYPES, encodeErrors } from '@hub/connectors/open311/open311.encoder';
 import { HubError } from './hub-error';
 
 interface FastifyLikeError {
@@ -69,6 +70,13 @@ export class HubExceptionFilter implements ExceptionFilter {
     if (status >= 500) this.logger.error({ err: exception }, 'unhandled error');
     else if (body.error === 'invalid_input') this.logger.warn({ err: exception }, 'database refused a value from the request');
     for (const [k, v] of Object.entries(headers)) void reply.header(k, v);
+    // Open311 clients read only the spec's error document, also for what fails before a route (docs/open311.md).
+    const url = host.switchToHttp().getRequest<FastifyRequest | undefined>()?.url ?? '';
+    if (url.startsWith('/open311/')) {
+      const format = /\.json$/.test(url.split('?')[0]) ? 'json' : 'xml';
+      void reply.status(status).header('content-type', CONTENT_TYPES[format]).send(encodeErrors(format, [{ code: status, description: String(body.message ?? body.error) }]));
+      return;
+    }
     void reply.status(status).send(body);
   }
 }
