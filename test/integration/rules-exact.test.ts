@@ -7,7 +7,7 @@ import { NationalPollerService } from '../../apps/gateway/src/intake/national-po
 import { ClockService } from '@hub/workflow/clock';
 import { shanghaiCalendar } from '@hub/rules/calendar/shanghai-calendar.fixture';
 import { nationalTransfer, ywtbEvaluation } from '../factories/tickets.factory';
-import { REPLY, SATISFIED, UNIT_A, UNIT_B, UNSATISFIED, order, workOrdersAt, resetWorld, settled, startLifecycleHub, statuses, waitState, type Body, type LifecycleHub } from './lifecycle-kit';
+import { REPLY, SATISFIED, UNIT_A, UNIT_B, UNSATISFIED, intakeOrder, order, workOrdersAt, resetWorld, settled, startLifecycleHub, statuses, waitState, type Body, type LifecycleHub } from './lifecycle-kit';
 
 jest.setTimeout(180_000);
 
@@ -255,5 +255,20 @@ describe('issue 12: the rules, exactly', () => {
     await expire(objectedId, 'objection');
     const [afterObjection] = (await h.hub.ds.query(`SELECT state, unit_code FROM tickets WHERE id = $1`, [objectedId])) as Body[];
     expect(afterObjection).toEqual({ state: 'signed', unit_code: UNIT_A });
+  });
+
+  it('item 9 (沪府办〔2020〕49号 Art. 5): an anonymous ticket has no contact duty: no contact clock, no contact due to the source', async () => {
+    await resetWorld(h);
+    const o = order({ citizen: { anonymous: true, confidential: false } });
+    const { ticketId, orderNo } = await intakeOrder(h, o);
+    const types = (await h.hub.ds.query(`SELECT type FROM ticket_clocks WHERE ticket_id = $1 ORDER BY type`, [ticketId])) as Body[];
+    expect(types.map((t) => t.type)).toEqual(['objection', 'resolve']);
+    await settled(h, ticketId);
+    const dispatched = statuses(h.hotlineFake, 'orders', orderNo).find((b) => b.type === 'dispatched');
+    expect(Object.keys(dispatched?.due as Body)).toEqual(['resolve']);
+    // the unit cannot be supervised for a contact it cannot make: its contact step is still allowed, but nothing is due
+    const a = await h.unit(UNIT_A);
+    await a.post(`/work-orders/${ticketId}/sign`);
+    expect((await a.post(`/work-orders/${ticketId}/contact`)).status).toBe(200);
   });
 });

@@ -20,3 +20,4 @@ export { applyExtension } from './clock-extension';
 export type { ExtensionError, ExtensionResult } from './clock-extension';
 export { recomputeClock } from './clock-recompute';
 export type { RecomputeResult } from './clock-recompute';
+export { applicableClocks } from './duty-clocks';

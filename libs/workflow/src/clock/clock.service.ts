@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { NOW, type NowFn } from '@hub/common';
 import { formatInstant, type WorkingCalendar } from '@hub/rules/calendar';
 import {
+  applicableClocks,
   applyExtension,
   defineClockPolicy,
   formatClockDue,
@@ -156,7 +157,8 @@ export class ClockService {
   async start(tx: Queryable, ticket: TicketRow, types: readonly ClockType[] | undefined, at: Date): Promise<Record<string, string>> {
     const calendar = await this.calendars.loadForWrite(tx);
     const policy = this.policyFor(ticket);
-    const wanted = [...new Set(types ?? policy.dispatchClocks)].filter((t) => policy.days[t] !== undefined);
+    // An anonymous citizen has nobody to contact: no contact duty (docs/rules.md, item 9).
+    const wanted = applicableClocks([...new Set(types ?? policy.dispatchClocks)], ticket.ticket.citizen).filter((t) => policy.days[t] !== undefined);
     const skipped = (types ?? []).filter((t) => policy.days[t] === undefined);
     if (skipped.length) this.logger.debug({ ticketId: ticket.id, policy: policy.id, skipped }, 'clock types not in the policy; not started');
     if (wanted.length === 0) return {};
