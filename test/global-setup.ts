@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { migrate } from '../libs/store/src/data-source';
 
@@ -26,6 +27,11 @@ export default async function globalSetup(): Promise<void> {
   await migrate(url.toString());
   process.env.TEST_DATABASE_URL = url.toString();
   // Its own Redis logical database too (1–15), so that a test wiping Redis wipes only this run's.
+  // This run's secrets, random (no secret of the hub is written in the repository): workers and
+  // the apps they spawn inherit them, so every file of the run reads what the others wrote.
+  process.env.HUB_JWT_SECRET ??= randomBytes(48).toString('base64url');
+  process.env.HUB_DATA_KEYS ??= `test:${randomBytes(32).toString('base64')}`;
+  process.env.HUB_SEARCH_KEY ??= randomBytes(32).toString('base64');
   process.env.TEST_REDIS_URL ??= `redis://127.0.0.1:6379/${1 + (process.pid % 15)}`;
 }
 

@@ -15,6 +15,10 @@ export function testConfig(env: Record<string, string | undefined> = {}): HubCon
     DATABASE_URL: process.env.DATABASE_URL,
     REDIS_URL: process.env.REDIS_URL,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    // the run's random secrets (test/global-setup.ts)
+    HUB_JWT_SECRET: process.env.HUB_JWT_SECRET,
+    HUB_DATA_KEYS: process.env.HUB_DATA_KEYS,
+    HUB_SEARCH_KEY: process.env.HUB_SEARCH_KEY,
     HUB_QUEUE_PREFIX: `t${process.pid}`,
     HUB_DISABLE_POLLER: 'true',
     HUB_DELIVERY_BACKOFF_BASE_MS: '50',

@@ -11,6 +11,6 @@ async function main(): Promise<void> {
   });
   // The web console (apps/console) at `/`, beside the API (docs/console.md).
   await mountConsole(app);
-  await app.listen(config.port, '0.0.0.0');
+  await app.listen(config.port, config.host);
 }
 void main();

@@ -3,6 +3,6 @@ import { NotifierModule } from './notifier.module';
 
 async function main(): Promise<void> {
   const config = configOrExit('notifier');
-  await bootstrap(NotifierModule.forRoot(config) as never, { port: config.notifierPort });
+  await bootstrap(NotifierModule.forRoot(config) as never, { port: config.notifierPort, host: config.host });
 }
 void main();

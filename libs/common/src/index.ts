@@ -1,4 +1,5 @@
 export * from './config';
+export * from './secrets';
 export * from './logging/pii';
 export * from './logging/logger';
 export * from './errors/hub-error';

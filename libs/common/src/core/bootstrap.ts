@@ -20,7 +20,8 @@ export const BODY_LIMIT = 1024 * 1024;
 
 export interface BootstrapOptions {
   port: number;
-  host?: string;
+  /** HubConfig.host (HUB_HOST): loopback outside production unless set */
+  host: string;
   docs?: { title: string; description: string };
 }
 
@@ -133,6 +134,6 @@ export function mountDocs(app: INestApplication, docs: { title: string; descript
 export async function bootstrap(module: Type<unknown>, opts: BootstrapOptions): Promise<NestFastifyApplication> {
   const app = await createApp(module);
   if (opts.docs) mountDocs(app, opts.docs);
-  await app.listen(opts.port, opts.host ?? '0.0.0.0');
+  await app.listen(opts.port, opts.host);
   return app;
 }

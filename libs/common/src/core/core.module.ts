@@ -6,7 +6,8 @@ import Redis from 'ioredis';
 import pino from 'pino';
 import { createDataSource, createGenericPlanPool } from '@hub/store/data-source';
 import type { Pool } from 'pg';
-import { HubConfig, loadConfig } from '../config';
+import { HubConfig } from '../config';
+import { runtimeConfig } from './main-helper';
 import { pinoOptions } from '../logging/logger';
 import { scrubText } from '../logging/pii';
 import { APP_NAME, GENERIC_PLAN_POOL, HUB_CONFIG, REDIS } from './tokens';
@@ -43,7 +44,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
 @Module({})
 export class CoreModule {
   static forApp(opts: CoreOptions): DynamicModule {
-    const config = opts.config ?? loadConfig();
+    const config = opts.config ?? runtimeConfig();
     // The store encrypts and decrypts citizens' data with this app's keys (001 Art. 9; 003 Art. 10).
     configureDataProtection(config.security);
     collectDefaults(opts.app);

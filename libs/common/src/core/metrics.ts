@@ -38,3 +38,9 @@ export const routed = new Counter({
   labelNames: ['outcome'] as const,
   registers: [registry],
 });
+
+export const piiUnreadable = new Counter({
+  name: 'hub_pii_unreadable_total',
+  help: 'Personal values that did not decrypt and were shown masked (docs/security.md)',
+  registers: [registry],
+});

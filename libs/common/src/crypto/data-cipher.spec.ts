@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { DataCipher, DataKeyError, parseDataKeys } from './data-cipher';
-import { DataProtection } from './data-protection';
+import { DataProtection, UNREADABLE } from './data-protection';
 import { SearchHasher, normalizePhone } from './search-hash';
 
 const key = (): string => randomBytes(32).toString('base64');
@@ -80,7 +80,17 @@ describe('DataProtection', () => {
     expect(s).toMatchObject({ idType: 'id_card', anonymous: false, confidential: true });
     expect(JSON.stringify(s)).not.toMatch(/张三|13900001234|310101199001011234/);
     expect(dp.openPerson(s, 'ctx')).toEqual(c);
-    expect(dp.sealPerson(s, 'ctx')).toEqual(s);
+    // a value shaped like a token is still a citizen's value: sealed again, read back as sent
+    const twice = dp.sealPerson(s, 'ctx');
+    expect(twice.name).not.toBe(s.name);
+    expect(dp.openPerson(twice, 'ctx')).toEqual(s);
+  });
+
+  it('a value that does not decrypt reads masked, never throws', () => {
+    const poisoned = { name: 'enc:v1:a256gcm:zz:A:B:C', phone: 'enc:v1:a256gcm:ka:AAAA:BBBB:CCCC', idNumber: '310101199001011234' };
+    expect(dp.openPerson(poisoned, 'ctx')).toEqual({ name: UNREADABLE, phone: UNREADABLE, idNumber: '310101199001011234' });
+    const moved = dp.sealPerson({ name: '张三' }, 'ctx-a');
+    expect(dp.openPerson(moved, 'ctx-b')).toEqual({ name: UNREADABLE });
   });
 
   it('raw payloads: every person object is sealed, the rest untouched', () => {

@@ -1,4 +1,7 @@
-import { loadConfig, type SecurityConfig } from '../config';
+import { type SecurityConfig } from '../config';
+import { runtimeConfig } from '../core/main-helper';
+import { createLogger } from '../logging/logger';
+import { piiUnreadable } from '../core/metrics';
 import { DataCipher, parseDataKeys } from './data-cipher';
 import { SearchHasher } from './search-hash';
 
@@ -15,6 +18,17 @@ export interface CitizenHashes {
 }
 
 type Person = Record<string, unknown>;
+
+/** What a reader sees in place of a value that does not decrypt (docs/security.md "Unreadable values"). */
+export const UNREADABLE = '***';
+
+let alertLog: ReturnType<typeof createLogger> | undefined;
+/** One error line per unreadable value (context and key id, never the value) and a metric. */
+function alertUnreadable(context: string, token: string, reason: string): void {
+  piiUnreadable.inc();
+  alertLog ??= createLogger('data-protection', process.env.LOG_LEVEL || 'info');
+  alertLog.error({ context, keyId: DataCipher.keyIdOf(token), reason, alert: 'pii_unreadable' }, 'a personal value does not decrypt: shown masked');
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -33,22 +47,36 @@ export class DataProtection {
     return new DataProtection(new DataCipher(parseDataKeys('HUB_DATA_KEYS', s.dataKeys), s.dataCipher), new SearchHasher(Buffer.from(s.searchKey, 'base64')));
   }
 
-  /** A copy with name, phone and idNumber encrypted; flags and idType stay readable. */
+  /**
+   * A copy with name, phone and idNumber encrypted; flags and idType stay readable. Every value is
+   * encrypted, whatever it looks like: a citizen who sends a name shaped like a token
+   * (`enc:v1:…`) must not have it stored as if it were one (callers pass clear values only).
+   */
   sealPerson<T extends object>(person: T, context: string): T {
     const out: Person = { ...(person as Person) };
     for (const f of PII_FIELDS) {
       const v = out[f];
-      if (typeof v === 'string' && v !== '' && !DataCipher.isSealed(v)) out[f] = this.cipher.encrypt(v, `${context}.${f}`);
+      if (typeof v === 'string' && v !== '') out[f] = this.cipher.encrypt(v, `${context}.${f}`);
     }
     return out as T;
   }
 
-  /** Reverses `sealPerson`; values written before encryption existed (clear) pass through. */
+  /**
+   * Reverses `sealPerson`; values written before encryption existed (clear) pass through. A value
+   * that does not decrypt (altered, moved, a retired key, or a token-shaped clear value of an old
+   * row) reads as UNREADABLE with an alert: it never stops routing, a list or an action.
+   */
   openPerson<T extends object>(person: T, context: string): T {
     const out: Person = { ...(person as Person) };
     for (const f of PII_FIELDS) {
       const v = out[f];
-      if (DataCipher.isSealed(v)) out[f] = this.cipher.decrypt(v, `${context}.${f}`);
+      if (!DataCipher.isSealed(v)) continue;
+      try {
+        out[f] = this.cipher.decrypt(v, `${context}.${f}`);
+      } catch (e) {
+        alertUnreadable(`${context}.${f}`, v, (e as Error).message);
+        out[f] = UNREADABLE;
+      }
     }
     return out as T;
   }
@@ -132,7 +160,7 @@ export function configureDataProtection(s: Pick<SecurityConfig, 'dataKeys' | 'da
  * built from the environment on first use, the same way the apps build it.
  */
 export function dataProtection(): DataProtection {
-  current ??= DataProtection.fromConfig(loadConfig().security);
+  current ??= DataProtection.fromConfig(runtimeConfig().security);
   return current;
 }
 
