@@ -43,6 +43,8 @@ describe('security: who is who (users, tokens, API keys, rate limits)', () => {
         HUB_JWT_PREVIOUS_SECRETS: OLD_JWT,
         HUB_ACCESS_TOKEN_TTL_S: '900',
         HUB_RATE_LIMIT_LOGIN_PER_MIN: '5',
+        // the per-address limit has its own test (security-login); this file logs in often from loopback
+        HUB_RATE_LIMIT_LOGIN_ADDRESS_PER_MIN: '1000',
         HUB_METRICS_TOKEN: METRICS_TOKEN,
       }),
       ['gateway'],

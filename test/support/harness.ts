@@ -61,7 +61,7 @@ export async function startHub(config: HubConfig, which: AppName[] = ['gateway',
   const apps: Partial<Record<AppName, NestFastifyApplication>> = {};
   for (const name of which) {
     const mod = name === 'gateway' ? GatewayModule.forRoot(config) : name === 'router' ? RouterModule.forRoot(config) : NotifierModule.forRoot(config);
-    const app = await createApp(mod as never);
+    const app = await createApp(mod as never, { trustProxy: config.trustProxy, requestTimeoutMs: config.requestTimeoutMs });
     if (name === 'gateway') mountDocs(app, { title: 'hub (test)', description: 'test' }, false);
     // the browser tests (test/e2e) want the web console served at `/` as `npm start` does
     if (name === 'gateway' && opts.console && !(await mountConsole(app))) throw new Error('console not built: npm run build:console');

@@ -23,3 +23,4 @@ export * from './auth/ticket-privacy.service';
 export * from './crypto';
 export * from './security/outbound-url.util';
 export * from './security/pg-safe.util';
+export * from './auth/login-guard';

@@ -3,8 +3,12 @@ import { DataSource } from 'typeorm';
 import {
   HubActor,
   HubAuthService,
+  FailureCounters,
+  HashGate,
   HubError,
   RateLimiter,
+  addressKey,
+  loginDelayMs,
   ValidationFailed,
   activeAdminCount,
   auditAuth,
@@ -110,26 +114,39 @@ const by = (a: HubActor): string => `${a.role}:${a.id}`;
 @Injectable()
 export class CredentialsService {
   private readonly logger = new Logger(CredentialsService.name);
+  /** password hashes computed at once by this gateway (503 beyond) */
+  private readonly hashes = new HashGate();
 
   constructor(
     private readonly ds: DataSource,
     private readonly tokens: HubAuthService,
     private readonly limiter: RateLimiter,
+    private readonly failures: FailureCounters,
   ) {}
 
+  /**
+   * Password spraying and guessing (docs/security.md "Login"): per address (IPv6 /64) before
+   * anything is looked up or hashed; per username and address; a username's recent failures slow
+   * its next attempts (never lock the real user out); at most a few hashes at once.
+   */
   async login(body: unknown, clientIp: string): Promise<LoginAnswer> {
+    const address = addressKey(clientIp);
+    await this.limiter.hit('loginAddressPerMin', `ip:${address}`);
     const dto = parse(LoginDto, body);
     const name = dto.username.toLowerCase();
-    // Password guessing: per username and address, and per username from everywhere (10×).
-    await this.limiter.hit('loginPerMin', `ip:${clientIp}|user:${name}`);
-    await this.limiter.hit('loginPerMin', `user:${name}`, 10);
+    await this.limiter.hit('loginPerMin', `ip:${address}|user:${name}`);
+    const delay = loginDelayMs(await this.failures.failures(`login:${name}`));
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const user = await findUserByUsername(this.ds, dto.username);
-    const ok = user && user.active ? await verifyPassword(dto.password, user.passwordHash) : await burnPasswordCheck(dto.password);
+    const ok = await this.hashes.run(() => (user && user.active ? verifyPassword(dto.password, user.passwordHash) : burnPasswordCheck(dto.password)), address);
     if (!user || !ok) {
+      await this.failures.recordFailure(`login:${name}`);
       this.logger.warn({ username: name.slice(0, 64), ip: clientIp }, 'login refused');
       // One answer for unknown user, wrong password and disabled account: nothing to enumerate.
       throw new HubError(401, 'invalid_credentials', 'username or password is wrong, or the account is disabled');
     }
+    await this.failures.clearFailures(`login:${name}`);
+    await auditAuth(this.ds, `user:${user.id}`, 'login', `user:${user.id}`, { ip: clientIp });
     const accessToken = await this.tokens.issue({ id: user.id, role: user.role, unitCode: user.unitCode ?? undefined, name: user.username });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds, role: user.role, ...(user.unitCode ? { unitCode: user.unitCode } : {}) };
   }
@@ -140,7 +157,7 @@ export class CredentialsService {
     await this.limiter.hit('loginPerMin', `user-id:${actor.id}`);
     const user = UUID.test(actor.id) ? await findUser(this.ds, actor.id) : undefined;
     const full = user ? await findUserByUsername(this.ds, user.username) : undefined;
-    if (!full || !full.active || !(await verifyPassword(dto.currentPassword, full.passwordHash))) {
+    if (!full || !full.active || !(await this.hashes.run(() => verifyPassword(dto.currentPassword, full.passwordHash)))) {
       throw new HubError(401, 'invalid_credentials', 'current password is wrong');
     }
     await updateUser(this.ds, full.id, { passwordHash: await hashPassword(dto.newPassword) });

@@ -5,7 +5,7 @@ import type { HubConfig } from '../config';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { HubAuthGuard } from './auth.guard';
 import { HubAuthService } from './auth.service';
-import { RateLimiter } from './rate-limiter';
+import { FailureCounters, RateLimiter } from './rate-limiter';
 import { TicketPrivacy } from './ticket-privacy.service';
 
 /**
@@ -21,8 +21,8 @@ export class HubAuthModule {
       // One guard per app: feature modules (the gateway's auth endpoints) use its exports without re-registering it.
       global: true,
       imports: [JwtModule.register({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256', issuer: 'hub' }, verifyOptions: { algorithms: ['HS256'], issuer: 'hub' } })],
-      providers: [HubAuthService, ApiKeyAuthenticator, RateLimiter, TicketPrivacy, { provide: APP_GUARD, useClass: HubAuthGuard }],
-      exports: [HubAuthService, ApiKeyAuthenticator, RateLimiter, TicketPrivacy],
+      providers: [HubAuthService, ApiKeyAuthenticator, RateLimiter, FailureCounters, TicketPrivacy, { provide: APP_GUARD, useClass: HubAuthGuard }],
+      exports: [HubAuthService, ApiKeyAuthenticator, RateLimiter, FailureCounters, TicketPrivacy],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { HUB_CONFIG, REDIS } from '../core/tokens';
+import { HUB_CONFIG, REQUEST_REDIS } from '../core/tokens';
 import type { HubConfig, RateLimitConfig } from '../config';
 import { HubError } from '../errors/hub-error';
 
@@ -35,7 +35,7 @@ export class RateLimiter {
   private lastWarning = 0;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REQUEST_REDIS) private readonly redis: Redis,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
@@ -65,6 +65,42 @@ export class RateLimiter {
       const seconds = Math.max(1, Math.ceil(waitMs / 1000));
       throw new HubError(429, 'rate_limited', `too many requests; retry after ${seconds} s`, { retryAfter: seconds }, { 'Retry-After': String(seconds) });
     }
+  }
+}
+
+/** Recent failures per subject (a username), kept this long after the last one. */
+const FAILURE_MEMORY_MS = 15 * 60_000;
+
+export interface FailureCounter {
+  failures(subject: string): Promise<number>;
+  recordFailure(subject: string): Promise<void>;
+  clearFailures(subject: string): Promise<void>;
+}
+
+/** Counters of failed attempts (login slow-down, docs/security.md "Login"); Redis down counts as none. */
+@Injectable()
+export class FailureCounters implements FailureCounter {
+  constructor(
+    @Inject(REQUEST_REDIS) private readonly redis: Redis,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+  ) {}
+
+  private key(subject: string): string {
+    return `${this.config.queuePrefix}:fail:${createHash('sha256').update(subject).digest('base64url').slice(0, 22)}`;
+  }
+
+  async failures(subject: string): Promise<number> {
+    const v = await withDeadline(this.redis.get(this.key(subject)), REDIS_DEADLINE_MS).catch(() => null);
+    return Number(v ?? 0) || 0;
+  }
+
+  async recordFailure(subject: string): Promise<void> {
+    const key = this.key(subject);
+    await withDeadline(this.redis.multi().incr(key).pexpire(key, FAILURE_MEMORY_MS).exec(), REDIS_DEADLINE_MS).catch(() => undefined);
+  }
+
+  async clearFailures(subject: string): Promise<void> {
+    await withDeadline(this.redis.del(this.key(subject)), REDIS_DEADLINE_MS).catch(() => undefined);
   }
 }
 
