@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { FastifyRequest } from 'fastify';
-import { HUB_CONFIG, HubConfig, HubError, REDIS, RateLimiter } from '@hub/common';
+import { HUB_CONFIG, HubConfig, HubError, REQUEST_REDIS, RateLimiter } from '@hub/common';
 import { KeyRing, type NonceStore, RedisNonceStore, parseKeyRing, verifySignature } from '@hub/connectors/signing';
 import type { Source } from '@hub/rules/model/ticket';
 
@@ -21,7 +21,7 @@ export class UpstreamAuthService {
 
   constructor(
     @Inject(HUB_CONFIG) config: HubConfig,
-    @Inject(REDIS) redis: Redis,
+    @Inject(REQUEST_REDIS) redis: Redis,
     private readonly limiter: RateLimiter,
   ) {
     this.rings = {

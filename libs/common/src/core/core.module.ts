@@ -10,7 +10,7 @@ import { HubConfig } from '../config';
 import { runtimeConfig } from './main-helper';
 import { pinoOptions } from '../logging/logger';
 import { scrubText } from '../logging/pii';
-import { APP_NAME, GENERIC_PLAN_POOL, HUB_CONFIG, REDIS } from './tokens';
+import { APP_NAME, GENERIC_PLAN_POOL, HUB_CONFIG, REDIS, REQUEST_REDIS, REQUEST_REDIS_TIMEOUT_MS } from './tokens';
 import { collectDefaults } from './metrics';
 import { configureDataProtection } from '../crypto/data-protection';
 
@@ -25,12 +25,14 @@ class ConnectionsCloser implements OnApplicationShutdown {
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REQUEST_REDIS) private readonly requestRedis: Redis,
     @Inject(GENERIC_PLAN_POOL) private readonly genericPool: Pool,
   ) {}
   async onApplicationShutdown(): Promise<void> {
     // Workers and servers close first (Nest calls shutdown hooks in reverse order of creation);
     // the connections go last.
     await this.redis.quit().catch(() => undefined);
+    this.requestRedis.disconnect();
     await this.genericPool.end().catch(() => undefined);
     if (this.ds.isInitialized) await this.ds.destroy();
   }
@@ -98,9 +100,27 @@ export class CoreModule {
           useFactory: () =>
             new Redis(config.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, enableAutoPipelining: opts.app === 'gateway' }),
         },
+        {
+          provide: REQUEST_REDIS,
+          useFactory: async () => {
+            const r = new Redis(config.redisUrl, {
+              enableOfflineQueue: false,
+              maxRetriesPerRequest: 0,
+              commandTimeout: REQUEST_REDIS_TIMEOUT_MS,
+              enableAutoPipelining: opts.app === 'gateway',
+              retryStrategy: (times) => Math.min(100 * times, 1_000),
+              lazyConnect: true,
+            });
+            r.on('error', () => undefined); // each command reports its own failure
+            // Without an offline queue, commands before the first connection fail: connect first,
+            // but do not hold the app's start when Redis is away (it reconnects by itself).
+            await Promise.race([r.connect().catch(() => undefined), new Promise((done) => setTimeout(done, 5_000).unref())]);
+            return r;
+          },
+        },
         ConnectionsCloser,
       ],
-      exports: [HUB_CONFIG, APP_NAME, DataSource, REDIS, GENERIC_PLAN_POOL, TerminusModule],
+      exports: [HUB_CONFIG, APP_NAME, DataSource, REDIS, REQUEST_REDIS, GENERIC_PLAN_POOL, TerminusModule],
     };
   }
 }

@@ -6,13 +6,31 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
 import { Queue } from 'bullmq';
-import { HUB_CONFIG, REDIS } from './tokens';
+import { HUB_CONFIG, REQUEST_REDIS } from './tokens';
 import type { HubConfig } from '../config';
 import { HubError } from '../errors/hub-error';
 import { Public } from '../auth/actor';
 import { registry } from './metrics';
 
 export const HEALTH_QUEUES = Symbol('HEALTH_QUEUES');
+
+/** Each check answers within this, so /health answers within ~2 s whatever is down. */
+const CHECK_DEADLINE_MS = 1_500;
+
+function within<T>(p: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timeout')), CHECK_DEADLINE_MS);
+    p.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e: unknown) => (clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))),
+    );
+  });
+}
+
+/** What /health says of a failed check: no driver text (hosts, users, versions) to whoever probes it. */
+function down(e: unknown): { message: string } {
+  return { message: /timeout|timed out/i.test((e as Error).message) ? 'no answer' : 'unreachable' };
+}
 
 /** Health of one app: PostgreSQL, Redis and the queues it works with; Prometheus metrics. */
 @ApiExcludeController()
@@ -23,7 +41,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
     private readonly ds: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REQUEST_REDIS) private readonly redis: Redis,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Optional() @Inject(HEALTH_QUEUES) private readonly queues: Queue[] = [],
   ) {}
@@ -35,28 +53,28 @@ export class HealthController {
       async () => {
         const i = this.indicator.check('postgres');
         try {
-          await this.ds.query('SELECT 1');
+          await within(this.ds.query('SELECT 1'));
           return i.up();
         } catch (e) {
-          return i.down({ message: (e as Error).message });
+          return i.down(down(e));
         }
       },
       async () => {
         const i = this.indicator.check('redis');
         try {
-          await this.redis.ping();
+          await within(this.redis.ping());
           return i.up();
         } catch (e) {
-          return i.down({ message: (e as Error).message });
+          return i.down(down(e));
         }
       },
       ...(this.queues ?? []).map((q) => async () => {
         const i = this.indicator.check(`queue:${q.name}`);
         try {
-          const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
+          const counts = await within(q.getJobCounts('waiting', 'active', 'delayed', 'failed'));
           return i.up(counts);
         } catch (e) {
-          return i.down({ message: (e as Error).message });
+          return i.down(down(e));
         }
       }),
     ]);

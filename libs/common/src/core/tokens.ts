@@ -1,5 +1,13 @@
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
 export const REDIS = Symbol('REDIS');
+/**
+ * The Redis client of the request path (nonces, rate limits, health): no offline queue and a
+ * command deadline, so a request answers 503 at once when Redis is away and nothing queued
+ * replays when it returns (docs/security.md "Redis down"). Workers keep REDIS (BullMQ waits).
+ */
+export const REQUEST_REDIS = Symbol('REQUEST_REDIS');
+/** Deadline of one command on REQUEST_REDIS. */
+export const REQUEST_REDIS_TIMEOUT_MS = 500;
 export const APP_NAME = Symbol('APP_NAME');
 /** A pg Pool whose sessions force generic plans (createGenericPlanPool); connects on first use. */
 export const GENERIC_PLAN_POOL = Symbol('GENERIC_PLAN_POOL');

@@ -46,6 +46,12 @@ export function translateError(e: unknown): TranslatedError {
     if (status === 413) return { status, body: { error: 'too_large', message: 'body over 1 MiB' }, headers: {} };
     if (status === 415) return { status, body: { error: 'not_json', message: 'Content-Type must be application/json' }, headers: {} };
     const resp = e.getResponse();
+    if (status === 503 && typeof resp === 'object' && resp !== null && 'details' in resp) {
+      // /health (terminus): say what is down, e.g. "redis down", with each check's state
+      const r = resp as { error?: Record<string, unknown>; details?: Record<string, unknown> };
+      const downs = Object.keys(r.error ?? {});
+      return { status, body: { error: 'unavailable', message: `${downs.join(', ') || 'a dependency'} down`, status: 'error', details: r.details }, headers: {} };
+    }
     const message = typeof resp === 'string' ? resp : ((resp as { message?: unknown }).message ?? e.message);
     const code = status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 400 ? 'bad_request' : 'error';
     return { status, body: { error: code, message: Array.isArray(message) ? message.join('; ') : String(message) }, headers: {} };
