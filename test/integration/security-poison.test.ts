@@ -28,7 +28,7 @@ describe('a citizen cannot poison a ticket', () => {
     national = await FakeNational.start({ keyRing: parseKeyRing('HUB_NATIONAL_KEYS', NATIONAL_KEYS) });
     hub = await startHub(
       testConfig({ HUB_HOTLINE_KEYS: HOTLINE_KEYS, HUB_YWTB_KEYS: YWTB_KEYS, HUB_NATIONAL_KEYS: NATIONAL_KEYS, HUB_NATIONAL_URL: national.url }),
-      ['gateway', 'router'],
+      undefined,
       { fresh: true },
     );
     await resetDatabase(hub.ds);
