@@ -1,4 +1,9 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig as load } from './config';
+import { generateSecrets } from './secrets';
+
+// the secrets have no default in the source (docs/security.md#secrets)
+const secrets = generateSecrets();
+const loadConfig = (env: Record<string, string>) => load({ ...secrets, ...env });
 
 describe('HUB_OPEN311_KEYS and the Open311 settings', () => {
   it('takes a comma-separated list of keys of at least 24 characters', () => {
