@@ -9,7 +9,7 @@ export interface NonceStore {
 }
 
 /** docs/contracts.md#signed-requests: a nonce is refused if seen in the last 10 minutes. */
-export const NONCE_TTL_SECONDS = 600;
+export const NONCE_TTL_SECONDS = 660;
 
 /**
  * In-process store for unit tests and the fake upstreams; a single gateway replica only, since

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { KeyRing, type SigningKey } from './key-ring.config';
-import { InMemoryNonceStore, type NonceStore } from './nonce.store';
+import { InMemoryNonceStore, NONCE_TTL_SECONDS, type NonceStore } from './nonce.store';
 import { canonicalBytes, canonicalString, newNonce, NONCE_PATTERN, signRequest, verifySignature } from './signature.util';
 
 const SHA_KEY: SigningKey = { keyId: 'k-sha', secret: 'shared-secret-1', algorithm: 'hmac-sha256' };
@@ -147,6 +147,18 @@ describe('verifySignature', () => {
     await expect(verify(edge)).resolves.toMatchObject({ ok: true });
   });
 
+  it('a request stays refused as a replay for as long as its timestamp is acceptable (nonce outlives the window)', async () => {
+    // the hub's clock (the in-memory store's and the verifier's) runs from the earliest to the
+    // latest moment the same signed request passes the timestamp check: ±300 s around it
+    let hubMs = NOW.getTime() - 300_000;
+    const clocked = new InMemoryNonceStore(() => hubMs);
+    const signed = signRequest(SHA_KEY, 'POST', PATH, BODY, NOW, NONCE);
+    const at = () => verifySignature(signed, 'POST', PATH, BODY, ring, Math.floor(hubMs / 1000), clocked);
+    await expect(at()).resolves.toMatchObject({ ok: true });
+    hubMs = NOW.getTime() + 300_000;
+    await expect(at()).resolves.toMatchObject({ ok: false, error: 'replayed_nonce' });
+  });
+
   it('replayed_nonce for the same nonce within 10 minutes, per key ring', async () => {
     const first = signRequest(SHA_KEY, 'POST', PATH, BODY, NOW, NONCE);
     await expect(verify(first)).resolves.toMatchObject({ ok: true });
@@ -159,13 +171,15 @@ describe('verifySignature', () => {
     await expect(verifySignature(first, 'POST', PATH, BODY, ywtb, NOW_S, store)).resolves.toMatchObject({ ok: true });
   });
 
-  it('forgets nonces after 10 minutes', async () => {
+  it('forgets nonces after 11 minutes (NONCE_TTL_SECONDS)', async () => {
     let clock = NOW.getTime();
     store = new InMemoryNonceStore(() => clock);
     const signed = signRequest(SHA_KEY, 'POST', PATH, BODY, NOW, NONCE);
     await expect(verify(signed)).resolves.toMatchObject({ ok: true });
-    clock += 601_000;
-    expect(await store.remember('HUB_HOTLINE_KEYS:k-sha', NONCE, 600)).toBe(true);
+    clock += (NONCE_TTL_SECONDS - 1) * 1000;
+    expect(await store.remember('HUB_HOTLINE_KEYS:k-sha', NONCE, NONCE_TTL_SECONDS)).toBe(false);
+    clock += 2_000;
+    expect(await store.remember('HUB_HOTLINE_KEYS:k-sha', NONCE, NONCE_TTL_SECONDS)).toBe(true);
   });
 
   it('does not remember the nonce of a request that fails the signature or the clock', async () => {
