@@ -18,6 +18,7 @@ jest.setTimeout(240_000);
 
 describe('login throttling per address', () => {
   let hub: RunningHub;
+  let adminToken: string;
   const login = (from: string, username: string, password: string) =>
     request<{ accessToken?: string; error?: string }>(hub.url, { method: 'POST', path: '/auth/login', headers: { 'x-forwarded-for': from }, body: { username, password } });
 
@@ -26,6 +27,7 @@ describe('login throttling per address', () => {
     hub = await startHub(testConfig({ HUB_ADMIN_PASSWORD: ADMIN_PASSWORD, HUB_ADMIN_USERNAME: `admin${process.pid}`, HUB_TRUST_PROXY: 'loopback' }), ['gateway'], { fresh: true });
     const admin = await login('192.0.2.1', `admin${process.pid}`, ADMIN_PASSWORD);
     expect(admin.status).toBe(200);
+    adminToken = admin.body.accessToken!;
     const created = await request(hub.url, {
       method: 'POST',
       path: '/auth/users',
@@ -71,5 +73,23 @@ describe('login throttling per address', () => {
     for (let i = 0; i < 8; i++) expect((await login(`192.0.2.${20 + i}`, 'real.user', `wrong-password-${i}`)).status).toBe(401);
     const ok = await login(USER_ADDRESS, 'real.user', USER_PASSWORD);
     expect(ok.status).toBe(200);
+  });
+
+  it('failed X-Api-Key attempts are limited per address (HUB_RATE_LIMIT_API_KEY_FAILURES_PER_MIN, 20)', async () => {
+    const created = await request<{ apiKey: string; keyId: string }>(hub.url, {
+      method: 'POST',
+      path: '/auth/api-keys',
+      headers: { authorization: `Bearer ${adminToken}` },
+      body: { unitCode: '310104-MARKET' },
+    });
+    expect(created.status).toBe(201);
+    const me = (from: string, key: string) => request(hub.url, { method: 'GET', path: '/auth/me', headers: { 'x-forwarded-for': from, 'x-api-key': key } });
+    const guesses: number[] = [];
+    for (let i = 0; i < 22; i++) guesses.push((await me('203.0.113.77', `${created.body.keyId}.${randomBytes(32).toString('base64url')}`)).status);
+    expect(guesses.slice(0, 20)).toEqual(Array(20).fill(401));
+    expect(guesses.slice(20)).toEqual([429, 429]);
+    // the guessing address is stopped even with the right key; the unit's system elsewhere is not
+    expect((await me('203.0.113.77', created.body.apiKey)).status).toBe(429);
+    expect((await me('198.51.100.20', created.body.apiKey)).status).toBe(200);
   });
 });

@@ -7,7 +7,8 @@ import { HubError } from '../errors/hub-error';
 import { HUB_ROLES, HubActor, HubRole, PUBLIC_KEY, ROLES_KEY } from './actor';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { API_KEY_HEADER } from './api-key.util';
-import { RateLimiter } from './rate-limiter';
+import { FailureCounters, RateLimiter } from './rate-limiter';
+import { addressKey } from './login-guard';
 
 interface TokenClaims {
   sub: string;
@@ -16,7 +17,7 @@ interface TokenClaims {
   name: string;
 }
 
-type GuardedRequest = { headers: Record<string, string | string[] | undefined>; actor?: HubActor };
+type GuardedRequest = { headers: Record<string, string | string[] | undefined>; actor?: HubActor; ip?: string };
 
 /**
  * Authenticates every call to the hub's own API and checks the handler's roles:
@@ -33,6 +34,7 @@ export class HubAuthGuard implements CanActivate {
     private readonly jwt: JwtService,
     private readonly apiKeys: ApiKeyAuthenticator,
     private readonly limiter: RateLimiter,
+    private readonly failures: FailureCounters,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
@@ -41,7 +43,7 @@ export class HubAuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<GuardedRequest>();
     const apiKey = one(req.headers[API_KEY_HEADER]);
-    const actor = apiKey !== undefined ? await this.apiKeys.authenticate(apiKey) : await this.bearer(one(req.headers.authorization) ?? '');
+    const actor = apiKey !== undefined ? await this.apiKey(apiKey, req.ip ?? '') : await this.bearer(one(req.headers.authorization) ?? '');
     req.actor = actor;
     await this.limiter.hit('apiPerMin', `${actor.role === 'unit_system' ? 'key' : 'user'}:${actor.id}`);
     const roles = this.reflector.getAllAndOverride<HubRole[] | undefined>(ROLES_KEY, targets);
@@ -49,6 +51,26 @@ export class HubAuthGuard implements CanActivate {
       throw new HubError(403, 'forbidden', `this action is for ${roles.join(', ')}; you are ${actor.role}`);
     }
     return true;
+  }
+
+  /**
+   * Guessing unit API keys: after HUB_RATE_LIMIT_API_KEY_FAILURES_PER_MIN failed attempts from an
+   * address (IPv6 /64), each a minute or less after the last, its X-Api-Key attempts answer 429
+   * until a minute passes without one; a correct key from elsewhere is not affected.
+   */
+  private async apiKey(apiKey: string, ip: string): Promise<HubActor> {
+    const rl = this.config.security.rateLimit;
+    const subject = `api-key:${addressKey(ip)}`;
+    const limited = rl.enabled && rl.apiKeyFailuresPerMin > 0;
+    if (limited && (await this.failures.failures(subject)) >= rl.apiKeyFailuresPerMin) {
+      throw new HubError(429, 'rate_limited', 'too many failed API key attempts; retry after 60 s', { retryAfter: 60 }, { 'Retry-After': '60' });
+    }
+    try {
+      return await this.apiKeys.authenticate(apiKey);
+    } catch (e) {
+      if (limited && e instanceof HubError && e.status === 401) await this.failures.recordFailure(subject, 60_000);
+      throw e;
+    }
   }
 
   private async bearer(header: string): Promise<HubActor> {

@@ -73,7 +73,7 @@ const FAILURE_MEMORY_MS = 15 * 60_000;
 
 export interface FailureCounter {
   failures(subject: string): Promise<number>;
-  recordFailure(subject: string): Promise<void>;
+  recordFailure(subject: string, memoryMs?: number): Promise<void>;
   clearFailures(subject: string): Promise<void>;
 }
 
@@ -94,9 +94,10 @@ export class FailureCounters implements FailureCounter {
     return Number(v ?? 0) || 0;
   }
 
-  async recordFailure(subject: string): Promise<void> {
+  /** One more failure of `subject`, remembered `memoryMs` after this one. */
+  async recordFailure(subject: string, memoryMs = FAILURE_MEMORY_MS): Promise<void> {
     const key = this.key(subject);
-    await withDeadline(this.redis.multi().incr(key).pexpire(key, FAILURE_MEMORY_MS).exec(), REDIS_DEADLINE_MS).catch(() => undefined);
+    await withDeadline(this.redis.multi().incr(key).pexpire(key, memoryMs).exec(), REDIS_DEADLINE_MS).catch(() => undefined);
   }
 
   async clearFailures(subject: string): Promise<void> {
