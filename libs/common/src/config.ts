@@ -21,6 +21,8 @@ export interface HubConfig {
   routerPort: number;
   notifierPort: number;
   databaseUrl: string;
+  /** per-session limits of the apps' pools (docs/performance.md#bounded-work) */
+  db: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   redisUrl: string;
   /** prefix of every BullMQ key; on Redis Cluster give it a hash tag, e.g. `{hub}` */
   queuePrefix: string;
@@ -180,6 +182,10 @@ export function loadConfig(env: Env = process.env): HubConfig {
     routerPort: int(env, 'ROUTER_PORT', 3001, 0, 65535),
     notifierPort: int(env, 'NOTIFIER_PORT', 3002, 0, 65535),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/hub')!,
+    db: {
+      statementTimeoutMs: int(env, 'HUB_DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      idleInTransactionTimeoutMs: int(env, 'HUB_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    },
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379')!,
     queuePrefix: str(env, 'HUB_QUEUE_PREFIX', 'hub'),
     logLevel: level,

@@ -9,7 +9,23 @@ export interface DataSourceOptions {
   appName?: string;
   /** run parameterised statements as named prepared statements (default; see PreparingClient). Off for migrations, which change tables under them. */
   prepared?: boolean;
+  /** session limits (default SESSION_LIMITS; migrations pass none: an index build may take long) */
+  limits?: SessionLimits | null;
 }
+
+/**
+ * Bounded work (docs/performance.md#bounded-work): no statement runs longer than
+ * `statementMs` and no session sits in an open transaction longer than `idleInTransactionMs`
+ * (a stuck worker would otherwise hold its row locks and a connection for ever).
+ */
+export interface SessionLimits {
+  statementMs: number;
+  idleInTransactionMs: number;
+}
+export const SESSION_LIMITS: SessionLimits = { statementMs: 30_000, idleInTransactionMs: 60_000 };
+
+const pgLimits = (l: SessionLimits | null | undefined) =>
+  l ? { statement_timeout: l.statementMs, idle_in_transaction_session_timeout: l.idleInTransactionMs } : {};
 
 /**
  * A small pool whose sessions always run prepared statements on their generic plan
@@ -21,8 +37,9 @@ export interface DataSourceOptions {
  * (docs/performance.md#plans-under-a-backlog-2026-12-04). Only statements written for it should run here: a generic plan chosen on a table's statistics at one moment is kept until
  * they change. pg.Pool connects on first use, so an app that never uses it opens nothing.
  */
-export function createGenericPlanPool(opts: { url: string; size: number; appName: string }): Pool {
+export function createGenericPlanPool(opts: { url: string; size: number; appName: string; limits?: SessionLimits }): Pool {
   return new Pool({
+    ...pgLimits(opts.limits ?? SESSION_LIMITS),
     connectionString: opts.url,
     max: opts.size,
     application_name: opts.appName,
@@ -44,7 +61,12 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     migrationsRun: false,
     logging: false,
     applicationName: opts.appName ?? 'hub',
-    extra: { max: opts.poolSize ?? 20, connectionTimeoutMillis: 10_000, ...(opts.prepared === false ? {} : { Client: PreparingClient }) },
+    extra: {
+      max: opts.poolSize ?? 20,
+      connectionTimeoutMillis: 10_000,
+      ...pgLimits(opts.limits === undefined ? SESSION_LIMITS : opts.limits),
+      ...(opts.prepared === false ? {} : { Client: PreparingClient }),
+    },
   });
 }
 
@@ -72,7 +94,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
 
 export async function migrate(url: string): Promise<string[]> {
   await ensureDatabase(url);
-  const ds = createDataSource({ url, poolSize: 3, appName: 'hub-migrate', prepared: false });
+  const ds = createDataSource({ url, poolSize: 3, appName: 'hub-migrate', prepared: false, limits: null });
   await ds.initialize();
   // One migrator at a time, however many apps start together: the lock lives on its own connection.
   const lock = ds.createQueryRunner();

@@ -9,6 +9,9 @@ import { DirectoryService, parseVersionId } from './directory.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Most tickets one replay reads (docs/performance.md#bounded-work). */
+export const REPLAY_MAX = 1000;
+
 /** The directory (机构与事项目录) and the routing it drives, for the hotline office. */
 @ApiTags('office: directory and routing')
 @ApiBearerAuth()
@@ -62,7 +65,8 @@ export class DirectoryController {
     const v = parseVersionId(version, 'version');
     if (v === undefined) throw new ValidationFailed([{ path: 'version', message: 'is required' }]);
     const n = limit === undefined ? 500 : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new ValidationFailed([{ path: 'limit', message: 'must be an integer 1..10000' }]);
+    // each replayed ticket is read and decrypted: bounded (docs/performance.md#bounded-work)
+    if (!Number.isInteger(n) || n < 1 || n > REPLAY_MAX) throw new ValidationFailed([{ path: 'limit', message: `must be an integer 1..${REPLAY_MAX}` }]);
     return this.directory.replay(v, n);
   }
 

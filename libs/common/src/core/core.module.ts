@@ -50,6 +50,7 @@ export class CoreModule {
     // The store encrypts and decrypts citizens' data with this app's keys (001 Art. 9; 003 Art. 10).
     configureDataProtection(config.security);
     collectDefaults(opts.app);
+    const limits = { statementMs: config.db.statementTimeoutMs, idleInTransactionMs: config.db.idleInTransactionTimeoutMs };
     const threshold = pino.levels.values[config.logLevel] ?? Infinity;
     const enabled = (level: string): boolean => (pino.levels.values[level] ?? 0) >= threshold;
     return {
@@ -79,7 +80,7 @@ export class CoreModule {
         {
           provide: DataSource,
           useFactory: async () => {
-            const ds = createDataSource({ url: config.databaseUrl, poolSize: opts.poolSize ?? 20, appName: `hub-${opts.app}` });
+            const ds = createDataSource({ url: config.databaseUrl, poolSize: opts.poolSize ?? 20, appName: `hub-${opts.app}`, limits });
             await ds.initialize();
             return ds;
           },
@@ -87,7 +88,7 @@ export class CoreModule {
         {
           provide: GENERIC_PLAN_POOL,
           useFactory: () => {
-            const pool = createGenericPlanPool({ url: config.databaseUrl, size: 4, appName: `hub-${opts.app}-generic` });
+            const pool = createGenericPlanPool({ url: config.databaseUrl, size: 4, appName: `hub-${opts.app}-generic`, limits });
             // an idle connection that breaks is dropped by the pool; without a listener it would end the process
             pool.on('error', () => undefined);
             return pool;
