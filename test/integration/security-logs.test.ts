@@ -64,6 +64,9 @@ describe('security: the log output of a full flow holds no citizen in clear', ()
         HUB_UNITS_KEYS: UNITS_KEYS,
         HUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
         HUB_JWT_SECRET: 'log-scan-jwt-secret-of-at-least-32-chars',
+        // the run's keys (test/global-setup.ts): the secrets have no default (docs/security.md#secrets)
+        HUB_DATA_KEYS: process.env.HUB_DATA_KEYS,
+        HUB_SEARCH_KEY: process.env.HUB_SEARCH_KEY,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
