@@ -13,7 +13,8 @@ import { HUB_SECRETS } from '@hub/common';
 import { eventually } from '../support/harness';
 
 const ROOT = path.resolve(__dirname, '../..');
-jest.setTimeout(300_000);
+// ~5,000 strings, each tried over HTTP: bounded by count; the timeout leaves room for a busy machine
+jest.setTimeout(900_000);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
