@@ -279,7 +279,10 @@ describe('security: fuzzing (fast-check, fixed seed)', () => {
 
     beforeAll(async () => {
       const doc = await request<{ paths: Record<string, Record<string, unknown>> }>(hub.url, { method: 'GET', path: '/docs/json' });
-      const all = Object.entries(doc.body.paths).flatMap(([route, m]) => Object.keys(m).map((method) => ({ method: method.toUpperCase(), route })));
+      // The Open311 door answers in GeoReport v2's own error format, not the hub's {error}: its refusals are tested in open311*.test.ts (docs/open311.md).
+      const all = Object.entries(doc.body.paths)
+        .filter(([route]) => !route.startsWith('/open311/'))
+        .flatMap(([route, m]) => Object.keys(m).map((method) => ({ method: method.toUpperCase(), route })));
       const candidates = [
         await authHeader(hub, { role: 'admin', id: 'fuzz-admin' }),
         await authHeader(hub, { role: 'supervisor', id: 'fuzz-supervisor' }),
