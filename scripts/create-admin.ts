@@ -1,4 +1,5 @@
-import { configOrExit, createLogger, findUserByUsername, hashPassword, insertUser, auditAuth, updateUser, MIN_PASSWORD_LENGTH } from '@hub/common';
+import { configOrExit, createLogger, hashPassword, MIN_PASSWORD_LENGTH } from '@hub/common';
+import { findUserByUsername, insertUser, auditAuth, updateUser } from '@hub/store';
 import { createDataSource } from '@hub/store';
 
 /**

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import Redis from 'ioredis';
-import { HubConfig, createApp, loadConfig, mountDocs } from '@hub/common';
+import { HubConfig, configureDataProtection, createApp, loadConfig, mountDocs } from '@hub/common';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { mountConsole } from '../../apps/gateway/src/console/console-static';
 import { RouterModule } from '../../apps/router/src/router.module';
@@ -58,6 +58,9 @@ export async function startHub(config: HubConfig, which: AppName[] = ['gateway',
       await ds.destroy();
     }
   }
+  // Tests read and write through the store on their own DataSource (`ds` below), which StoreModule
+  // did not build: it uses the default DataProtection, set to the apps' keys here.
+  configureDataProtection(config.security);
   const apps: Partial<Record<AppName, NestFastifyApplication>> = {};
   for (const name of which) {
     const mod = name === 'gateway' ? GatewayModule.forRoot(config) : name === 'router' ? RouterModule.forRoot(config) : NotifierModule.forRoot(config);

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CoreModule, HubAuthModule, HubConfig, NOW, systemNow, HealthController } from '@hub/common';
+import { StoreModule } from '@hub/store';
+import { CoreModule, HubAuthModule, HubConfig, HealthController } from '@hub/common';
 import { HotlineController } from './intake/hotline.controller';
 import { YwtbController } from './intake/ywtb.controller';
 import { IntakeService } from './intake/intake.service';
@@ -14,8 +15,7 @@ import { CalendarService } from './calendar/calendar.service';
 import { DeliveriesController } from './office/deliveries.controller';
 import { DeliveriesService } from './office/deliveries.service';
 import { GatewayAuthModule } from './auth/gateway-auth.module';
-import { CLOCK_SETTINGS, ClockService, loadClockSettings } from '@hub/workflow/clock';
-import { WorkOrderService } from '@hub/workflow';
+import { WorkflowModule } from '@hub/workflow';
 import { WorkOrdersController } from './work-orders/work-orders.controller';
 import { WorkOrdersService } from './work-orders/work-orders.service';
 import { WorkOrderViews } from './work-orders/work-order-views.service';
@@ -29,14 +29,9 @@ export class GatewayModule {
   static forRoot(config: HubConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [CoreModule.forApp({ app: 'gateway', config, poolSize: 40 }), HubAuthModule.register(config), GatewayAuthModule, Open311Module, ReportsModule],
+      imports: [CoreModule.forApp({ app: 'gateway', config }), StoreModule.forRoot({ poolSize: 40 }), WorkflowModule.forRoot(), HubAuthModule.register(config), GatewayAuthModule, Open311Module, ReportsModule],
       controllers: [HealthController, HotlineController, YwtbController, CalendarController, DirectoryController, DirectoryUnitsController, OfficeSettingsController, DeliveriesController, WorkOrdersController, OfficeWorkOrdersController],
-      providers: [IntakeService, UpstreamAuthService, NationalPollerService, { provide: NOW, useValue: systemNow }, CalendarService, DirectoryService, DeliveriesService,
-        // The work-order lifecycle: the executor moves the clocks, so the gateway has its own ClockService
-        // (no timers here: those run in the router). Settings read at boot, as in the router.
-        { provide: CLOCK_SETTINGS, useValue: loadClockSettings() },
-        ClockService,
-        WorkOrderService,
+      providers: [IntakeService, UpstreamAuthService, NationalPollerService, CalendarService, DirectoryService, DeliveriesService,
         WorkOrderViews,
         WorkOrdersService,
         OfficeWorkOrdersService,

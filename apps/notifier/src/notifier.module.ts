@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { StoreModule } from '@hub/store';
 import { getQueueToken } from '@nestjs/bullmq';
 import { CoreModule, HEALTH_QUEUES, HubConfig, HealthController } from '@hub/common';
 import { HubQueuesModule } from '@hub/queues/bull.module';
@@ -13,7 +14,7 @@ export class NotifierModule {
   static forRoot(config: HubConfig): DynamicModule {
     return {
       module: NotifierModule,
-      imports: [CoreModule.forApp({ app: 'notifier', config, poolSize: 30 }), HubQueuesModule.register(config, [QUEUES.route, QUEUES.deliver])],
+      imports: [CoreModule.forApp({ app: 'notifier', config }), StoreModule.forRoot({ poolSize: 30 }), HubQueuesModule.register(config, [QUEUES.route, QUEUES.deliver])],
       controllers: [HealthController],
       providers: [
         OutboxRelayService,

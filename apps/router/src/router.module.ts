@@ -1,12 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CoreModule, HEALTH_QUEUES, HubConfig, NOW, systemNow, HealthController } from '@hub/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import { CoreModule, HEALTH_QUEUES, HubConfig, HealthController } from '@hub/common';
+import { StoreModule } from '@hub/store';
 import { HubQueuesModule } from '@hub/queues/bull.module';
 import { QUEUES } from '@hub/queues';
-import { getQueueToken } from '@nestjs/bullmq';
+import { WorkflowModule } from '@hub/workflow';
 import { RouteProcessor } from './routing/route.processor';
 import { RoutingService } from './routing/routing.service';
-import { WorkOrderService } from '@hub/workflow';
-import { ClockService, CLOCK_SETTINGS, loadClockSettings } from '@hub/workflow/clock';
 import { ClockTimersService } from './clock/clock-timers.service';
 import { ClockTimersProcessor } from './clock/clock-timers.processor';
 import { ReportService, ReportSnapshotService } from '@hub/workflow/reports';
@@ -15,19 +15,13 @@ import { ReportSnapshotsProcessor } from './reports/report-snapshots.processor';
 @Module({})
 export class RouterModule {
   static forRoot(config: HubConfig): DynamicModule {
-    // Read at boot so a bad HUB_CLOCK_* value stops the router with a message naming it.
-    const clockSettings = loadClockSettings();
     return {
       module: RouterModule,
-      imports: [CoreModule.forApp({ app: 'router', config }), HubQueuesModule.register(config, [QUEUES.route, QUEUES.clock, QUEUES.reports])],
+      imports: [CoreModule.forApp({ app: 'router', config }), StoreModule.forRoot(), WorkflowModule.forRoot(), HubQueuesModule.register(config, [QUEUES.route, QUEUES.clock, QUEUES.reports])],
       controllers: [HealthController],
       providers: [
         RoutingService,
-        WorkOrderService,
         RouteProcessor,
-        { provide: NOW, useValue: systemNow },
-        { provide: CLOCK_SETTINGS, useValue: clockSettings },
-        ClockService,
         ClockTimersService,
         ClockTimersProcessor,
         ReportService,
@@ -35,7 +29,6 @@ export class RouterModule {
         ReportSnapshotsProcessor,
         { provide: HEALTH_QUEUES, useFactory: (...qs: unknown[]) => qs, inject: [getQueueToken(QUEUES.route), getQueueToken(QUEUES.clock)] },
       ],
-      exports: [ClockService],
     };
   }
 }

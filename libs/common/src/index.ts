@@ -17,7 +17,7 @@ export * from './auth/auth.module';
 export * from './auth/password.util';
 export * from './auth/api-key.util';
 export * from './auth/api-key.authenticator';
-export * from './auth/credentials.repository';
+export * from './auth/credential-store';
 export * from './auth/rate-limiter';
 export * from './auth/ticket-privacy.service';
 export * from './crypto';

@@ -1,3 +1,5 @@
+export * from './db';
+export * from './store.module';
 export * from './data-source';
 export * from './outbox/outbox-message';
 export * from './outbox/outbox.repository';
@@ -16,3 +18,4 @@ export * from './tx-memo';
 export * from './prepared-client';
 export * from './repositories/open311.repository';
 export * from './reports';
+export * from './repositories/credentials.repository';

@@ -1,4 +1,4 @@
-import type { Queryable } from './outbox/outbox-message';
+import type { Queryable } from './db';
 
 const memos = new WeakMap<object, Map<string, unknown>>();
 

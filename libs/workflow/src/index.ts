@@ -8,3 +8,4 @@ export * from './work-order.errors';
 export * from './work-order.types';
 export * from './work-order-ticket';
 export * from './work-order-adoption';
+export * from './workflow.module';

@@ -146,9 +146,8 @@ type Loaded = LockedTicket;
 @Injectable()
 export class WorkOrderService {
   private readonly logger = new Logger(WorkOrderService.name);
-  readonly directories = new DirectoryCache();
-
   constructor(
+    readonly directories: DirectoryCache,
     private readonly clocks: ClockService,
     @Inject(NOW) private readonly now: NowFn,
   ) {

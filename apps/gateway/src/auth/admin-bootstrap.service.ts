@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { HUB_CONFIG, HubConfig, activeAdminCount, auditAuth, hashPassword, insertUser } from '@hub/common';
+import { HUB_CONFIG, HubConfig, hashPassword } from '@hub/common';
+import { activeAdminCount, auditAuth, insertUser } from '@hub/store';
 
 /**
  * A fresh installation needs one administrator to create the others: when HUB_ADMIN_PASSWORD is

@@ -10,28 +10,30 @@ import {
   addressKey,
   loginDelayMs,
   ValidationFailed,
+  burnPasswordCheck,
+  hashPassword,
+  isApiKeyId,
+  newApiKey,
+  verifyPassword,
+} from '@hub/common';
+import {
   activeAdminCount,
   auditAuth,
-  burnPasswordCheck,
   expireApiKeyBy,
   findApiKey,
   findUser,
   findUserByUsername,
-  hashPassword,
   insertApiKey,
   insertUser,
-  isApiKeyId,
   listApiKeys,
   listUsers,
   liveApiKeys,
   lockUnitKeys,
-  newApiKey,
   revokeApiKey,
   updateUser,
-  verifyPassword,
   type ApiKeyRecord,
   type UserRecord,
-} from '@hub/common';
+} from '@hub/store';
 import { validateBody } from '@hub/connectors/common';
 import type { ClassConstructor } from 'class-transformer';
 import { ChangeOwnPasswordDto, CreateApiKeyDto, CreateUserDto, LoginDto, RotateApiKeyDto, UNIT_CODE, UpdateUserDto } from './auth.dto';

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, HubActor, Roles, USER_ROLES } from '@hub/common';
+import { CurrentActor, HubActor, Roles } from '@hub/common';
+import { USER_ROLES } from '@hub/store';
 import { CredentialsService, type UserView } from './credentials.service';
 
 /** People who use the hub's API; administrators only (docs/security.md). */

@@ -48,10 +48,9 @@ export interface ReplaceYearAnswer {
 @Injectable()
 export class CalendarService {
   private readonly logger = new Logger(CalendarService.name);
-  private readonly loader = new CalendarLoader();
-
   constructor(
     private readonly ds: DataSource,
+    private readonly loader: CalendarLoader,
     @Inject(NOW) private readonly now: NowFn,
   ) {}
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { HubError, ValidationFailed } from '@hub/common';
 import { compileDirectory, type CompiledDirectory } from '@hub/rules/directory';
 import { route, type RoutingDecision, type RoutingInput } from '@hub/rules/dispatch';
-import { CalendarLoader, activateVersion, directoryVersion, importDirectory, listDirectoryVersions, queryRows, recomputeOpenClocks, toTicketRow } from '@hub/store';
+import { CalendarLoader, activateVersion, activeDirectoryId, directoryVersion, importDirectory, listDirectoryVersions, recentRoutedTickets, recomputeOpenClocks } from '@hub/store';
 import type { DirectoryVersionInfo } from '@hub/store';
 
 export interface UnitSummary {
@@ -33,9 +33,10 @@ export interface ReplayChange {
 @Injectable()
 export class DirectoryService {
   private readonly compiled = new Map<number, CompiledDirectory>();
-  private readonly calendars = new CalendarLoader();
-
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly calendars: CalendarLoader,
+  ) {}
 
   async import(doc: unknown, by: string, activate: boolean): Promise<DirectoryVersionInfo> {
     const r = await importDirectory(this.ds, doc, by, activate);
@@ -68,9 +69,8 @@ export class DirectoryService {
   async compiledVersion(id?: number): Promise<{ id: number; dir: CompiledDirectory }> {
     let vid = id;
     if (vid === undefined) {
-      const rows = await queryRows<{ id: number }>(this.ds, `SELECT id FROM directory_versions WHERE active`);
-      if (!rows[0]) throw new HubError(409, 'no_active_directory', 'no directory is active; import one first');
-      vid = rows[0].id;
+      vid = await activeDirectoryId(this.ds);
+      if (vid === undefined) throw new HubError(409, 'no_active_directory', 'no directory is active; import one first');
     }
     let dir = this.compiled.get(vid);
     if (!dir) {
@@ -110,15 +110,9 @@ export class DirectoryService {
    */
   async replay(versionId: number, limit: number): Promise<{ versionId: number; replayed: number; changed: ReplayChange[] }> {
     const { dir } = await this.compiledVersion(versionId);
-    const rows = await queryRows<Parameters<typeof toTicketRow>[0]>(
-      this.ds,
-      `SELECT *, id::text AS id, merged_into::text AS merged_into FROM tickets
-        WHERE unit_code IS NOT NULL OR state = 'disputed' ORDER BY created_at DESC LIMIT $1`,
-      [limit],
-    );
     const changed: ReplayChange[] = [];
-    for (const raw of rows) {
-      const t = toTicketRow(raw);
+    const tickets = await recentRoutedTickets(this.ds, limit);
+    for (const t of tickets) {
       const d = route(t.ticket, dir);
       const now = d.outcome === 'unit' ? d.unitCode : null;
       if (now === t.unitCode) continue;
@@ -133,7 +127,7 @@ export class DirectoryService {
         why: last ? `${last.step}: ${last.detail}` : '',
       });
     }
-    return { versionId, replayed: rows.length, changed };
+    return { versionId, replayed: tickets.length, changed };
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ValidationFailed, maskPii, type FieldError } from '@hub/common';
-import { dataProtection, outboxPayloadContext } from '@hub/common/crypto';
+import { DataProtection, outboxPayloadContext } from '@hub/common/crypto';
 import { attemptsOf, discardFailed, listDeliveries, loadOutbox, retryFailed, type AttemptLog, type OutboxRow } from '@hub/store';
 import {
   checkDeliveryId,
@@ -79,7 +79,10 @@ function summary(r: OutboxRow): DeliverySummary {
 export class DeliveriesService {
   private readonly logger = new Logger(DeliveriesService.name);
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly protection: DataProtection,
+  ) {}
 
   async list(query: { status?: string; target?: string; after?: string; limit?: string }): Promise<DeliveryPage> {
     const fields: FieldError[] = [];
@@ -102,7 +105,7 @@ export class DeliveriesService {
     return {
       ...summary(row),
       // sealed at rest (outboxValues): opened to be masked, as every reader outside the chain sees it
-      body: maskPii((dataProtection().openDeep(row.payload, outboxPayloadContext(row.eventId)) as OutboxRow['payload']).body ?? null),
+      body: maskPii((this.protection.openDeep(row.payload, outboxPayloadContext(row.eventId)) as OutboxRow['payload']).body ?? null),
       log: log.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
     };
   }

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { GENERIC_PLAN_POOL, HUB_CONFIG, HubConfig, deliveries, deliveryDuration } from '@hub/common';
-import { dataProtection, outboxPayloadContext } from '@hub/common/crypto';
+import { DataProtection, outboxPayloadContext } from '@hub/common/crypto';
 import { KeyRing, parseKeyRing } from '@hub/connectors/signing';
 import { SignedSender, type DeliveryResult } from '@hub/connectors/delivery';
 import { OutboxRow, loadOutboxes, recordSteps, releaseClaim, type AttemptOutcome, type Queryable, type DeliveryStep, type StepResult } from '@hub/store';
@@ -42,6 +42,7 @@ export class DeliveryService implements BeforeApplicationShutdown {
     @Inject(GENERIC_PLAN_POOL) genericPool: Pool,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly units: UnitEndpoints,
+    private readonly protection: DataProtection,
   ) {
     this.policy = { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs, retryHours: config.delivery.retryHours };
     this.loads = new MicroBatcher((ids) => loadOutboxes(ds, ids));
@@ -96,7 +97,7 @@ export class DeliveryService implements BeforeApplicationShutdown {
     let result: DeliveryResult;
     try {
       // personal data is sealed at rest (outboxValues); opened here, only to be sent
-      const payload = dataProtection().openDeep(row.payload, outboxPayloadContext(row.eventId)) as OutboxRow['payload'];
+      const payload = this.protection.openDeep(row.payload, outboxPayloadContext(row.eventId)) as OutboxRow['payload'];
       result = await where.sender.post(where.baseUrl, payload.segments ?? [], payload.body ?? {});
     } catch (e) {
       result = { outcome: 'retry', error: e instanceof Error ? e.message : String(e), durationMs: 0 };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { activeDirectoryId, unitEndpoints } from '@hub/store';
 
 /**
  * Base URLs of units' own systems (contracts §6), from the active directory. Re-read when the
@@ -20,15 +21,9 @@ export class UnitEndpoints {
 
   async refresh(): Promise<void> {
     this.checkedAt = Date.now();
-    const rows = (await this.ds.query(`SELECT id FROM directory_versions WHERE active`)) as Array<{ id: number }>;
-    const id = rows[0]?.id ?? null;
+    const id = (await activeDirectoryId(this.ds)) ?? null;
     if (id === this.versionId) return;
-    const units = (await this.ds.query(
-      `SELECT u->>'code' AS code, u->>'endpoint' AS endpoint
-         FROM directory_versions d, jsonb_array_elements(d.document->'units') u
-        WHERE d.id = $1 AND u ? 'endpoint'`,
-      [id],
-    )) as Array<{ code: string; endpoint: string }>;
+    const units = id === null ? [] : await unitEndpoints(this.ds, id);
     this.endpoints = new Map(units.map((u) => [u.code, u.endpoint.replace(/\/+$/, '')]));
     this.versionId = id;
   }

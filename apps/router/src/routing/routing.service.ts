@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { dataProtection, routed } from '@hub/common';
+import { routed } from '@hub/common';
+import { DataProtection } from '@hub/common/crypto';
 import { checkIntake, mergeScope, route, routingFailureReason, DEFAULT_INTAKE_CONFIG, type IntakeConfig } from '@hub/rules/dispatch';
 import { WorkOrderService, type LockedTicket } from '@hub/workflow';
 import { DEFAULT_MERGE_CONFIG, DirectoryCache, OutboxRow, loadOutbox, officeSetting, storeMergeKeysAndFindTarget } from '@hub/store';
@@ -13,9 +14,11 @@ import { DEFAULT_MERGE_CONFIG, DirectoryCache, OutboxRow, loadOutbox, officeSett
 @Injectable()
 export class RoutingService {
   private readonly logger = new Logger(RoutingService.name);
-  readonly directories = new DirectoryCache();
-
-  constructor(private readonly workOrders: WorkOrderService) {}
+  constructor(
+    private readonly workOrders: WorkOrderService,
+    readonly directories: DirectoryCache,
+    private readonly protection: DataProtection,
+  ) {}
 
   async handle(tx: EntityManager, row: OutboxRow): Promise<void> {
     if (!row.ticketId) return;
@@ -117,7 +120,7 @@ export class RoutingService {
     const c = t.ticket.citizen;
     // Keyed hashes (HUB_SEARCH_KEY): a plain SHA-256 of a mobile or ID number is reversed by
     // enumeration, which would undo the citizen column's encryption (001 Art. 9; docs/security.md).
-    const h = dataProtection().hashes(c);
+    const h = this.protection.hashes(c);
     const keys = [h.phoneHash ? `p:${h.phoneHash}` : null, h.idHash ? `i:${h.idHash}` : null].filter((k): k is string => k !== null);
     if (keys.length === 0) return false;
     const cfg = await officeSetting(tx, 'merge', DEFAULT_MERGE_CONFIG);

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { HubError } from '../errors/hub-error';
 import type { HubActor } from './actor';
 import { apiSecretMatches, parseApiKey } from './api-key.util';
-import { findApiKey } from './credentials.repository';
+import { CredentialStore } from './credential-store';
 
 /** A string of the right shape, compared when the key id is unknown so timing reveals nothing. */
 const NO_SUCH_KEY = '0'.repeat(64);
@@ -14,12 +13,12 @@ const NO_SUCH_KEY = '0'.repeat(64);
  */
 @Injectable()
 export class ApiKeyAuthenticator {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly credentials: CredentialStore) {}
 
   async authenticate(header: string): Promise<HubActor> {
     const parsed = parseApiKey(header);
     if (!parsed) throw unauthenticated('X-Api-Key must be <keyId>.<secret>');
-    const key = await findApiKey(this.ds, parsed.keyId);
+    const key = await this.credentials.findApiKey(parsed.keyId);
     const matches = apiSecretMatches(parsed.secret, key?.secretHash ?? NO_SUCH_KEY);
     if (!key || !matches) throw unauthenticated('API key unknown or wrong');
     if (key.revokedAt !== null) throw unauthenticated('API key revoked');

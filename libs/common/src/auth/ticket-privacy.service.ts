@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { citizenView, ticketTextView, type ChainPosition, type CitizenData, type Viewer } from '../crypto/citizen-view';
 import { isOffice, isUnit, type HubActor } from './actor';
-import { recordPiiAccess, type Db } from './credentials.repository';
+import { CredentialStore, type Db } from './credential-store';
 
 export interface PresentableTicket {
   id: string;
@@ -31,7 +30,7 @@ export interface PresentedTicket {
  */
 @Injectable()
 export class TicketPrivacy {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly credentials: CredentialStore) {}
 
   viewer(actor: HubActor, chain: ChainPosition): Viewer {
     return { office: isOffice(actor), chain: isUnit(actor) ? chain : 'none' };
@@ -51,7 +50,7 @@ export class TicketPrivacy {
       const text = ticketTextView({ title: ticket.title, content: ticket.content }, view);
       return { ...text, citizen: view.citizen, contentHidden: view.contentHidden };
     });
-    await recordPiiAccess(opts.db ?? this.ds, actor, reads);
+    await this.credentials.recordPiiAccess(opts.db, actor, reads);
     return out;
   }
 }

@@ -1,18 +1,14 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
 import Redis from 'ioredis';
 import pino from 'pino';
-import { createDataSource, createGenericPlanPool } from '@hub/store/data-source';
-import type { Pool } from 'pg';
 import { HubConfig } from '../config';
 import { runtimeConfig } from './main-helper';
 import { pinoOptions } from '../logging/logger';
 import { scrubText } from '../logging/pii';
-import { APP_NAME, GENERIC_PLAN_POOL, HUB_CONFIG, REDIS, REQUEST_REDIS, REQUEST_REDIS_TIMEOUT_MS } from './tokens';
+import { APP_NAME, HUB_CONFIG, NOW, REDIS, REQUEST_REDIS, REQUEST_REDIS_TIMEOUT_MS, systemNow } from './tokens';
 import { collectDefaults } from './metrics';
-import { configureDataProtection } from '../crypto/data-protection';
 
 export interface CoreOptions {
   app: 'gateway' | 'router' | 'notifier';
@@ -23,23 +19,19 @@ export interface CoreOptions {
 
 class ConnectionsCloser implements OnApplicationShutdown {
   constructor(
-    @Inject(DataSource) private readonly ds: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(REQUEST_REDIS) private readonly requestRedis: Redis,
-    @Inject(GENERIC_PLAN_POOL) private readonly genericPool: Pool,
   ) {}
   async onApplicationShutdown(): Promise<void> {
     // Workers and servers close first (Nest calls shutdown hooks in reverse order of creation);
-    // the connections go last.
+    // the connections go last (PostgreSQL's: StoreModule).
     await this.redis.quit().catch(() => undefined);
     this.requestRedis.disconnect();
-    await this.genericPool.end().catch(() => undefined);
-    if (this.ds.isInitialized) await this.ds.destroy();
   }
 }
 
 /**
- * Configuration, logging, PostgreSQL, Redis and metrics: what every app needs. Each app mounts
+ * Configuration, logging, Redis and metrics: what every app needs (PostgreSQL: StoreModule.forRoot). Each app mounts
  * HealthController itself, so that it sees the queues that app provides (HEALTH_QUEUES).
  */
 @Global()
@@ -47,10 +39,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
 export class CoreModule {
   static forApp(opts: CoreOptions): DynamicModule {
     const config = opts.config ?? runtimeConfig();
-    // The store encrypts and decrypts citizens' data with this app's keys (001 Art. 9; 003 Art. 10).
-    configureDataProtection(config.security);
     collectDefaults(opts.app);
-    const limits = { statementMs: config.db.statementTimeoutMs, idleInTransactionMs: config.db.idleInTransactionTimeoutMs };
     const threshold = pino.levels.values[config.logLevel] ?? Infinity;
     const enabled = (level: string): boolean => (pino.levels.values[level] ?? 0) >= threshold;
     return {
@@ -77,23 +66,7 @@ export class CoreModule {
       providers: [
         { provide: APP_NAME, useValue: opts.app },
         { provide: HUB_CONFIG, useValue: config },
-        {
-          provide: DataSource,
-          useFactory: async () => {
-            const ds = createDataSource({ url: config.databaseUrl, poolSize: opts.poolSize ?? 20, appName: `hub-${opts.app}`, limits });
-            await ds.initialize();
-            return ds;
-          },
-        },
-        {
-          provide: GENERIC_PLAN_POOL,
-          useFactory: () => {
-            const pool = createGenericPlanPool({ url: config.databaseUrl, size: 4, appName: `hub-${opts.app}-generic`, limits });
-            // an idle connection that breaks is dropped by the pool; without a listener it would end the process
-            pool.on('error', () => undefined);
-            return pool;
-          },
-        },
+        { provide: NOW, useValue: systemNow },
         {
           provide: REDIS,
           // The gateway sends one or two commands per request (nonce, rate limit); auto-pipelining
@@ -121,7 +94,7 @@ export class CoreModule {
         },
         ConnectionsCloser,
       ],
-      exports: [HUB_CONFIG, APP_NAME, DataSource, REDIS, REQUEST_REDIS, GENERIC_PLAN_POOL, TerminusModule],
+      exports: [HUB_CONFIG, APP_NAME, NOW, REDIS, REQUEST_REDIS, TerminusModule],
     };
   }
 }

@@ -149,7 +149,10 @@ export class DataProtection {
 
 let current: DataProtection | undefined;
 
-/** Installed by every app at boot (CoreModule) from its validated configuration. */
+/**
+ * The default for handles StoreModule did not build (scripts, tests calling the store directly); the
+ * apps never set it: StoreModule binds each app's own DataProtection to its DataSource.
+ */
 export function configureDataProtection(s: Pick<SecurityConfig, 'dataKeys' | 'dataCipher' | 'searchKey'>): DataProtection {
   current = DataProtection.fromConfig(s);
   return current;

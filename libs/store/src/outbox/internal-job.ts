@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { OUTBOX_ROW_COLUMNS, OutboxRow, pendingById, recordAttempt } from './outbox.repository';
-import { queryRows } from './outbox-message';
+import { queryRows } from '../db';
 
 export type InternalJobResult = 'done' | 'skipped' | 'retry';
 

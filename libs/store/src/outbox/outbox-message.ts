@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { dataProtection, outboxPayloadContext } from '@hub/common/crypto';
+import { outboxPayloadContext } from '@hub/common/crypto';
+import { protectionOf, queryRows, type Queryable } from '../db';
 import type { Source, SourceRecord } from '@hub/rules/model/ticket';
 import type { StatusEventType, UnitWorkOrderType } from '@hub/rules/lifecycle/work-order.types';
 import { forMergedSource } from '@hub/rules/dispatch/merge-scope';
@@ -26,10 +27,6 @@ export interface OutboxMessage {
    * sender encodes them) and the JSON body.
    */
   payload: { segments?: string[]; body?: Record<string, unknown> } & Record<string, unknown>;
-}
-
-export interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
 }
 
 /** The contract's status types (§3–§4), one list in libs/rules. */
@@ -124,9 +121,9 @@ export function routeJob(ticketId: string): OutboxMessage {
 }
 
 /** The columns and values of a multi-row INSERT, usable inside a CTE or alone. */
-export function outboxValues(msgs: OutboxMessage[], startParam: number): { sql: string; params: unknown[] } {
+export function outboxValues(db: Queryable, msgs: OutboxMessage[], startParam: number): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
-  const dp = dataProtection();
+  const dp = protectionOf(db);
   const rows = msgs.map((m) => {
     const base = startParam + params.length;
     // citizens' personal data in a payload (a unit's work order) is sealed at rest, as in the ticket row
@@ -148,7 +145,7 @@ export async function writeOutbox(db: Queryable, msgs: Array<OutboxMessage | nul
     buffer.outbox.push(...list);
     return;
   }
-  const { sql, params } = outboxValues(list, 1);
+  const { sql, params } = outboxValues(db, list, 1);
   await db.query(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${sql}`, params);
 }
 
@@ -170,19 +167,8 @@ export async function flushWrites(db: Queryable): Promise<void> {
     return;
   }
   if (events.length === 0) return writeOutbox(db, outbox);
-  const { sql, params } = outboxValues(outbox, 5);
+  const { sql, params } = outboxValues(db, outbox, 5);
   await db.query(`WITH events AS (${insertEvents}) INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${sql}`, [...eventParams, ...params]);
-}
-
-/**
- * Rows of a query through TypeORM or pg alike. TypeORM answers UPDATE/DELETE … RETURNING with
- * `[rows, count]`; everything else with the rows.
- */
-export async function queryRows<T>(db: Queryable, sql: string, params?: unknown[]): Promise<T[]> {
-  const r = (await db.query(sql, params)) as unknown;
-  if (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number') return r[0] as T[];
-  if (r && typeof r === 'object' && 'rows' in r && Array.isArray((r as { rows: unknown }).rows)) return (r as { rows: T[] }).rows;
-  return (r ?? []) as T[];
 }
 
 const mergedKey = (ticketId: string): string => `merged:${ticketId}`;

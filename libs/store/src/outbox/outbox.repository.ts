@@ -1,4 +1,4 @@
-import { Queryable, queryRows } from './outbox-message';
+import { queryRows, type Queryable } from '../db';
 
 /** An outbox row as the relay and the notifier see it. */
 export interface OutboxRow {

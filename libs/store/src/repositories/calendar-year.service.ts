@@ -16,7 +16,8 @@
 import type { DataSource } from 'typeorm';
 import { formatInstant, isValidDay, parseDay, weekdayOf, WorkingCalendar } from '@hub/rules/calendar';
 import { formatClockDue, recomputeClock } from '@hub/rules/deadlines';
-import { Queryable, OutboxMessage, statusMessage, writeOutbox } from '../outbox/outbox-message';
+import type { Queryable } from '../db';
+import { OutboxMessage, statusMessage, writeOutbox } from '../outbox/outbox-message';
 import { CALENDAR_LOCK, CALENDAR_RECOMPUTE_LOCK, CalendarLoader } from './calendar.loader';
 import {
   CalendarYearRow,

@@ -11,7 +11,7 @@
  */
 import { WorkingCalendar, DEFAULT_TIME_ZONE } from '@hub/rules/calendar';
 import type { CalendarYear } from '@hub/rules/directory';
-import type { Queryable } from '../outbox/outbox-message';
+import type { Queryable } from '../db';
 import { calendarStamp, directoryCalendar, loadCalendarYears } from './clock.repository';
 import { txMemo, txPeek } from '../tx-memo';
 

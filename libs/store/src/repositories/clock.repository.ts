@@ -9,7 +9,7 @@
 import type { ClockType, DeadlineClock } from '@hub/rules/deadlines';
 import { formatClockDue } from '@hub/rules/deadlines';
 import type { Source, SourceRecord } from '@hub/rules/model/ticket';
-import { Queryable, queryRows } from '../outbox/outbox-message';
+import { queryRows, type Queryable } from '../db';
 
 export type ClockRowState = 'running' | 'met' | 'missed' | 'stopped';
 

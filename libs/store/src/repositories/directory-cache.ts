@@ -1,6 +1,6 @@
 import { compileDirectory, type CompiledDirectory } from '@hub/rules/directory';
-import type { Queryable } from '../outbox/outbox-message';
-import { activeDirectory } from './directory.repository';
+import type { Queryable } from '../db';
+import { activeDirectory, activeDirectoryId } from './directory.repository';
 
 export interface ActiveDirectory {
   id: number;
@@ -19,9 +19,8 @@ export class DirectoryCache {
 
   async current(db: Queryable): Promise<ActiveDirectory | undefined> {
     if (this.cached && Date.now() - this.checkedAt < this.checkEveryMs) return this.cached;
-    const ids = (await db.query(`SELECT id FROM directory_versions WHERE active`)) as Array<{ id: number }>;
+    const id = await activeDirectoryId(db);
     this.checkedAt = Date.now();
-    const id = ids[0]?.id;
     if (id === undefined) return (this.cached = undefined);
     if (this.cached?.id === id) return this.cached;
     const doc = await activeDirectory(db);

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { validateDirectory, type DirectoryDocument, type DirectoryError } from '@hub/rules/directory';
-import { Queryable, queryRows } from '../outbox/outbox-message';
+import { queryRows, type Queryable } from '../db';
 
 export interface DirectoryVersionInfo {
   id: number;
@@ -40,6 +40,23 @@ export async function activateVersion(db: Queryable, id: number): Promise<Direct
   const list = await queryRows<DirectoryVersionInfo>(db, `UPDATE directory_versions SET active = true, activated_at = now() WHERE id = $1 RETURNING ${INFO}`, [id]);
   if (!list[0]) throw new Error(`directory version ${id} does not exist`);
   return list[0];
+}
+
+/** The active version's id, without its document (a cache checks it before reloading). */
+export async function activeDirectoryId(db: Queryable): Promise<number | undefined> {
+  const rows = await queryRows<{ id: number }>(db, `SELECT id FROM directory_versions WHERE active`);
+  return rows[0]?.id;
+}
+
+/** Units of a version that registered their own system (contracts §6), with its base URL. */
+export async function unitEndpoints(db: Queryable, versionId: number): Promise<Array<{ code: string; endpoint: string }>> {
+  return queryRows<{ code: string; endpoint: string }>(
+    db,
+    `SELECT u->>'code' AS code, u->>'endpoint' AS endpoint
+       FROM directory_versions d, jsonb_array_elements(d.document->'units') u
+      WHERE d.id = $1 AND u ? 'endpoint'`,
+    [versionId],
+  );
 }
 
 export async function activeDirectory(db: Queryable): Promise<{ id: number; document: DirectoryDocument } | undefined> {

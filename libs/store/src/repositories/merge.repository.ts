@@ -1,5 +1,4 @@
-import type { Queryable } from '../outbox/outbox-message';
-import { queryRows } from '../outbox/outbox-message';
+import { queryRows, type Queryable } from '../db';
 import { txMemo } from '../tx-memo';
 
 /** When two tickets are one matter (001 Art. 13); office configuration with these defaults. */

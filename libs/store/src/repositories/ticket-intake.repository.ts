@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalTicket } from '@hub/rules/model/ticket';
-import { dataProtection, evaluationPayloadContext, ticketCitizenContext, ticketPayloadContext } from '@hub/common/crypto';
-import { OUTBOX_COLUMNS, OutboxMessage, Queryable, outboxValues, queryRows } from '../outbox/outbox-message';
+import { evaluationPayloadContext, ticketCitizenContext, ticketPayloadContext } from '@hub/common/crypto';
+import { protectionOf, queryRows, type Queryable } from '../db';
+import { OUTBOX_COLUMNS, OutboxMessage, outboxValues } from '../outbox/outbox-message';
 
 export type StoreResult =
   | { created: true; ticketId: string }
@@ -39,7 +40,7 @@ export async function storeTicket(db: Queryable, input: NewTicket): Promise<Stor
   const id = randomUUID();
   // Citizens' names, phones and ID numbers are encrypted at rest, in the ticket and in the raw
   // payload kept for the record; keyed hashes keep them searchable (001 Art. 9; 003 Art. 10).
-  const dp = dataProtection();
+  const dp = protectionOf(db);
   const hashes = dp.hashes(t.citizen);
   const sealedRaw = dp.sealPayload(n.rawPayload ?? null, ticketPayloadContext(id));
   if (sealedRaw !== (n.rawPayload ?? null)) rawJson = JSON.stringify(sealedRaw);
@@ -55,7 +56,7 @@ export async function storeTicket(db: Queryable, input: NewTicket): Promise<Stor
     hashes.phoneHash, hashes.idHash,
   ];
   const msgs = n.outbox(id);
-  const ob = outboxValues(msgs, params.length + 1);
+  const ob = outboxValues(db, msgs, params.length + 1);
   params.push(...ob.params);
   const sql = `
     WITH t AS (
@@ -103,7 +104,7 @@ export async function storeEvaluationRecord(
     `INSERT INTO evaluation_records (evaluation_id, rating, unit_code, service_item_code, evaluated_at, content_hash, payload)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (evaluation_id) DO NOTHING RETURNING evaluation_id`,
     // The applicant of a 3–5 rating is a citizen too (001 Art. 9): the payload keeps them encrypted.
-    [r.evaluationId, r.rating, r.unitCode, r.serviceItemCode, r.evaluatedAt, r.contentHash, JSON.stringify(dataProtection().sealPayload(r.payload, evaluationPayloadContext(r.evaluationId)))],
+    [r.evaluationId, r.rating, r.unitCode, r.serviceItemCode, r.evaluatedAt, r.contentHash, JSON.stringify(protectionOf(db).sealPayload(r.payload, evaluationPayloadContext(r.evaluationId)))],
   );
   if (rows.length === 1) return { created: true };
   const ex = await queryRows<{ h: string }>(db, `SELECT content_hash AS h FROM evaluation_records WHERE evaluation_id = $1`, [r.evaluationId]);
@@ -135,7 +136,7 @@ export async function storeInboundEvent(
   const id = randomUUID();
   const msgs = outbox(ticketId, id);
   const params: unknown[] = [id, e.source, e.eventId, ticketId, e.type, e.occurredAt, e.contentHash, JSON.stringify(e.payload), e.actor];
-  const ob = outboxValues(msgs, params.length + 1);
+  const ob = outboxValues(db, msgs, params.length + 1);
   params.push(...ob.params);
   const rows = await queryRows<unknown>(db, `WITH i AS (
        INSERT INTO inbound_events (id, source, event_id, ticket_id, type, occurred_at, content_hash, payload)

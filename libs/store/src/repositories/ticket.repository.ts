@@ -1,6 +1,6 @@
 import type { CanonicalTicket, Citizen, NationalLevel, Source, SourceRecord, TicketKind } from '@hub/rules/model/ticket';
-import { Queryable, queryRows } from '../outbox/outbox-message';
-import { dataProtection, ticketCitizenContext } from '@hub/common/crypto';
+import { protectionOf, queryRows, type Queryable } from '../db';
+import { ticketCitizenContext, type DataProtection } from '@hub/common/crypto';
 import { openWriteBuffer } from '../tx-memo';
 
 /** A stored ticket: the canonical fields plus where it stands. */
@@ -54,7 +54,7 @@ export interface RawRow {
 
 const u = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
-export function toTicketRow(r: RawRow): TicketRow {
+export function toTicketRow(r: RawRow, dp: DataProtection): TicketRow {
   const { designatedUnitName, ...national } = r.national ?? ({} as NonNullable<RawRow['national']>);
   const ticket: CanonicalTicket = {
     source: r.source,
@@ -66,7 +66,7 @@ export function toTicketRow(r: RawRow): TicketRow {
     title: r.title,
     content: r.content,
     // Stored encrypted (storeTicket); in clear only in memory (001 Art. 9; 003 Art. 10).
-    citizen: dataProtection().openPerson(r.citizen, ticketCitizenContext(r.id)),
+    citizen: dp.openPerson(r.citizen, ticketCitizenContext(r.id)),
     respondent: u(r.respondent),
     serviceItemCode: u(r.service_item_code),
     location: u(r.location),
@@ -98,7 +98,19 @@ export function toTicketRow(r: RawRow): TicketRow {
 
 export async function loadTicket(db: Queryable, id: string, lock = false): Promise<TicketRow | undefined> {
   const rows = await queryRows<RawRow>(db, `SELECT *, id::text AS id, merged_into::text AS merged_into FROM tickets WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
-  return rows[0] ? toTicketRow(rows[0]) : undefined;
+  return rows[0] ? toTicketRow(rows[0], protectionOf(db)) : undefined;
+}
+
+/** The most recent tickets that a unit handles or that wait in the dispute queue (a directory replay's sample). */
+export async function recentRoutedTickets(db: Queryable, limit: number): Promise<TicketRow[]> {
+  const rows = await queryRows<RawRow>(
+    db,
+    `SELECT *, id::text AS id, merged_into::text AS merged_into FROM tickets
+      WHERE unit_code IS NOT NULL OR state = 'disputed' ORDER BY created_at DESC LIMIT $1`,
+    [limit],
+  );
+  const dp = protectionOf(db);
+  return rows.map((r) => toTicketRow(r, dp));
 }
 
 export async function appendEvent(db: Queryable, ticketId: string, type: string, actor: string, data: Record<string, unknown>): Promise<void> {

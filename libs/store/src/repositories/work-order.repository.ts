@@ -5,7 +5,8 @@
  * (`@hub/workflow`). Every write runs inside the caller's transaction, under the ticket's row lock.
  */
 import type { Attachment } from '@hub/rules/model/ticket';
-import { Queryable, knownMerged, queryRows, type TicketRef } from '../outbox/outbox-message';
+import { protectionOf, queryRows, type Queryable } from '../db';
+import { knownMerged, type TicketRef } from '../outbox/outbox-message';
 import { toTicketRow, type RawRow, type TicketRow } from './ticket.repository';
 
 /** bigserial ids arrive from URLs: anything else is simply not found (never a database error). */
@@ -54,7 +55,7 @@ export async function lockTicketWithWorkOrder(db: Queryable, ticketId: string): 
   // The status messages of this transaction go to these tickets' sources too (001 Art. 13).
   knownMerged(db, r.id, r.merged_refs);
   return {
-    ticket: toTicketRow(r),
+    ticket: toTicketRow(r, protectionOf(db)),
     stored: { context: r.work_order, designated: r.designated, assignedAt: r.assigned_at, bounces: r.bounces, bounceFlaggedAt: r.bounce_flagged_at },
   };
 }

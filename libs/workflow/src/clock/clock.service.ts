@@ -102,11 +102,11 @@ const MAX_CATCH_UP_ROUNDS = 400;
 @Injectable()
 export class ClockService {
   private readonly logger = new Logger(ClockService.name);
-  readonly calendars = new CalendarLoader();
-  readonly directories = new DirectoryCache();
   private readonly policies = new Map<string, ClockPolicy>();
 
   constructor(
+    readonly calendars: CalendarLoader,
+    readonly directories: DirectoryCache,
     @Inject(NOW) private readonly now: NowFn,
     @Inject(CLOCK_SETTINGS) private readonly settings: ClockSettings,
   ) {}

@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { HubActor, HubRole } from './actor';
+import type { HubActor, HubRole } from '@hub/common/auth/actor';
+import type { ApiKeyLookup, CredentialStore, PiiAccess } from '@hub/common/auth/credential-store';
+import { queryRows, type Queryable } from '../db';
 
 /**
  * Users, units' API keys and the two append-only audit tables (migration 1764000006000). Plain SQL
  * on whatever connection or transaction the caller holds.
  */
-export interface Db {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
-
-const rows = async <T>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> => {
-  const r = (await db.query(sql, params)) as T[] | [T[], number];
-  // UPDATE … RETURNING through TypeORM answers [rows, count]
-  return Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? (r[0] as T[]) : (r as T[]);
-};
+type Db = Queryable;
+const rows = <T>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> => queryRows<T>(db, sql, params);
 
 /** Roles a person can have; `unit_system` belongs to API keys. */
 export const USER_ROLES = ['unit_staff', 'operator', 'supervisor', 'admin'] as const satisfies readonly HubRole[];
@@ -90,7 +85,7 @@ export interface ApiKeyRecord {
   replaces: string | null;
 }
 
-export interface ApiKeyWithHash extends ApiKeyRecord {
+export interface ApiKeyWithHash extends ApiKeyRecord, ApiKeyLookup {
   secretHash: string;
 }
 
@@ -147,11 +142,7 @@ export async function auditAuth(db: Db, actor: string, action: string, subject: 
   await db.query(`INSERT INTO auth_audit (actor, action, subject, detail) VALUES ($1, $2, $3, $4::jsonb)`, [actor, action, subject, JSON.stringify(detail)]);
 }
 
-export interface PiiAccess {
-  ticketId: string;
-  fields: string[];
-  purpose: string;
-}
+export type { PiiAccess };
 
 /** Unmasked reads of citizens' data: who, when, which ticket, which fields (001 Art. 9; 003 Art. 10). */
 export async function recordPiiAccess(db: Db, actor: HubActor, entries: PiiAccess[]): Promise<void> {
@@ -163,4 +154,17 @@ export async function recordPiiAccess(db: Db, actor: HubActor, entries: PiiAcces
     return `($1, $2, $3, $${n - 2}::uuid, $${n - 1}::text[], $${n})`;
   });
   await db.query(`INSERT INTO pii_access_log (actor_id, actor_role, actor_unit, ticket_id, fields, purpose) VALUES ${values.join(', ')}`, params);
+}
+
+/** What the auth guard and TicketPrivacy (libs/common) need of this repository, on the app's DataSource. */
+export class PgCredentialStore implements CredentialStore {
+  constructor(private readonly db: Queryable) {}
+
+  findApiKey(keyId: string): Promise<ApiKeyWithHash | undefined> {
+    return findApiKey(this.db, keyId);
+  }
+
+  recordPiiAccess(db: Queryable | undefined, actor: HubActor, entries: PiiAccess[]): Promise<void> {
+    return recordPiiAccess(db ?? this.db, actor, entries);
+  }
 }

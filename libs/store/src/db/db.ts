@@ -1,0 +1,39 @@
+import { DataProtection, dataProtection } from '@hub/common/crypto';
+
+/**
+ * Anything that runs SQL: a DataSource, a transaction's EntityManager, a QueryRunner or a pg pool.
+ * Every repository function takes one, so the caller decides the transaction.
+ */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Rows of a query through TypeORM or pg alike. TypeORM answers UPDATE/DELETE … RETURNING with
+ * `[rows, count]`; everything else with the rows.
+ */
+export async function queryRows<T>(db: Queryable, sql: string, params?: unknown[]): Promise<T[]> {
+  const r = (await db.query(sql, params)) as unknown;
+  if (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number') return r[0] as T[];
+  if (r && typeof r === 'object' && 'rows' in r && Array.isArray((r as { rows: unknown }).rows)) return (r as { rows: T[] }).rows;
+  return (r ?? []) as T[];
+}
+
+const protections = new WeakMap<object, DataProtection>();
+
+/** Binds an app's DataProtection to the DataSource StoreModule built for it (see protectionOf). */
+export function bindProtection(dataSource: object, dp: DataProtection): void {
+  protections.set(dataSource, dp);
+}
+
+/**
+ * The DataProtection that seals and opens citizens' data read or written through `db`: the one
+ * bound to its DataSource (StoreModule binds each app's own, from that app's configuration), so two
+ * apps in one process never share keys by accident. A handle built outside StoreModule (scripts,
+ * tests calling the store directly) gets the default built from the environment.
+ */
+export function protectionOf(db: Queryable): DataProtection {
+  const handle = db as { connection?: object; manager?: { connection?: object } };
+  const ds = handle.connection ?? handle.manager?.connection ?? db;
+  return protections.get(ds) ?? dataProtection();
+}

@@ -1,0 +1,75 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Pool } from 'pg';
+import { APP_NAME, GENERIC_PLAN_POOL, HUB_CONFIG, type HubConfig } from '@hub/common';
+import { CredentialStore } from '@hub/common/auth/credential-store';
+import { DataProtection } from '@hub/common/crypto';
+import { createDataSource, createGenericPlanPool } from './data-source';
+import { bindProtection } from './db';
+import { DirectoryCache } from './repositories/directory-cache';
+import { CalendarLoader } from './repositories/calendar.loader';
+import { PgCredentialStore } from './repositories/credentials.repository';
+
+export interface StoreOptions {
+  /** connections of the app's pool */
+  poolSize?: number;
+}
+
+/** Bounded work: every session's statement and idle-in-transaction timeouts (docs/performance.md#bounded-work). */
+const limitsOf = (config: HubConfig) => ({ statementMs: config.db.statementTimeoutMs, idleInTransactionMs: config.db.idleInTransactionTimeoutMs });
+
+class StoreCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(GENERIC_PLAN_POOL) private readonly genericPool: Pool,
+  ) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.genericPool.end().catch(() => undefined);
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}
+
+/**
+ * PostgreSQL for one app: the DataSource (with the app's DataProtection bound to it, so every
+ * repository function seals and opens citizens' data with this app's keys), the generic-plan pool,
+ * and the store's singletons — one compiled directory and one calendar per app, shared by every
+ * service that needs them. Needs CoreModule (HUB_CONFIG, APP_NAME). Repositories are functions
+ * taking the caller's transaction (`Queryable`); import them from `@hub/store`.
+ */
+@Global()
+@Module({})
+export class StoreModule {
+  static forRoot(opts: StoreOptions = {}): DynamicModule {
+    return {
+      module: StoreModule,
+      providers: [
+        { provide: DataProtection, useFactory: (config: HubConfig) => DataProtection.fromConfig(config.security), inject: [HUB_CONFIG] },
+        {
+          provide: DataSource,
+          useFactory: async (config: HubConfig, app: string, dp: DataProtection) => {
+            const ds = createDataSource({ url: config.databaseUrl, poolSize: opts.poolSize ?? 20, appName: `hub-${app}`, limits: limitsOf(config) });
+            bindProtection(ds, dp);
+            await ds.initialize();
+            return ds;
+          },
+          inject: [HUB_CONFIG, APP_NAME, DataProtection],
+        },
+        {
+          provide: GENERIC_PLAN_POOL,
+          useFactory: (config: HubConfig, app: string) => {
+            const pool = createGenericPlanPool({ url: config.databaseUrl, size: 4, appName: `hub-${app}-generic`, limits: limitsOf(config) });
+            // an idle connection that breaks is dropped by the pool; without a listener it would end the process
+            pool.on('error', () => undefined);
+            return pool;
+          },
+          inject: [HUB_CONFIG, APP_NAME],
+        },
+        { provide: DirectoryCache, useFactory: () => new DirectoryCache() },
+        { provide: CalendarLoader, useFactory: () => new CalendarLoader() },
+        { provide: CredentialStore, useFactory: (ds: DataSource) => new PgCredentialStore(ds), inject: [DataSource] },
+        StoreCloser,
+      ],
+      exports: [DataSource, GENERIC_PLAN_POOL, DataProtection, DirectoryCache, CalendarLoader, CredentialStore],
+    };
+  }
+}
