@@ -546,3 +546,19 @@ export async function decideExtensionRequest(
   if (!rows[0]) throw new Error(`extension request ${id} is not pending`);
   return rows[0];
 }
+
+/** The clock types a ticket ever had, open or closed. */
+export async function clockTypesOf(db: Queryable, ticketId: string): Promise<Set<string>> {
+  const rows = await queryRows<{ type: string }>(db, `SELECT DISTINCT type FROM ticket_clocks WHERE ticket_id = $1`, [ticketId]);
+  return new Set(rows.map((r) => r.type));
+}
+
+/** The latest clock of one type of a ticket (its state and due), if any. */
+export async function latestClockOfType(db: Queryable, ticketId: string, type: ClockType): Promise<{ state: string; due: Date } | undefined> {
+  const rows = await queryRows<{ state: string; due: Date }>(
+    db,
+    `SELECT state, due FROM ticket_clocks WHERE ticket_id = $1 AND type = $2 ORDER BY id DESC LIMIT 1`,
+    [ticketId, type],
+  );
+  return rows[0];
+}

@@ -636,3 +636,34 @@ export async function disputes(db: Queryable, limit: number): Promise<DisputeIte
     [limit],
   );
 }
+
+/** National transfers merged into `ticketId`: its result goes to each (contracts §5). */
+export async function mergedNationalTransfers(db: Queryable, ticketId: string): Promise<Array<{ id: string; externalId: string }>> {
+  return queryRows<{ id: string; externalId: string }>(
+    db,
+    `SELECT id::text AS id, external_id AS "externalId" FROM tickets WHERE merged_into = $1 AND source = 'national' ORDER BY created_at`,
+    [ticketId],
+  );
+}
+
+/** How many national transfers were merged into `ticketId`. */
+export async function countMergedNational(db: Queryable, ticketId: string): Promise<number> {
+  const rows = await queryRows<{ n: number }>(db, `SELECT count(*)::int AS n FROM tickets WHERE merged_into = $1 AND source = 'national'`, [ticketId]);
+  return rows[0]?.n ?? 0;
+}
+
+/** The ticket `ticketId` was merged into, if any (no lock). */
+export async function mergedIntoOf(db: Queryable, ticketId: string): Promise<string | null> {
+  const rows = await queryRows<{ into: string | null }>(db, `SELECT merged_into::text AS into FROM tickets WHERE id = $1`, [ticketId]);
+  return rows[0]?.into ?? null;
+}
+
+/** When the ticket was last sent to a unit (dispatched, designated or redispatched), per its event log. */
+export async function lastAssignedAt(db: Queryable, ticketId: string): Promise<Date | undefined> {
+  const rows = await queryRows<{ at: Date }>(
+    db,
+    `SELECT occurred_at AS at FROM ticket_events WHERE ticket_id = $1 AND type IN ('dispatched','designated','redispatched') ORDER BY id DESC LIMIT 1`,
+    [ticketId],
+  );
+  return rows[0]?.at;
+}

@@ -1,0 +1,4 @@
+import { defineAction } from './action';
+
+/** 签收: the unit takes the order. */
+export const sign = defineAction({ type: 'sign', event: 'signed' });
