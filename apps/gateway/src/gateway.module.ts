@@ -10,7 +10,8 @@ import { CalendarController } from './calendar/calendar.controller';
 import { DirectoryController } from './directory/directory.controller';
 import { DirectoryUnitsController } from './directory/directory-units.controller';
 import { DirectoryService } from './directory/directory.service';
-import { OfficeSettingsController } from './directory/office-settings.controller';
+import { OfficeSettingsController } from './office/office-settings.controller';
+import { OfficeSettingsService } from './office/office-settings.service';
 import { CalendarService } from './calendar/calendar.service';
 import { DeliveriesController } from './office/deliveries.controller';
 import { DeliveriesService } from './office/deliveries.service';
@@ -31,7 +32,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [CoreModule.forApp({ app: 'gateway', config }), StoreModule.forRoot({ poolSize: 40 }), WorkflowModule.forRoot(), HubAuthModule.register(config), GatewayAuthModule, Open311Module, ReportsModule],
       controllers: [HealthController, HotlineController, YwtbController, CalendarController, DirectoryController, DirectoryUnitsController, OfficeSettingsController, DeliveriesController, WorkOrdersController, OfficeWorkOrdersController],
-      providers: [IntakeService, UpstreamAuthService, NationalPollerService, CalendarService, DirectoryService, DeliveriesService,
+      providers: [OfficeSettingsService, IntakeService, UpstreamAuthService, NationalPollerService, CalendarService, DirectoryService, DeliveriesService,
         WorkOrderViews,
         WorkOrdersService,
         OfficeWorkOrdersService,

@@ -19,3 +19,5 @@ export * from './prepared-client';
 export * from './repositories/open311.repository';
 export * from './reports';
 export * from './repositories/credentials.repository';
+export * from './repositories/poll-cursor.repository';
+export { saveOfficeSetting } from './repositories/settings.repository';

@@ -1,11 +1,11 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
-import { APP_NAME, GENERIC_PLAN_POOL, HUB_CONFIG, type HubConfig } from '@hub/common';
+import { APP_NAME, DB_PING, GENERIC_PLAN_POOL, HUB_CONFIG, type HubConfig } from '@hub/common';
 import { CredentialStore } from '@hub/common/auth/credential-store';
 import { DataProtection } from '@hub/common/crypto';
 import { createDataSource, createGenericPlanPool } from './data-source';
-import { bindProtection } from './db';
+import { bindProtection, ping } from './db';
 import { DirectoryCache } from './repositories/directory-cache';
 import { CalendarLoader } from './repositories/calendar.loader';
 import { PgCredentialStore } from './repositories/credentials.repository';
@@ -67,9 +67,10 @@ export class StoreModule {
         { provide: DirectoryCache, useFactory: () => new DirectoryCache() },
         { provide: CalendarLoader, useFactory: () => new CalendarLoader() },
         { provide: CredentialStore, useFactory: (ds: DataSource) => new PgCredentialStore(ds), inject: [DataSource] },
+        { provide: DB_PING, useFactory: (ds: DataSource) => () => ping(ds), inject: [DataSource] },
         StoreCloser,
       ],
-      exports: [DataSource, GENERIC_PLAN_POOL, DataProtection, DirectoryCache, CalendarLoader, CredentialStore],
+      exports: [DataSource, DB_PING, GENERIC_PLAN_POOL, DataProtection, DirectoryCache, CalendarLoader, CredentialStore],
     };
   }
 }

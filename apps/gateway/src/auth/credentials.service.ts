@@ -28,8 +28,10 @@ import {
   listApiKeys,
   listUsers,
   liveApiKeys,
+  lockAdmins,
   lockUnitKeys,
   revokeApiKey,
+  unitInActiveDirectory,
   updateUser,
   type ApiKeyRecord,
   type UserRecord,
@@ -195,7 +197,7 @@ export class CredentialsService {
       const before = await findUser(tx, id);
       if (!before) return undefined;
       if (before.role === 'admin' && before.active && dto.active === false) {
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('users:admins'))`);
+        await lockAdmins(tx);
         if ((await activeAdminCount(tx)) <= 1) throw new HubError(409, 'last_admin', 'the last active administrator cannot be disabled');
       }
       const after = await updateUser(tx, id, { active: dto.active, passwordHash });
@@ -258,11 +260,7 @@ export class CredentialsService {
 
   /** A credential for a unit the active directory does not know would act for nobody (a typo): refused. */
   private async knownUnit(unitCode: string): Promise<void> {
-    const [r] = (await this.ds.query(
-      `SELECT EXISTS (SELECT 1 FROM directory_versions WHERE active) AS "hasDirectory",
-              EXISTS (SELECT 1 FROM directory_versions d, jsonb_array_elements(d.document->'units') u WHERE d.active AND u->>'code' = $1) AS known`,
-      [unitCode],
-    )) as Array<{ hasDirectory: boolean; known: boolean }>;
+    const r = await unitInActiveDirectory(this.ds, unitCode);
     if (r.hasDirectory && !r.known) throw new ValidationFailed([{ path: 'unitCode', message: `no unit ${unitCode} in the active directory` }]);
   }
 

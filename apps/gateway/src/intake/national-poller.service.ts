@@ -5,7 +5,7 @@ import { parseKeyRing } from '@hub/connectors/signing';
 import { NationalClient, TransferPageItem, mapNationalTransfer } from '@hub/connectors/national';
 import { contentHash } from '@hub/connectors/common';
 import type { CanonicalTicket } from '@hub/rules/model/ticket';
-import { type StoreResult, nationalReceipt, routeJob, storeTicket } from '@hub/store';
+import { advisoryUnlock, nationalReceipt, pollCursor, routeJob, savePollCursor, storeTicket, tryAdvisoryLock, type StoreResult } from '@hub/store';
 
 /**
  * Advisory lock key of the poller; unique among the hub's keys: sharing CALENDAR_LOCK's would make a
@@ -84,12 +84,11 @@ export class NationalPollerService implements OnApplicationBootstrap, OnApplicat
     const qr = this.ds.createQueryRunner();
     await qr.connect();
     try {
-      const [{ locked }] = (await qr.query(`SELECT pg_try_advisory_lock($1) AS locked`, [POLL_LOCK])) as Array<{ locked: boolean }>;
-      if (!locked) return { ...report, outcome: 'locked' };
+      if (!(await tryAdvisoryLock(qr, POLL_LOCK))) return { ...report, outcome: 'locked' };
       try {
         await this.pages(qr, report);
       } finally {
-        await qr.query(`SELECT pg_advisory_unlock($1)`, [POLL_LOCK]);
+        await advisoryUnlock(qr, POLL_LOCK);
       }
       if (report.outcome === 'done') this.failures = 0;
       return report;
@@ -100,8 +99,7 @@ export class NationalPollerService implements OnApplicationBootstrap, OnApplicat
 
   private async pages(qr: QueryRunner, report: PollReport): Promise<void> {
     for (let guard = 0; guard < 10_000 && !this.stopped; guard++) {
-      const rows = (await qr.query(`SELECT cursor FROM poll_cursors WHERE name = 'national'`)) as Array<{ cursor: string | null }>;
-      const cursor = rows[0]?.cursor ?? null;
+      const cursor = await pollCursor(qr, 'national');
       const page = await this.client!.pullTransfers({ cursor, limit: this.config.nationalPageLimit });
       if (page.outcome === 'retry') {
         report.outcome = 'retry_later';
@@ -124,11 +122,7 @@ export class NationalPollerService implements OnApplicationBootstrap, OnApplicat
         // On the last page keep the cursor we used: the next poll asks again from there and the
         // platform appends new transfers after it (already stored ones collapse on their id).
         const next = page.nextCursor ?? cursor;
-        await qr.query(
-          `INSERT INTO poll_cursors (name, cursor, updated_at) VALUES ('national', $1, now())
-           ON CONFLICT (name) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
-          [next],
-        );
+        await savePollCursor(qr, 'national', next);
         await qr.commitTransaction();
       } catch (e) {
         await qr.rollbackTransaction();

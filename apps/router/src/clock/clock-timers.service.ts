@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
 import { HUB_CONFIG, HubConfig, NOW, REDIS, type NowFn } from '@hub/common';
 import { ClockJob, QUEUES } from '@hub/queues';
-import { claimClocksToSchedule, dueClocks, forgetScheduled, pendingRecomputes, queryRows, type DueClock } from '@hub/store';
+import { claimClocksToSchedule, dueClocks, forgetScheduled, pendingRecomputes, tryAdvisoryXactLock, type DueClock } from '@hub/store';
 import { CLOCK_SETTINGS, ClockService, clockSweeps, type ClockSettings, type FireOutcome } from '@hub/workflow/clock';
 
 /** Advisory lock of the sweeper: however many routers run, one sweeps at a time. */
@@ -86,8 +86,7 @@ export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestr
     await lock.connect();
     try {
       await lock.startTransaction();
-      const got = await queryRows<{ locked: boolean }>(lock, `SELECT pg_try_advisory_xact_lock($1) AS locked`, [CLOCK_SWEEPER_LOCK]);
-      if (!got[0]?.locked) return report;
+      if (!(await tryAdvisoryXactLock(lock, CLOCK_SWEEPER_LOCK))) return report;
       report.locked = true;
       const now = this.now();
       if ((await pendingRecomputes(this.ds)).length > 0) {

@@ -4,7 +4,7 @@ import { routed } from '@hub/common';
 import { DataProtection } from '@hub/common/crypto';
 import { checkIntake, mergeScope, route, routingFailureReason, DEFAULT_INTAKE_CONFIG, type IntakeConfig } from '@hub/rules/dispatch';
 import { WorkOrderService, type LockedTicket } from '@hub/workflow';
-import { DEFAULT_MERGE_CONFIG, DirectoryCache, OutboxRow, loadOutbox, officeSetting, storeMergeKeysAndFindTarget } from '@hub/store';
+import { DEFAULT_MERGE_CONFIG, DirectoryCache, OutboxRow, loadInboundEvent, loadOutbox, officeSetting, storeMergeKeysAndFindTarget } from '@hub/store';
 
 /**
  * The router's work for a newly stored ticket: intake checks (受理), merging of repeated matters,
@@ -151,11 +151,8 @@ export class RoutingService {
 
   /** 补充 / 催办 / 撤诉 from the citizen: recorded at intake; the work order reacts (units' systems hear of it). */
   private async citizenEvent(tx: EntityManager, ticketId: string, payload: Record<string, unknown>): Promise<void> {
-    const ev = (await tx.query(`SELECT type, payload FROM inbound_events WHERE id = $1`, [payload.inboundEventId])) as Array<{
-      type: 'withdraw' | 'supplement' | 'urge';
-      payload: Record<string, unknown> & { content?: string };
-    }>;
-    if (!ev[0]) return;
-    await this.workOrders.citizenEvent(tx, ticketId, { type: ev[0].type, content: ev[0].payload.content, payload: ev[0].payload });
+    const ev = await loadInboundEvent(tx, String(payload.inboundEventId));
+    if (!ev) return;
+    await this.workOrders.citizenEvent(tx, ticketId, { type: ev.type, content: ev.payload.content, payload: ev.payload });
   }
 }

@@ -3,10 +3,9 @@ import { Controller, Get, Headers, Inject, Optional, Res } from '@nestjs/common'
 import type { FastifyReply } from 'fastify';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
 import { Queue } from 'bullmq';
-import { HUB_CONFIG, REQUEST_REDIS } from './tokens';
+import { DB_PING, HUB_CONFIG, REQUEST_REDIS, type DbPing } from './tokens';
 import type { HubConfig } from '../config';
 import { HubError } from '../errors/hub-error';
 import { Public } from '../auth/actor';
@@ -40,7 +39,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
-    private readonly ds: DataSource,
+    @Inject(DB_PING) private readonly dbPing: DbPing,
     @Inject(REQUEST_REDIS) private readonly redis: Redis,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Optional() @Inject(HEALTH_QUEUES) private readonly queues: Queue[] = [],
@@ -53,7 +52,7 @@ export class HealthController {
       async () => {
         const i = this.indicator.check('postgres');
         try {
-          await within(this.ds.query('SELECT 1'));
+          await within(this.dbPing());
           return i.up();
         } catch (e) {
           return i.down(down(e));

@@ -11,6 +11,9 @@ export const REQUEST_REDIS_TIMEOUT_MS = 500;
 export const APP_NAME = Symbol('APP_NAME');
 /** A pg Pool whose sessions force generic plans (createGenericPlanPool); connects on first use. */
 export const GENERIC_PLAN_POOL = Symbol('GENERIC_PLAN_POOL');
+/** Asks PostgreSQL whether it answers (provided by StoreModule; the health check uses it). */
+export const DB_PING = Symbol('DB_PING');
+export type DbPing = () => Promise<void>;
 /** The current time, injected so tests drive deadlines without sleeping (default: the system clock). */
 export const NOW = Symbol('NOW');
 export type NowFn = () => Date;

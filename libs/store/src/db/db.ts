@@ -37,3 +37,24 @@ export function protectionOf(db: Queryable): DataProtection {
   const ds = handle.connection ?? handle.manager?.connection ?? db;
   return protections.get(ds) ?? dataProtection();
 }
+
+/** Session-level advisory lock without waiting; true when taken (release with advisoryUnlock on the same connection). */
+export async function tryAdvisoryLock(db: Queryable, key: number): Promise<boolean> {
+  const rows = await queryRows<{ locked: boolean }>(db, `SELECT pg_try_advisory_lock($1) AS locked`, [key]);
+  return rows[0]?.locked === true;
+}
+
+export async function advisoryUnlock(db: Queryable, key: number): Promise<void> {
+  await db.query(`SELECT pg_advisory_unlock($1)`, [key]);
+}
+
+/** Transaction-level advisory lock without waiting; true when taken (held until the transaction ends). */
+export async function tryAdvisoryXactLock(db: Queryable, key: number): Promise<boolean> {
+  const rows = await queryRows<{ locked: boolean }>(db, `SELECT pg_try_advisory_xact_lock($1) AS locked`, [key]);
+  return rows[0]?.locked === true;
+}
+
+/** Whether PostgreSQL answers (health checks). */
+export async function ping(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
+}

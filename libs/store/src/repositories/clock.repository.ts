@@ -528,6 +528,12 @@ export async function loadExtensionRequest(db: Queryable, id: string, lock = fal
   return rows[0];
 }
 
+/** The extension request still waiting for the office, if any. */
+export async function pendingExtensionRequestId(db: Queryable, ticketId: string): Promise<string | null> {
+  const rows = await queryRows<{ id: string }>(db, `SELECT id::text AS id FROM extension_requests WHERE ticket_id = $1 AND status = 'pending'`, [ticketId]);
+  return rows[0]?.id ?? null;
+}
+
 export async function extensionRequestsOf(db: Queryable, ticketId: string): Promise<ExtensionRequestRow[]> {
   return queryRows<ExtensionRequestRow>(db, `SELECT ${EXTENSION_COLUMNS} FROM extension_requests WHERE ticket_id = $1 ORDER BY id`, [ticketId]);
 }

@@ -168,3 +168,8 @@ export class PgCredentialStore implements CredentialStore {
     return recordPiiAccess(db ?? this.db, actor, entries);
   }
 }
+
+/** Serialises changes that could disable the last active administrator (held until the transaction ends). */
+export async function lockAdmins(db: Db): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('users:admins'))`);
+}

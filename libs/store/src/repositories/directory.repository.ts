@@ -59,6 +59,17 @@ export async function unitEndpoints(db: Queryable, versionId: number): Promise<A
   );
 }
 
+/** Whether a directory is active, and whether it knows `unitCode`. */
+export async function unitInActiveDirectory(db: Queryable, unitCode: string): Promise<{ hasDirectory: boolean; known: boolean }> {
+  const rows = await queryRows<{ hasDirectory: boolean; known: boolean }>(
+    db,
+    `SELECT EXISTS (SELECT 1 FROM directory_versions WHERE active) AS "hasDirectory",
+            EXISTS (SELECT 1 FROM directory_versions d, jsonb_array_elements(d.document->'units') u WHERE d.active AND u->>'code' = $1) AS known`,
+    [unitCode],
+  );
+  return rows[0] ?? { hasDirectory: false, known: false };
+}
+
 export async function activeDirectory(db: Queryable): Promise<{ id: number; document: DirectoryDocument } | undefined> {
   const rows = await queryRows<{ id: number; document: DirectoryDocument }>(db, `SELECT id, document FROM directory_versions WHERE active`);
   return rows[0];

@@ -25,6 +25,16 @@ export interface NewTicket {
  * The unique (source, record, external id) makes concurrent deliveries of one order collapse
  * into one ticket; the loser learns the winner's id and whether the content was the same.
  */
+/** A citizen's event (补充 / 催办 / 撤诉) as intake stored it. */
+export async function loadInboundEvent(db: Queryable, id: string): Promise<{ type: 'withdraw' | 'supplement' | 'urge'; payload: Record<string, unknown> & { content?: string } } | undefined> {
+  const rows = await queryRows<{ type: 'withdraw' | 'supplement' | 'urge'; payload: Record<string, unknown> & { content?: string } }>(
+    db,
+    `SELECT type, payload FROM inbound_events WHERE id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
 export async function storeTicket(db: Queryable, input: NewTicket): Promise<StoreResult> {
   // PostgreSQL refuses U+0000 in text and jsonb (22021 / 22P05). Left alone, one such character
   // makes the statement fail every time: a 500 the hotline retries forever, or a national page that

@@ -35,6 +35,7 @@ import {
   loadExtensionRequest,
   loadTicket,
   openClocksOf,
+  pendingExtensionRequestId,
   recomputeOpenClocks,
   replaceCalendarYear,
   runningNextFire,
@@ -251,7 +252,7 @@ export class ClockService {
     }
     const request = await insertExtensionRequest(tx, { ticketId, clockId: clock.id, requestedDueDate, reason: reason.trim(), requestedBy: unitCode, at: this.now() });
     if (!request) {
-      const pending = await queryPendingId(tx, ticketId);
+      const pending = await pendingExtensionRequestId(tx, ticketId);
       throw extensionPending(pending);
     }
     await appendEvent(tx, ticketId, 'extension_requested', `unit:${unitCode}`, {
@@ -538,7 +539,3 @@ function withBody(msg: OutboxMessage, extra: Record<string, unknown>): OutboxMes
   return { ...msg, payload: { ...msg.payload, body: { ...(msg.payload.body ?? {}), ...extra } } };
 }
 
-async function queryPendingId(tx: Queryable, ticketId: string): Promise<string | null> {
-  const rows = await queryRows<{ id: string }>(tx, `SELECT id::text AS id FROM extension_requests WHERE ticket_id = $1 AND status = 'pending'`, [ticketId]);
-  return rows[0]?.id ?? null;
-}
