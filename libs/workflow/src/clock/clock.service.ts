@@ -25,7 +25,6 @@ import {
   OutboxMessage,
   Queryable,
   TicketRow,
-  queryRows,
   appendEvent,
   closeClocks,
   decideExtensionRequest,
