@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NOW, ValidationFailed, type FieldError, type NowFn } from '@hub/common';
 import { formatDue, formatInstant, isValidDay, parseInstant } from '@hub/rules/calendar';
-import { CalendarLoader, replaceCalendarYear, validateCalendarYear, type EffectiveCalendarYear, type RecomputeSummary } from '@hub/store';
+import { CalendarLoader, type EffectiveCalendarYear } from '@hub/store';
+import { replaceCalendarYear, type RecomputeSummary } from '@hub/workflow/clock';
+import { validateCalendarYear } from './calendar-year.validation';
 
 /** Longest period the deadline endpoint computes (a year of working days covers every rule book). */
 export const MAX_DEADLINE_DAYS = 366;

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { HubError, ValidationFailed } from '@hub/common';
 import { compileDirectory, type CompiledDirectory } from '@hub/rules/directory';
 import { route, type RoutingDecision, type RoutingInput } from '@hub/rules/dispatch';
-import { CalendarLoader, activateVersion, activeDirectoryId, directoryVersion, importDirectory, listDirectoryVersions, recentRoutedTickets, recomputeOpenClocks } from '@hub/store';
+import { CalendarLoader, activateVersion, activeDirectoryId, directoryVersion, importDirectory, listDirectoryVersions, recentRoutedTickets } from '@hub/store';
+import { recomputeOpenClocks } from '@hub/workflow/clock';
 import type { DirectoryVersionInfo } from '@hub/store';
 
 export interface UnitSummary {

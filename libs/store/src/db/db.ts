@@ -58,3 +58,8 @@ export async function tryAdvisoryXactLock(db: Queryable, key: number): Promise<b
 export async function ping(db: Queryable): Promise<void> {
   await db.query('SELECT 1');
 }
+
+/** Transaction-level advisory lock, waiting for it (held until the transaction ends). */
+export async function advisoryXactLock(db: Queryable, key: number): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock($1)`, [key]);
+}

@@ -12,7 +12,7 @@
 import { WorkingCalendar, DEFAULT_TIME_ZONE } from '@hub/rules/calendar';
 import type { CalendarYear } from '@hub/rules/directory';
 import type { Queryable } from '../db';
-import { calendarStamp, directoryCalendar, loadCalendarYears } from './clock.repository';
+import { calendarStamp, directoryCalendar, loadCalendarYears } from './calendar.repository';
 import { txMemo, txPeek } from '../tx-memo';
 
 /** Advisory lock: clock writers shared, a calendar-year replacement exclusive. */

@@ -1,7 +1,8 @@
 /**
- * The deadline table (`ticket_clocks`), the office's calendar years and extension requests: plain
- * SQL, no decisions. The decisions (which policy, when to warn, how supervision climbs) live in
- * `@hub/rules/deadlines` and the router's ClockService; this file only reads and writes rows.
+ * The deadline table (`ticket_clocks`): plain SQL, no decisions. The decisions (which policy, when
+ * to warn, how supervision climbs) live in `@hub/rules/deadlines` and the workflow's ClockService;
+ * this file only reads and writes rows. Calendar years: calendar.repository.ts; extension
+ * requests: extension-request.repository.ts.
  *
  * Dates: `date` columns are always read as `::text` (`YYYY-MM-DD`). node-postgres would otherwise
  * turn them into a `Date` at local midnight of the *server's* zone, which is not the calendar's.
@@ -328,91 +329,6 @@ export async function forgetScheduled(db: Queryable, until: Date): Promise<numbe
   return rows.length;
 }
 
-// --- calendar years ---------------------------------------------------------------------------------
-
-export interface CalendarYearRow {
-  year: number;
-  holidays: string[];
-  workdays: string[];
-  published: boolean;
-  revision: string;
-  recomputePending: boolean;
-  replacedAt: Date;
-  replacedBy: string;
-}
-
-const YEAR_COLUMNS = `year, holidays::text[] AS holidays, workdays::text[] AS workdays, published, revision::text AS revision,
-  recompute_pending AS "recomputePending", replaced_at AS "replacedAt", replaced_by AS "replacedBy"`;
-
-export async function loadCalendarYears(db: Queryable): Promise<CalendarYearRow[]> {
-  return queryRows<CalendarYearRow>(db, `SELECT ${YEAR_COLUMNS} FROM calendar_years ORDER BY year`);
-}
-
-/** What a cached calendar depends on: the active directory and the latest year replacement. */
-export async function calendarStamp(db: Queryable): Promise<string> {
-  const rows = await queryRows<{ dir: number | null; rev: string | null }>(
-    db,
-    `SELECT (SELECT id FROM directory_versions WHERE active) AS dir, (SELECT max(revision)::text FROM calendar_years) AS rev`,
-  );
-  return `${rows[0]?.dir ?? '-'}:${rows[0]?.rev ?? '-'}`;
-}
-
-/** The active directory's calendar and zone (the directory document, contracts §7). */
-export async function directoryCalendar(db: Queryable): Promise<{ calendar: unknown; timeZone: string | null } | undefined> {
-  const rows = await queryRows<{ calendar: unknown; timeZone: string | null }>(
-    db,
-    `SELECT document->'calendar' AS calendar, document->'jurisdiction'->>'timezone' AS "timeZone" FROM directory_versions WHERE active`,
-  );
-  return rows[0];
-}
-
-/** Replaces (or adds) one year, marks it for recomputation and records the change. */
-export async function upsertCalendarYear(
-  db: Queryable,
-  entry: { year: number; holidays: readonly string[]; workdays: readonly string[]; published: boolean },
-  by: string,
-  at: Date,
-): Promise<CalendarYearRow> {
-  const rows = await queryRows<CalendarYearRow>(
-    db,
-    `INSERT INTO calendar_years AS y (year, holidays, workdays, published, replaced_at, replaced_by)
-     VALUES ($1, $2::date[], $3::date[], $4, $5, $6)
-     ON CONFLICT (year) DO UPDATE SET holidays = EXCLUDED.holidays, workdays = EXCLUDED.workdays, published = EXCLUDED.published,
-        revision = nextval('calendar_revision_seq'), recompute_pending = true, replaced_at = EXCLUDED.replaced_at, replaced_by = EXCLUDED.replaced_by
-     RETURNING ${YEAR_COLUMNS}`,
-    [entry.year, [...entry.holidays], [...entry.workdays], entry.published, at, by],
-  );
-  const row = rows[0];
-  await db.query(
-    `INSERT INTO calendar_year_changes (year, holidays, workdays, published, revision, replaced_at, replaced_by)
-     VALUES ($1, $2::date[], $3::date[], $4, $5::bigint, $6, $7)`,
-    [row.year, row.holidays, row.workdays, row.published, row.revision, at, by],
-  );
-  return row;
-}
-
-/** Years replaced but not yet recomputed, with the revision to clear. */
-export async function pendingRecomputes(db: Queryable): Promise<Array<{ year: number; revision: string }>> {
-  return queryRows<{ year: number; revision: string }>(db, `SELECT year, revision::text AS revision FROM calendar_years WHERE recompute_pending ORDER BY year`);
-}
-
-/** Clears the flag of the given replacements — not of a newer one that landed meanwhile. */
-export async function markRecomputed(db: Queryable, done: ReadonlyArray<{ year: number; revision: string }>, counts: { recomputed: number; moved: number }): Promise<void> {
-  if (done.length === 0) return;
-  const years = done.map((d) => d.year);
-  const revisions = done.map((d) => d.revision);
-  await db.query(
-    `UPDATE calendar_years y SET recompute_pending = false FROM unnest($1::int[], $2::bigint[]) AS d(year, revision)
-      WHERE y.year = d.year AND y.revision = d.revision`,
-    [years, revisions],
-  );
-  await db.query(
-    `UPDATE calendar_year_changes c SET clocks_recomputed = $3, clocks_moved = $4 FROM unnest($1::int[], $2::bigint[]) AS d(year, revision)
-      WHERE c.year = d.year AND c.revision = d.revision`,
-    [years, revisions, counts.recomputed, counts.moved],
-  );
-}
-
 // --- calendar recomputation --------------------------------------------------------------------------
 
 /**
@@ -457,100 +373,6 @@ export async function openClocksOfTickets(db: Queryable, ids: readonly string[])
     `SELECT ${CLOCK_COLUMNS} FROM ticket_clocks WHERE ticket_id = ANY($1::uuid[]) AND state IN ('running','missed') ORDER BY ticket_id, id FOR UPDATE`,
     [[...ids]],
   );
-}
-
-/** Appends many events to the log in one statement (same table and rules as appendEvent). */
-export async function appendEvents(db: Queryable, events: ReadonlyArray<{ ticketId: string; type: string; actor: string; data: Record<string, unknown> }>): Promise<void> {
-  if (events.length === 0) return;
-  await db.query(
-    `INSERT INTO ticket_events (ticket_id, type, actor, data)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])`,
-    [events.map((e) => e.ticketId), events.map((e) => e.type), events.map((e) => e.actor), events.map((e) => JSON.stringify(e.data))],
-  );
-}
-
-/** Names of units in the active directory (for the `unit` of status events). */
-export async function unitNames(db: Queryable, codes: readonly string[]): Promise<Map<string, string>> {
-  if (codes.length === 0) return new Map();
-  const rows = await queryRows<{ code: string; name: string }>(
-    db,
-    `SELECT u->>'code' AS code, u->>'name' AS name
-       FROM directory_versions d CROSS JOIN LATERAL jsonb_array_elements(d.document->'units') u
-      WHERE d.active AND u->>'code' = ANY($1::text[])`,
-    [[...new Set(codes)]],
-  );
-  return new Map(rows.map((r) => [r.code, r.name]));
-}
-
-// --- extension requests -------------------------------------------------------------------------------
-
-export type ExtensionStatus = 'pending' | 'approved' | 'refused';
-
-export interface ExtensionRequestRow {
-  id: string;
-  ticketId: string;
-  clockType: 'resolve';
-  clockId: string | null;
-  requestedDueDate: string;
-  reason: string;
-  status: ExtensionStatus;
-  requestedBy: string;
-  decidedBy: string | null;
-  decidedAt: Date | null;
-  decisionNote: string | null;
-  previousDueDate: string | null;
-  createdAt: Date;
-}
-
-const EXTENSION_COLUMNS = `id::text AS id, ticket_id::text AS "ticketId", clock_type AS "clockType", clock_id::text AS "clockId",
-  requested_due_date::text AS "requestedDueDate", reason, status, requested_by AS "requestedBy", decided_by AS "decidedBy",
-  decided_at AS "decidedAt", decision_note AS "decisionNote", previous_due_date::text AS "previousDueDate", created_at AS "createdAt"`;
-
-/** Inserts a pending request; null when the ticket already has one pending (unique index). */
-export async function insertExtensionRequest(
-  db: Queryable,
-  r: { ticketId: string; clockId: string; requestedDueDate: string; reason: string; requestedBy: string; at: Date },
-): Promise<ExtensionRequestRow | null> {
-  const rows = await queryRows<ExtensionRequestRow>(
-    db,
-    `INSERT INTO extension_requests (ticket_id, clock_id, requested_due_date, reason, requested_by, created_at)
-     VALUES ($1, $2, $3::date, $4, $5, $6)
-     ON CONFLICT (ticket_id) WHERE status = 'pending' DO NOTHING
-     RETURNING ${EXTENSION_COLUMNS}`,
-    [r.ticketId, r.clockId, r.requestedDueDate, r.reason, r.requestedBy, r.at],
-  );
-  return rows[0] ?? null;
-}
-
-export async function loadExtensionRequest(db: Queryable, id: string, lock = false): Promise<ExtensionRequestRow | undefined> {
-  if (!/^\d{1,18}$/.test(id)) return undefined;
-  const rows = await queryRows<ExtensionRequestRow>(db, `SELECT ${EXTENSION_COLUMNS} FROM extension_requests WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
-  return rows[0];
-}
-
-/** The extension request still waiting for the office, if any. */
-export async function pendingExtensionRequestId(db: Queryable, ticketId: string): Promise<string | null> {
-  const rows = await queryRows<{ id: string }>(db, `SELECT id::text AS id FROM extension_requests WHERE ticket_id = $1 AND status = 'pending'`, [ticketId]);
-  return rows[0]?.id ?? null;
-}
-
-export async function extensionRequestsOf(db: Queryable, ticketId: string): Promise<ExtensionRequestRow[]> {
-  return queryRows<ExtensionRequestRow>(db, `SELECT ${EXTENSION_COLUMNS} FROM extension_requests WHERE ticket_id = $1 ORDER BY id`, [ticketId]);
-}
-
-export async function decideExtensionRequest(
-  db: Queryable,
-  id: string,
-  d: { status: 'approved' | 'refused'; by: string; note: string | null; at: Date; previousDueDate: string | null },
-): Promise<ExtensionRequestRow> {
-  const rows = await queryRows<ExtensionRequestRow>(
-    db,
-    `UPDATE extension_requests SET status = $2, decided_by = $3, decision_note = $4, decided_at = $5, previous_due_date = $6::date
-      WHERE id = $1 AND status = 'pending' RETURNING ${EXTENSION_COLUMNS}`,
-    [id, d.status, d.by, d.note, d.at, d.previousDueDate],
-  );
-  if (!rows[0]) throw new Error(`extension request ${id} is not pending`);
-  return rows[0];
 }
 
 /** The clock types a ticket ever had, open or closed. */

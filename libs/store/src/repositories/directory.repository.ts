@@ -83,3 +83,17 @@ export async function directoryVersion(db: Queryable, id: number): Promise<{ id:
 export async function listDirectoryVersions(db: Queryable): Promise<DirectoryVersionInfo[]> {
   return queryRows<DirectoryVersionInfo>(db, `SELECT ${INFO} FROM directory_versions ORDER BY id DESC`);
 }
+
+/** Names of units in the active directory (for the `unit` of status events). */
+export async function unitNames(db: Queryable, codes: readonly string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await queryRows<{ code: string; name: string }>(
+    db,
+    `SELECT u->>'code' AS code, u->>'name' AS name
+       FROM directory_versions d CROSS JOIN LATERAL jsonb_array_elements(d.document->'units') u
+      WHERE d.active AND u->>'code' = ANY($1::text[])`,
+    [[...new Set(codes)]],
+  );
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+

@@ -149,3 +149,14 @@ export interface TicketEvent {
 export async function eventsOf(db: Queryable, ticketId: string): Promise<TicketEvent[]> {
   return queryRows<TicketEvent>(db, `SELECT id::text AS id, type, actor, data, occurred_at AS "occurredAt" FROM ticket_events WHERE ticket_id = $1 ORDER BY id`, [ticketId]);
 }
+
+/** Appends many events to the log in one statement (same table and rules as appendEvent). */
+export async function appendEvents(db: Queryable, events: ReadonlyArray<{ ticketId: string; type: string; actor: string; data: Record<string, unknown> }>): Promise<void> {
+  if (events.length === 0) return;
+  await db.query(
+    `INSERT INTO ticket_events (ticket_id, type, actor, data)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])`,
+    [events.map((e) => e.ticketId), events.map((e) => e.type), events.map((e) => e.actor), events.map((e) => JSON.stringify(e.data))],
+  );
+}
+

@@ -35,8 +35,6 @@ import {
   loadTicket,
   openClocksOf,
   pendingExtensionRequestId,
-  recomputeOpenClocks,
-  replaceCalendarYear,
   runningNextFire,
   statusMessage,
   toDeadlineClock,
@@ -45,14 +43,12 @@ import {
   updateClockTimer,
   wireDue,
   writeOutbox,
-  type CalendarYearInput,
   type ClockRow,
   type ExtensionRequestRow,
-  type RecomputeSummary,
-  type ReplaceYearResult,
 } from '@hub/store';
 import { workOrderTicket } from '@hub/workflow/work-order-ticket';
 import { CLOCK_SETTINGS, type ClockSettings } from './clock.settings';
+import { recomputeOpenClocks, replaceCalendarYear, type CalendarYearInput, type RecomputeSummary, type ReplaceYearResult } from './calendar-change';
 import {
   alreadyDecided,
   checkExtensionInput,

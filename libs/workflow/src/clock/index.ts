@@ -6,3 +6,4 @@ export * from './clock.service';
 export * from './clock.errors';
 export * from './clock.settings';
 export * from './clock.metrics';
+export * from './calendar-change';

@@ -1,4 +1,4 @@
-import { validateCalendarYear } from './calendar-year.service';
+import { validateCalendarYear } from './calendar-year.validation';
 
 describe('validateCalendarYear (PUT /office/calendar/:year)', () => {
   it('accepts a State Council schedule, sorted, with published as given', () => {
