@@ -15,6 +15,8 @@ export * from './repositories/calendar.loader';
 export * from './repositories/merge.repository';
 export * from './repositories/work-order.repository';
 export * from './repositories/office-todo.repository';
+export * from './repositories/work-order-records.repository';
+export * from './repositories/work-order-list.repository';
 export * from './tx-memo';
 export * from './prepared-client';
 export * from './repositories/open311.repository';

@@ -180,6 +180,3 @@ export class CoInputDto {
   @Type(() => DocumentDto)
   attachments?: DocumentDto[];
 }
-
-/** An empty body (sign). */
-export class EmptyDto {}

@@ -25,5 +25,3 @@ export class ValidationFailed extends HubError {
     super(400, 'validation_failed', fields.map((f) => `${f.path || '(body)'}: ${f.message}`).join('; '), { fields });
   }
 }
-
-export const notFound = (what: string, id: string): HubError => new HubError(404, 'not_found', `${what} ${id} not found`);

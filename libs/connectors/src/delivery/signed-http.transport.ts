@@ -187,8 +187,3 @@ export function sharedTransport(): SignedHttpTransport {
   shared ??= new SignedHttpTransport();
   return shared;
 }
-
-export function destroySharedTransport(): void {
-  shared?.destroy();
-  shared = undefined;
-}

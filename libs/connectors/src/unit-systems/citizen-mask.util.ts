@@ -1,16 +1,5 @@
 import type { Citizen } from '@hub/rules/model/ticket';
 
-/**
- * The citizen as a unit's own system may see it (docs/contracts.md#unit-systems: "confidential citizen data is masked
- * unless the unit is the handler"). An anonymous citizen's identity is never revealed to a unit, so
- * it is removed, not masked.
- */
-export function citizenForUnit(citizen: Citizen, unitIsHandler: boolean): Citizen {
-  if (citizen.anonymous) return { anonymous: true, confidential: citizen.confidential };
-  if (unitIsHandler || !citizen.confidential) return { ...citizen };
-  return maskCitizen(citizen);
-}
-
 /** 张三 → 张*, 13812345678 → 138****5678, 11010519491231002X → 110105********002X */
 export function maskCitizen(citizen: Citizen): Citizen {
   const out: Citizen = { anonymous: citizen.anonymous, confidential: citizen.confidential };

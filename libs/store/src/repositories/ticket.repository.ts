@@ -122,22 +122,6 @@ export async function appendEvent(db: Queryable, ticketId: string, type: string,
   await db.query(`INSERT INTO ticket_events (ticket_id, type, actor, data) VALUES ($1, $2, $3, $4::jsonb)`, [ticketId, type, actor, JSON.stringify(data)]);
 }
 
-export async function updateTicketState(
-  db: Queryable,
-  id: string,
-  fields: { state: string; unitCode?: string | null; directoryVersion?: string | null; mergedInto?: string | null },
-): Promise<void> {
-  await db.query(
-    `UPDATE tickets SET state = $2,
-        unit_code = CASE WHEN $3::boolean THEN $4 ELSE unit_code END,
-        directory_version = COALESCE($5, directory_version),
-        merged_into = CASE WHEN $6::boolean THEN $7::uuid ELSE merged_into END,
-        updated_at = now(), row_version = row_version + 1
-      WHERE id = $1`,
-    [id, fields.state, fields.unitCode !== undefined, fields.unitCode ?? null, fields.directoryVersion ?? null, fields.mergedInto !== undefined, fields.mergedInto ?? null],
-  );
-}
-
 export interface TicketEvent {
   id: string;
   type: string;
