@@ -1,4 +1,5 @@
-// Two projects: `unit` (pure logic, co-located *.spec.ts, no services) and `integration`
+// Two projects: `unit` (pure logic, co-located *.spec.ts, no services; and test/architecture, which
+// reads the source tree) and `integration`
 // (test/**/*.test.ts, real PostgreSQL and Redis, fake upstreams on loopback; run serially
 // because they share one database server).
 const moduleNameMapper = {
@@ -19,7 +20,7 @@ module.exports = {
     {
       displayName: 'unit',
       rootDir: __dirname,
-      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/repo/*.spec.ts'],
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/repo/*.spec.ts', '<rootDir>/test/architecture/*.spec.ts'],
       moduleNameMapper,
       transform,
       testEnvironment: 'node',

@@ -8,12 +8,12 @@ import type { Source, SourceRecord } from '@hub/rules/model/ticket';
 import {
   type OutboxMessage,
   type Queryable,
-  type StatusType,
   type TicketRef,
   queryRows,
-  statusMessage,
   writeOutbox,
 } from '@hub/store';
+import { statusMessage } from '@hub/connectors';
+import type { StatusEventType } from '@hub/rules/lifecycle';
 import { testPhone } from './tickets.factory';
 
 const RECORD_OF: Record<Source, SourceRecord> = { hotline: 'order', ywtb: 'suggestion', national: 'transfer', open311: 'request' };
@@ -51,7 +51,7 @@ export async function insertTicket(db: Queryable, seed: TicketSeed = {}): Promis
 }
 
 /** A status event for the ticket's source system (docs/contracts.md#status-event-types). */
-export function status(t: TicketRef, type: StatusType = 'dispatched', occurredAt = new Date().toISOString()): OutboxMessage {
+export function status(t: TicketRef, type: StatusEventType = 'dispatched', occurredAt = new Date().toISOString()): OutboxMessage {
   const m = statusMessage(t, type, { occurredAt, unit: { code: '310104-MARKET', name: '徐汇区市场监管局' }, due: { contact: occurredAt, resolve: occurredAt } });
   if (!m) throw new Error(`no status message for a ${t.source} ticket`);
   return m;

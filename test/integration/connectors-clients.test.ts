@@ -2,19 +2,8 @@
  * The outbound clients against fake upstreams on loopback: what arrives (path, body, signature) and
  * how every kind of answer is classified (docs/contracts.md#delivery-and-retries).
  */
-import {
-  type HotlineStatusEvent,
-  HotlineStatusClient,
-  KeyRing,
-  NationalClient,
-  type NationalResultBody,
-  parseKeyRing,
-  SignedHttpTransport,
-  type UnitWorkOrderBody,
-  UnitSystemsClient,
-  type YwtbEvaluationStatusEvent,
-  YwtbStatusClient,
-} from '@hub/connectors';
+import { KeyRing, NationalClient, type NationalResultBody, parseKeyRing, SignedHttpTransport, type UnitWorkOrderBody } from '@hub/connectors';
+import { type HotlineStatusEvent, HotlineStatusClient, UnitSystemsClient, type YwtbEvaluationStatusEvent, YwtbStatusClient } from '../support/status-clients';
 import { FakeNational } from '../fakes/fake-national';
 import { FakeUpstream } from '../fakes/fake-upstream';
 

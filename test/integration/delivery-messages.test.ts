@@ -5,7 +5,8 @@
  * to a unit's own system (docs/contracts.md#unit-systems).
  */
 import { parseKeyRing } from '@hub/connectors/signing';
-import { loadOutbox, nationalReceipt, nationalResult, nationalReturn, statusMessage, unitWorkOrder, type OutboxMessage } from '@hub/store';
+import { loadOutbox, type OutboxMessage } from '@hub/store';
+import { nationalReceipt, nationalResult, nationalReturn, statusMessage, unitWorkOrder } from '@hub/connectors';
 import { FakeNational } from '../fakes/fake-national';
 import { FakeUpstream, type RecordedRequest } from '../fakes/fake-upstream';
 import { RunningHub, eventually, resetDatabase, startHub, testConfig } from '../support/harness';

@@ -5,7 +5,8 @@
  * hotline that refuses with 400 until told otherwise.
  */
 import { parseKeyRing } from '@hub/connectors/signing';
-import { loadOutbox, unitWorkOrder } from '@hub/store';
+import { loadOutbox } from '@hub/store';
+import { unitWorkOrder } from '@hub/connectors';
 import { FakeUpstream } from '../fakes/fake-upstream';
 import { authHeader } from '../support/auth';
 import { RunningHub, eventually, resetDatabase, startHub, testConfig } from '../support/harness';

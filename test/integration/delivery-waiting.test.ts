@@ -4,7 +4,8 @@
  * settings for an upstream, as soon as the directory names the endpoint for a unit's system (docs/contracts.md#unit-systems).
  */
 import { parseKeyRing } from '@hub/connectors/signing';
-import { attemptsOf, loadOutbox, unitWorkOrder } from '@hub/store';
+import { attemptsOf, loadOutbox } from '@hub/store';
+import { unitWorkOrder } from '@hub/connectors';
 import { FakeUpstream } from '../fakes/fake-upstream';
 import { RunningHub, eventually, resetDatabase, startHub, testConfig } from '../support/harness';
 import { activateUnitEndpoints, eventIdOf, insertTicket, status, write } from '../factories/outbox.factory';

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseKeyRing } from '@hub/connectors/signing';
 import { TicketPrivacy, UNREADABLE, configureDataProtection, dataProtection, type HubActor } from '@hub/common';
-import { loadTicket, unitWorkOrder, writeOutbox } from '@hub/store';
+import { loadTicket, writeOutbox } from '@hub/store';
+import { unitWorkOrder } from '@hub/connectors';
 import { insertTicket } from '../factories/outbox.factory';
 import { SignedClient } from '../fakes/signed-client';
 import { hotlineOrder, testPhone, validIdCard, ywtbEvaluation } from '../factories/tickets.factory';

@@ -17,10 +17,10 @@ import {
   closeWrites,
   queryRows,
   statementName,
-  statusMessage,
   txMemo,
   writeOutbox,
 } from '@hub/store';
+import { statusMessage } from '@hub/connectors';
 import { resetDatabase } from '../support/harness';
 
 let ds: DataSource;

@@ -10,3 +10,4 @@ export * from './ywtb';
 export * from './national';
 export * from './unit-systems';
 export * from './open311';
+export * from './status-message';

@@ -32,12 +32,12 @@ import {
   officeSetting,
   openWrites,
   saveWorkOrder,
-  statusMessage,
   syncUnits,
   writeOutbox,
   type Queryable,
   type TicketRow,
 } from '@hub/store';
+import { statusMessage } from '@hub/connectors';
 import { ClockService } from '@hub/workflow/clock';
 import { ACTIONS, type ActionDef, type ActionStep } from './actions';
 import { inputCheck } from './actions/checks';

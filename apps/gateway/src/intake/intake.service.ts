@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { HubError, ValidationFailed, pgSafe, pgSafeText, ticketsReceived } from '@hub/common';
 import { validateBody, contentHash } from '@hub/connectors/common';
 import type { CanonicalTicket } from '@hub/rules/model/ticket';
-import { OutboxMessage, nationalReceipt, routeJob, storeTicket, storeEvaluationRecord, storeInboundEvent } from '@hub/store';
+import { OutboxMessage, routeJob, storeTicket, storeEvaluationRecord, storeInboundEvent } from '@hub/store';
+import { nationalReceipt } from '@hub/connectors';
 
 type DtoClass<T> = new () => T;
 

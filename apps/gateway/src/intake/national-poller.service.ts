@@ -5,7 +5,8 @@ import { parseKeyRing } from '@hub/connectors/signing';
 import { NationalClient, TransferPageItem, mapNationalTransfer } from '@hub/connectors/national';
 import { contentHash } from '@hub/connectors/common';
 import type { CanonicalTicket } from '@hub/rules/model/ticket';
-import { advisoryUnlock, nationalReceipt, pollCursor, routeJob, savePollCursor, storeTicket, tryAdvisoryLock, type StoreResult } from '@hub/store';
+import { advisoryUnlock, pollCursor, releaseSavepoint, rollbackToSavepoint, routeJob, savePollCursor, savepoint, storeTicket, tryAdvisoryLock, type StoreResult } from '@hub/store';
+import { nationalReceipt } from '@hub/connectors';
 
 /**
  * Advisory lock key of the poller; unique among the hub's keys: sharing CALENDAR_LOCK's would make a
@@ -166,14 +167,14 @@ export class NationalPollerService implements OnApplicationBootstrap, OnApplicat
     // passes the wire format) would otherwise fail the page on every poll and block the feed
     // behind it. Such a transfer is kept as incomplete with neutral dates, the router returns it.
     let r: StoreResult;
-    await qr.query('SAVEPOINT national_transfer');
+    await savepoint(qr, 'national_transfer');
     try {
       r = await store(ticket, problems);
-      await qr.query('RELEASE SAVEPOINT national_transfer');
+      await releaseSavepoint(qr, 'national_transfer');
     } catch (e) {
       const code = sqlState(e);
       if (code === undefined || !code.startsWith('22')) throw e;
-      await qr.query('ROLLBACK TO SAVEPOINT national_transfer');
+      await rollbackToSavepoint(qr, 'national_transfer');
       this.logger.error({ transferId: ticket.externalId, sqlState: code }, 'national transfer refused by the store as sent; kept as incomplete');
       const { transferredAt: _at, dueAt: _due, ...rest } = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
       problems = [...(problems ?? []), { path: '', message: `could not be stored as sent (SQLSTATE ${code}); times replaced by the time of receipt` }];

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { HUB_CONFIG, HubConfig } from '@hub/common';
-import { claimReady } from '@hub/store';
+import { claimReady, listenToOutbox } from '@hub/store';
 import { OutboxJob, QUEUES, outboxJobId, queueForTarget } from '@hub/queues';
 import { DeliveryService } from '../delivery/delivery.service';
 
@@ -60,7 +60,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     });
     try {
       await client.connect();
-      await client.query('LISTEN hub_outbox');
+      await listenToOutbox(client);
     } catch (err) {
       await client.end().catch(() => undefined);
       throw err;

@@ -6,3 +6,4 @@ export * from './content-hash.util';
 export * from './shared.dto';
 export * from './canonical-parts.util';
 export * from './status-event.types';
+export * from './outbound-message';

@@ -1,4 +1,4 @@
 export * from './hotline-order.dto';
 export * from './hotline-order-event.dto';
 export * from './hotline.mapper';
-export * from './hotline-status.client';
+export * from './hotline-status.message';

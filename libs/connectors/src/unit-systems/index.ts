@@ -1,3 +1,3 @@
 export * from './unit-work-order.types';
 export * from './citizen-mask.util';
-export * from './unit-systems.client';
+export * from './unit-work-order.message';

@@ -1,4 +1,4 @@
 export * from './ywtb-evaluation.dto';
 export * from './ywtb-suggestion.dto';
 export * from './ywtb.mapper';
-export * from './ywtb-status.client';
+export * from './ywtb-status.message';

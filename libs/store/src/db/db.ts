@@ -63,3 +63,16 @@ export async function ping(db: Queryable): Promise<void> {
 export async function advisoryXactLock(db: Queryable, key: number): Promise<void> {
   await db.query(`SELECT pg_advisory_xact_lock($1)`, [key]);
 }
+
+/** Savepoints: one part of a transaction that may fail without failing the rest. */
+export async function savepoint(db: Queryable, name: string): Promise<void> {
+  await db.query(`SAVEPOINT ${name}`);
+}
+
+export async function releaseSavepoint(db: Queryable, name: string): Promise<void> {
+  await db.query(`RELEASE SAVEPOINT ${name}`);
+}
+
+export async function rollbackToSavepoint(db: Queryable, name: string): Promise<void> {
+  await db.query(`ROLLBACK TO SAVEPOINT ${name}`);
+}

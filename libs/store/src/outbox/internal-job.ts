@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { OUTBOX_ROW_COLUMNS, OutboxRow, pendingById, recordAttempt } from './outbox.repository';
-import { queryRows } from '../db';
+import { queryRows, type Queryable } from '../db';
 
 export type InternalJobResult = 'done' | 'skipped' | 'retry';
 
@@ -63,4 +63,9 @@ async function completeInternalJob(tx: EntityManager, id: string, attempt: numbe
       WHERE (SELECT p.id FROM outbox p WHERE p.order_key = d.order_key AND p.status = 'pending' AND p.id > d.id ORDER BY p.id LIMIT 1) IS NOT NULL`,
     [id, attempt, Math.round(durationMs)],
   );
+}
+
+/** Subscribes a dedicated connection to the outbox's wake-ups (pg_notify('hub_outbox') on every commit that adds work). */
+export async function listenToOutbox(client: Queryable): Promise<void> {
+  await client.query('LISTEN hub_outbox');
 }

@@ -28,7 +28,6 @@ import {
   openClocksOfTickets,
   pendingRecomputes,
   runningNextFire,
-  statusMessage,
   ticketsWithRunningClocks,
   toDeadlineClock,
   unitNames,
@@ -42,6 +41,7 @@ import {
   type OutboxMessage,
   type Queryable,
 } from '@hub/store';
+import { statusMessage } from '@hub/connectors';
 
 export interface CalendarYearInput {
   year: number;

@@ -36,9 +36,7 @@ import {
   openClocksOf,
   pendingExtensionRequestId,
   runningNextFire,
-  statusMessage,
   toDeadlineClock,
-  unitWorkOrder,
   updateClockDeadlines,
   updateClockTimer,
   wireDue,
@@ -46,6 +44,7 @@ import {
   type ClockRow,
   type ExtensionRequestRow,
 } from '@hub/store';
+import { statusMessage, unitWorkOrder } from '@hub/connectors';
 import { workOrderTicket } from '@hub/workflow/work-order-ticket';
 import { CLOCK_SETTINGS, type ClockSettings } from './clock.settings';
 import { recomputeOpenClocks, replaceCalendarYear, type CalendarYearInput, type RecomputeSummary, type ReplaceYearResult } from './calendar-change';

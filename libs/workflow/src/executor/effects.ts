@@ -4,17 +4,14 @@ import type { CallbackVisit, ClockEffect, ClockName, Effect, NationalEffect, Sta
 import {
   latestReply,
   mergedNationalTransfers,
-  nationalResult,
-  nationalReturn,
   openClocksOf,
-  statusMessagesWithMerged,
-  unitWorkOrder,
   wireDue,
-  type NationalResultBody,
   type OutboxMessage,
   type Queryable,
   type TicketRow,
 } from '@hub/store';
+import { nationalResult, nationalReturn, unitWorkOrder, type NationalResultContent } from '@hub/connectors';
+import { statusMessagesWithMerged } from '../status-messages';
 import type { ClockService } from '../clock/clock.service';
 import type { ActionDef, ActionStep } from '../actions/action';
 import { workOrderTicket } from '../work-order-ticket';
@@ -113,7 +110,7 @@ async function national(tx: Queryable, t: TicketRow, e: NationalEffect, occurred
  * The national `result`, after the callback: the handling unit's report and answer points
  * (谁承办，谁答复), who approved it, the sealed document, and the callback's findings.
  */
-async function resultBody(tx: Queryable, ticketId: string, visit: CallbackVisit | null, concludedAt: string): Promise<NationalResultBody> {
+async function resultBody(tx: Queryable, ticketId: string, visit: CallbackVisit | null, concludedAt: string): Promise<NationalResultContent> {
   const reply = await latestReply(tx, ticketId);
   return {
     report: reply?.report ?? '',
