@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { HUB_CONFIG, HubActor, HubConfig, HubError, ValidationFailed, apiSecretMatches, auditAuth, hashApiSecret } from '@hub/common';
+import { HUB_CONFIG, HubActor, HubConfig, HubError, ValidationFailed, apiSecretMatches, hashApiSecret } from '@hub/common';
+import { auditAuth } from '@hub/store';
 import { validateBody } from '@hub/connectors/common';
 import { forbidden } from '@hub/connectors/open311';
 import { expireOpen311KeyBy, findOpen311Key, insertOpen311Key, listOpen311Keys, revokeOpen311Key, type Open311KeyRecord } from '@hub/store';

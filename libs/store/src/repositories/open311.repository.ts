@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Queryable, queryRows } from '../outbox/outbox-message';
+import { type Queryable, queryRows } from '../db';
 
 /**
  * What the Open311 door reads and writes beside the common intake (docs/open311.md): its requests
