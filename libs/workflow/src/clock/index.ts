@@ -7,3 +7,4 @@ export * from './clock.errors';
 export * from './clock.settings';
 export * from './clock.metrics';
 export * from './calendar-change';
+export * from './clock-notices';
