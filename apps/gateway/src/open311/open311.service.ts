@@ -38,11 +38,11 @@ export interface CallContext {
  */
 @Injectable()
 export class Open311Service {
-  private readonly directories = new DirectoryCache();
 
   constructor(
     private readonly ds: DataSource,
     private readonly limiter: RateLimiter,
+    private readonly directories: DirectoryCache,
   ) {}
 
   /** The active directory, after the jurisdiction check (absent = served; another one = 404). */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NOW, TicketPrivacy, dataProtection, type HubActor, type NowFn } from '@hub/common';
+import { NOW, TicketPrivacy, type HubActor, type NowFn } from '@hub/common';
+import { DataProtection } from '@hub/common/crypto';
 import type { ChainPosition } from '@hub/common/crypto';
 import { formatInstant } from '@hub/rules/calendar';
 import { formatClockDue } from '@hub/rules/deadlines';
@@ -81,6 +82,7 @@ export class WorkOrderViews {
     private readonly workOrders: WorkOrderService,
     private readonly clocks: ClockService,
     private readonly privacy: TicketPrivacy,
+    private readonly protection: DataProtection,
     @Inject(NOW) private readonly now: NowFn,
   ) {}
 
@@ -90,7 +92,7 @@ export class WorkOrderViews {
     const { items, total } = await listWorkOrders(this.ds, {
       ...search,
       // the citizen's phone is searched through its keyed hash only (docs/security.md)
-      ...(phone !== undefined ? { phoneHash: dataProtection().hashes({ phone }).phoneHash ?? '' } : {}),
+      ...(phone !== undefined ? { phoneHash: this.protection.hashes({ phone }).phoneHash ?? '' } : {}),
       unitCode,
       states: q.states,
       source: q.source,

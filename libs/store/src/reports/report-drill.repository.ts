@@ -2,7 +2,7 @@
  * Drill-down (docs/reports.md "Drill-down"): the tickets behind one number of a report, in pages,
  * read in index order so a page costs the same whatever the size of the period.
  */
-import { Queryable, queryRows } from '../outbox/outbox-message';
+import { queryRows, type Queryable } from '../db';
 import { CLOCK_OUTCOME_SQL, type GroupBy } from './report.repository';
 
 /** Figures that can be listed, and what each one lists (every count of docs/contracts.md#report-api). */

@@ -1,6 +1,6 @@
 /** The tickets behind the 通报 list (docs/reports.md "Rankings and 通报"), per unit and reason. */
 import type { NoticeTicket } from '@hub/rules/reports';
-import { Queryable, queryRows } from '../outbox/outbox-message';
+import { queryRows, type Queryable } from '../db';
 import { CLOCK_OUTCOME_SQL } from './report.repository';
 
 /**

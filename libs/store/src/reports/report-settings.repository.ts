@@ -1,6 +1,6 @@
 /** The assessment weights by version, and the stored report snapshots (docs/reports.md). */
 import { DEFAULT_ASSESSMENT_WEIGHTS, type AssessmentWeights } from '@hub/rules/reports';
-import { Queryable, queryRows } from '../outbox/outbox-message';
+import { queryRows, type Queryable } from '../db';
 
 export interface WeightsVersion {
   /** 0: the defaults, never set */

@@ -4,7 +4,7 @@
  * Every statement reads one period's range of an index; nothing here writes.
  */
 import { emptyCounts, type Counts } from '@hub/rules/reports';
-import { Queryable, queryRows } from '../outbox/outbox-message';
+import { queryRows, type Queryable } from '../db';
 
 export type GroupBy = 'none' | 'unit' | 'district' | 'source' | 'category';
 

@@ -1,4 +1,4 @@
-import { queryRows, type Queryable } from '../outbox/outbox-message';
+import { queryRows, type Queryable } from '../db';
 
 /** What waits for the hotline office, tab by tab of the console's 待办 (docs/console.md). */
 export interface OfficeTodoCounts {
