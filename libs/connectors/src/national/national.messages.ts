@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OutboundMessage } from '../common/outbound-message';
 
-/** The national platform's paths for a transfer (docs/contracts.md#national-platform). */
+/** The national platform's paths for a transfer (docs/contracts.md#national-messages). */
 export const nationalTransferPath = (transferId: string, call: 'receipt' | 'return' | 'result'): string[] => ['api', 'v1', 'transfers', transferId, call];
 
 /** The receipt, written at intake in the same transaction as the ticket. */
