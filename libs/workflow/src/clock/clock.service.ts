@@ -12,7 +12,6 @@ import {
   startClocks,
   supervisionPlan,
   type ClockPolicy,
-  type ClockSubject,
   type ClockType,
 } from '@hub/rules/deadlines';
 import {
@@ -47,16 +46,15 @@ import { recomputeOpenClocks, replaceCalendarYear, type CalendarYearInput, type 
 import {
   alreadyDecided,
   checkExtensionInput,
-  clockMissed,
   extensionError,
   extensionNotFound,
   extensionPending,
-  noResolveClock,
   notHandlingUnit,
   ticketNotFound,
 } from './clock.errors';
 import { clockExtensions, clockFired } from './clock.metrics';
 import { superviseClock, unitRef, warnClock } from './clock-notices';
+import { openResolveClock, subjectOf } from './clock-rows';
 
 export { supervisorOf } from './clock-notices';
 
@@ -152,7 +150,7 @@ export class ClockService {
     const skipped = (types ?? []).filter((t) => policy.days[t] === undefined);
     if (skipped.length) this.logger.debug({ ticketId: ticket.id, policy: policy.id, skipped }, 'clock types not in the policy; not started');
     if (wanted.length === 0) return {};
-    const started = startClocks(policy, this.subjectOf(ticket), at, calendar, wanted);
+    const started = startClocks(policy, subjectOf(ticket), at, calendar, wanted);
     // One statement stops the open clocks of these types and inserts the new ones.
     const rows = await insertClocks(
       tx,
@@ -233,7 +231,7 @@ export class ClockService {
     if (!ticket) throw ticketNotFound(ticketId);
     if (ticket.unitCode !== unitCode) throw notHandlingUnit(unitCode);
     const calendar = await this.calendars.loadForWrite(tx);
-    const clock = await this.openResolveClock(tx, ticketId);
+    const clock = await openResolveClock(tx, ticketId);
     const verdict = applyExtension(this.policy(clock.policyId), toDeadlineClock(clock), requestedDueDate, calendar);
     if (!verdict.ok) {
       clockExtensions.inc({ outcome: `rejected:${verdict.error}` });
@@ -279,7 +277,7 @@ export class ClockService {
     }
 
     const calendar = await this.calendars.loadForWrite(tx);
-    const clock = await this.openResolveClock(tx, ticket.id);
+    const clock = await openResolveClock(tx, ticket.id);
     const verdict = applyExtension(this.policy(clock.policyId), toDeadlineClock(clock), request.requestedDueDate, calendar);
     if (!verdict.ok) {
       clockExtensions.inc({ outcome: `rejected:${verdict.error}` });
@@ -410,20 +408,4 @@ export class ClockService {
     clockFired.inc({ clock: c.type, outcome: `supervised:${step.level}` });
     return 'supervised';
   }
-
-  // --- internals ------------------------------------------------------------------------------------
-
-  private subjectOf(t: TicketRow): ClockSubject {
-    const n = t.ticket.national;
-    return { complex: t.ticket.complex, national: n ? { level: n.level, dueAt: n.dueAt, transferredAt: n.transferredAt } : undefined };
-  }
-
-  private async openResolveClock(tx: Queryable, ticketId: string): Promise<ClockRow> {
-    const clock = (await openClocksOf(tx, ticketId, true)).find((c) => c.type === 'resolve');
-    if (!clock) throw noResolveClock(ticketId);
-    if (clock.state === 'missed') throw clockMissed(clock.dueDate);
-    return clock;
-  }
-
-
 }
