@@ -13,6 +13,8 @@ export class WorkflowModule {
     const settings = loadClockSettings();
     return {
       module: WorkflowModule,
+      // One executor and one clock service per app, for every feature module.
+      global: true,
       providers: [{ provide: CLOCK_SETTINGS, useValue: settings }, ClockService, WorkOrderService],
       exports: [CLOCK_SETTINGS, ClockService, WorkOrderService],
     };
