@@ -26,7 +26,7 @@ import {
 } from './work-order-input.validator';
 import { ACTION_RULES, actorProblem, contextGuard } from './work-order.rules';
 import { ACTION_NAMES } from './work-order.types';
-import { asResumable, coInput, designate, dispatch, invalid, merge, returnToNational, setLead, withdraw, type Step } from './work-order-steps';
+import { asResumable, coInput, designate, dispatch, invalid, merge, returnToNational, setLead, withdraw, refused, type Step } from './work-order-steps';
 import { callback, object, reopen, reply, reviewAppeal, reviewExtension, reviewObjection, terminate } from './work-order-review-steps';
 import type {
   ActionName,

@@ -380,13 +380,3 @@ export async function clockTypesOf(db: Queryable, ticketId: string): Promise<Set
   const rows = await queryRows<{ type: string }>(db, `SELECT DISTINCT type FROM ticket_clocks WHERE ticket_id = $1`, [ticketId]);
   return new Set(rows.map((r) => r.type));
 }
-
-/** The latest clock of one type of a ticket (its state and due), if any. */
-export async function latestClockOfType(db: Queryable, ticketId: string, type: ClockType): Promise<{ state: string; due: Date } | undefined> {
-  const rows = await queryRows<{ state: string; due: Date }>(
-    db,
-    `SELECT state, due FROM ticket_clocks WHERE ticket_id = $1 AND type = $2 ORDER BY id DESC LIMIT 1`,
-    [ticketId, type],
-  );
-  return rows[0];
-}

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import { NOW, type NowFn } from '@hub/common';
 import { formatInstant, type WorkingCalendar } from '@hub/rules/calendar';
 import {
@@ -42,7 +41,7 @@ import {
 } from '@hub/store';
 import { statusMessage } from '@hub/connectors';
 import { CLOCK_SETTINGS, type ClockSettings } from './clock.settings';
-import { recomputeOpenClocks, replaceCalendarYear, type CalendarYearInput, type RecomputeSummary, type ReplaceYearResult } from './calendar-change';
+import { recomputeOpenClocks, type RecomputeSummary } from './calendar-change';
 import {
   alreadyDecided,
   checkExtensionInput,
@@ -91,6 +90,7 @@ const MAX_CATCH_UP_ROUNDS = 400;
 export class ClockService {
   private readonly logger = new Logger(ClockService.name);
   private readonly policies = new Map<string, ClockPolicy>();
+  private windowExpired?: (tx: Queryable, ticketId: string, type: ClockType, at: Date) => Promise<void>;
 
   constructor(
     readonly calendars: CalendarLoader,
@@ -191,19 +191,14 @@ export class ClockService {
     const policy = this.policyFor(ticket);
     if (policy.days[type] === undefined) return true;
     const calendar = await this.calendars.loadForWrite(tx);
-    const [clock] = startClocks(policy, this.subjectOf(ticket), from, calendar, [type]);
+    const [clock] = startClocks(policy, subjectOf(ticket), from, calendar, [type]);
     return at.getTime() < clock.due.getTime();
   }
 
-  /**
-   * Who acts when a window expires with a review still pending in it (the work-order service
-   * registers itself: it depends on this service, not the other way round).
-   */
+  /** Who acts when a window expires with a review pending in it (the executor registers itself: it depends on this service). */
   onWindowExpired(handler: (tx: Queryable, ticketId: string, type: ClockType, at: Date) => Promise<void>): void {
     this.windowExpired = handler;
   }
-
-  private windowExpired?: (tx: Queryable, ticketId: string, type: ClockType, at: Date) => Promise<void>;
 
   /** The obligation was dropped (withdrawn, re-dispatched, closed): counts neither way. */
   async stop(tx: Queryable, ticketId: string, types: readonly ClockType[], at: Date): Promise<number> {
@@ -317,13 +312,6 @@ export class ClockService {
   }
 
   // --- calendar changes --------------------------------------------------------------------------
-
-  /** Replaces one year's schedule (validated) and recomputes the open clocks it moves. */
-  async replaceYear(db: DataSource, entry: CalendarYearInput, by: string): Promise<ReplaceYearResult> {
-    const result = await replaceCalendarYear(db, this.calendars, entry, by, this.now());
-    this.logger.log({ year: entry.year, published: entry.published, by, ...result.recompute }, 'calendar year replaced');
-    return result;
-  }
 
   /**
    * Re-derives running clocks under the current calendar and tells the source of every ticket
