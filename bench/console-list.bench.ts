@@ -11,6 +11,7 @@
 import { cpus, loadavg } from 'node:os';
 import { Client } from 'pg';
 import { migrate } from '../libs/store/src/data-source';
+import { generateSecrets } from '../libs/common/src/secrets';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
   process.env.DATABASE_URL = url.toString();
   process.env.REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12';
   process.env.LOG_LEVEL ??= 'silent';
+  // this run's own secrets, as the test run's global setup gives them (none is written in the repository)
+  for (const [k, v] of Object.entries(generateSecrets())) process.env[k] ??= v;
   // loaded after the environment is set: the harness reads it
   const kit = await import('../test/integration/lifecycle-kit');
   const { ensureConsoleBuilt, openBrowser, watchedPage, signIn } = await import('../test/e2e/browser');
