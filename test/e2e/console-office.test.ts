@@ -133,7 +133,8 @@ it('an unsatisfied callback reopens the work order, which turns up again in the 
   await office.page.getByTestId('tab-callbacks').click();
   await office.page.getByRole('link', { name: orderNo }).click();
   await office.page.getByTestId('action-callback').click();
-  await office.page.getByRole('radio', { name: '不满意（未解决）' }).check({ force: true });
+  await office.page.getByRole('radio', { name: '不满意', exact: true }).check({ force: true });
+  await office.page.getByRole('radio', { name: '未解决', exact: true }).check({ force: true });
   await office.page.getByLabel('回访记录').fill('市民表示后厨问题依旧');
   await office.shoot('callback-form');
   await office.page.getByTestId('action-submit').click();
@@ -141,6 +142,8 @@ it('an unsatisfied callback reopens the work order, which turns up again in the 
   // unsatisfied: back to the unit, signed, with a fresh resolve deadline (the hotline hears `reopened`)
   await office.page.getByTestId('order-state').filter({ hasText: '已签收' }).waitFor();
   await office.page.getByTestId('timeline').getByText('已答复待回访 → 已签收').first().waitFor();
+  // the citizen's "not solved" is recorded apart from the satisfaction (the resolution rate reads it)
+  expect(await w.h.hub.ds.query(`SELECT resolved FROM work_order_callbacks WHERE ticket_id = $1`, [ticketId])).toEqual([{ resolved: false }]);
 
   // the unit's list polls: the reopened order appears without a reload
   await unit.page.getByRole('link', { name: orderNo }).waitFor({ timeout: 40_000 });

@@ -152,13 +152,15 @@ export const OFFICE_ACTIONS: ActionSpec[] = [
     name: 'callback',
     title: '回访',
     fields: () => [
-      { key: 'satisfied', label: '问题是否解决', kind: 'decision', required: true, options: [{ value: true, label: '满意（已解决）' }, { value: false, label: '不满意（未解决）' }] },
+      { key: 'satisfied', label: '是否满意', kind: 'decision', required: true, options: [{ value: true, label: '满意' }, { value: false, label: '不满意' }] },
+      // the resolution rate counts what the citizen says here (docs/reports.md)
+      { key: 'resolved', label: '问题是否解决', kind: 'decision', required: true, options: [{ value: true, label: '已解决' }, { value: false, label: '未解决' }] },
       RATE('result', '办理结果'),
       RATE('efficiency', '办理速度'),
       RATE('attitude', '服务态度'),
       { key: 'note', label: '回访记录', kind: 'textarea' },
     ],
-    defaults: () => ({ satisfied: true, result: 5, efficiency: 5, attitude: 5 }),
+    defaults: () => ({ satisfied: true, resolved: true, result: 5, efficiency: 5, attitude: 5 }),
     path: (t) => `/office/tickets/${t.id}/callback`,
     done: '回访已记录',
   },
