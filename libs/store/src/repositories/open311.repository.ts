@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { StoredRequest } from '@hub/connectors/open311';
 import { type Queryable, queryRows } from '../db';
 
 /**
@@ -7,23 +8,7 @@ import { type Queryable, queryRows } from '../db';
  */
 
 /** One Open311 request as GET requests shows it (never the citizen: the answers are public). */
-export interface Open311RequestRow {
-  id: string;
-  state: string;
-  categoryCode: string | null;
-  description: string | null;
-  addressId: string | null;
-  address: string | null;
-  lat: number | null;
-  lng: number | null;
-  mediaUrl: string | null;
-  confidential: boolean;
-  unitCode: string | null;
-  receivedAt: Date;
-  updatedAt: Date;
-  resolveDue: Date | null;
-  replyPoints: string | null;
-}
+export type Open311RequestRow = StoredRequest;
 
 const REQUEST_COLUMNS = `t.id::text AS id, t.state, t.category_code AS "categoryCode",
   t.raw_payload->>'description' AS description, t.raw_payload->>'address_id' AS "addressId",
