@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { configOrExit, createLogger } from '@hub/common';
+import { checkUnitEndpoint, configOrExit, createLogger } from '@hub/common';
 import { activeDirectory, createDataSource, importDirectory, migrate } from '@hub/store';
 
 /**
@@ -30,7 +30,11 @@ async function main(): Promise<void> {
       console.error(`HUB_DIRECTORY_FILE: cannot read ${config.directoryFile}: ${(e as Error).message}`);
       process.exit(78);
     }
-    const r = await importDirectory(ds, doc, 'setup:HUB_DIRECTORY_FILE', true);
+    const checkEndpoint = async (url: string): Promise<string | undefined> => {
+      const v = await checkUnitEndpoint(url, config.unitEndpoints);
+      return v.ok ? undefined : `${v.reason} (HUB_UNIT_ENDPOINTS_ALLOW, docs/security.md)`;
+    };
+    const r = await importDirectory(ds, doc, 'setup:HUB_DIRECTORY_FILE', true, { checkEndpoint });
     if (!r.ok) {
       console.error(`HUB_DIRECTORY_FILE: ${config.directoryFile} rejected:\n${r.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
       process.exit(78);

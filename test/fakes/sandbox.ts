@@ -122,6 +122,7 @@ async function main(): Promise<void> {
       `export HUB_NATIONAL_KEYS=${KEYS.national}`,
       'export HUB_NATIONAL_POLL_MS=5000',
       `export HUB_UNITS_KEYS=${KEYS.units}`,
+      "export HUB_UNIT_ENDPOINTS_ALLOW=http,127.0.0.1   # the sandbox's unit system is plain http on loopback, which units' endpoints may not be by default",
       directory
         ? `export HUB_DIRECTORY_FILE=${directory}   # the Shanghai directory with ${UNIT_CODE}'s system here (imported when no directory is active)`
         : `# give a unit "endpoint": "${unit.url}" in the directory to receive its work orders`,

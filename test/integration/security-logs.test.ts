@@ -62,6 +62,7 @@ describe('security: the log output of a full flow holds no citizen in clear', ()
         HUB_HOTLINE_URL: hotlineFake.url,
         HUB_YWTB_KEYS: YWTB_KEYS,
         HUB_UNITS_KEYS: UNITS_KEYS,
+        HUB_UNIT_ENDPOINTS_ALLOW: 'http,127.0.0.1',
         HUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
         HUB_JWT_SECRET: 'log-scan-jwt-secret-of-at-least-32-chars',
         // the run's keys (test/global-setup.ts): the secrets have no default (docs/security.md#secrets)

@@ -26,6 +26,8 @@ export function testConfig(env: Record<string, string | undefined> = {}): HubCon
     HUB_RELAY_INTERVAL_MS: '50',
     HUB_RELAY_REQUEUE_AFTER_MS: '1500',
     HUB_DELIVERY_TIMEOUT_MS: '2000',
+    // the fakes of units' systems listen on plain http on loopback (docs/security.md "Units' endpoints")
+    HUB_UNIT_ENDPOINTS_ALLOW: 'http,127.0.0.1',
     PORT: '0',
     ROUTER_PORT: '0',
     NOTIFIER_PORT: '0',

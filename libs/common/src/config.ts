@@ -55,6 +55,8 @@ export interface HubConfig {
   trustProxy: TrustProxy;
   security: SecurityConfig;
   open311: Open311Config;
+  /** where units' work orders may go: HUB_UNIT_ENDPOINTS_ALLOW (docs/security.md "Units' endpoints") */
+  unitEndpoints: { allowHttp: boolean; allowNets: string[] };
 }
 
 /** The Open311 door (docs/open311.md). */
@@ -213,7 +215,22 @@ export function loadConfig(env: Env = process.env): HubConfig {
     trustProxy: trustProxySetting(env),
     security: securityConfig(env, bool),
     open311: open311Config(env),
+    unitEndpoints: unitEndpointsAllow(env),
   };
+}
+
+/**
+ * HUB_UNIT_ENDPOINTS_ALLOW: `http` (plain http allowed), and addresses or CIDR ranges allowed
+ * although private, loopback or link-local. Default: nothing (https to public addresses only).
+ */
+export function unitEndpointsAllow(env: Env = process.env): { allowHttp: boolean; allowNets: string[] } {
+  const entries = (env.HUB_UNIT_ENDPOINTS_ALLOW ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  const bad = entries.find((e) => e !== 'http' && (PROXY_ADDRESS_NAMES.includes(e) || !isAddressOrRange(e)));
+  if (bad !== undefined) throw new ConfigError('HUB_UNIT_ENDPOINTS_ALLOW', `"${bad}" is neither http nor an IP address or CIDR range`);
+  return { allowHttp: entries.includes('http'), allowNets: entries.filter((e) => e !== 'http') };
 }
 
 /** Whole-request deadline: a client that has not sent its request within it is cut off (408). */

@@ -22,5 +22,6 @@ export * from './auth/rate-limiter';
 export * from './auth/ticket-privacy.service';
 export * from './crypto';
 export * from './security/outbound-url.util';
+export * from './security/unit-endpoint.policy';
 export * from './security/pg-safe.util';
 export * from './auth/login-guard';

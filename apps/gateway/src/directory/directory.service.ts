@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { HubError, ValidationFailed } from '@hub/common';
+import { HUB_CONFIG, HubError, ValidationFailed, checkUnitEndpoint, type HubConfig } from '@hub/common';
 import { compileDirectory, type CompiledDirectory } from '@hub/rules/directory';
 import { route, type RoutingDecision, type RoutingInput } from '@hub/rules/dispatch';
 import { CalendarLoader, activateVersion, activeDirectoryId, directoryVersion, importDirectory, listDirectoryVersions, recentRoutedTickets } from '@hub/store';
@@ -37,10 +37,16 @@ export class DirectoryService {
   constructor(
     private readonly ds: DataSource,
     private readonly calendars: CalendarLoader,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
   async import(doc: unknown, by: string, activate: boolean): Promise<DirectoryVersionInfo> {
-    const r = await importDirectory(this.ds, doc, by, activate);
+    // Units' endpoints: https to public addresses unless HUB_UNIT_ENDPOINTS_ALLOW says otherwise (SSRF).
+    const checkEndpoint = async (url: string): Promise<string | undefined> => {
+      const v = await checkUnitEndpoint(url, this.config.unitEndpoints);
+      return v.ok ? undefined : v.reason;
+    };
+    const r = await importDirectory(this.ds, doc, by, activate, { checkEndpoint });
     if (!r.ok) {
       throw new HubError(400, 'invalid_directory', `directory rejected: ${r.errors.length} problem(s); nothing changed`, { errors: r.errors });
     }

@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { GENERIC_PLAN_POOL, HUB_CONFIG, HubConfig, deliveries, deliveryDuration } from '@hub/common';
+import { GENERIC_PLAN_POOL, HUB_CONFIG, HubConfig, deliveries, deliveryDuration, pinnedLookup } from '@hub/common';
 import { DataProtection, outboxPayloadContext } from '@hub/common/crypto';
 import { KeyRing, parseKeyRing } from '@hub/connectors/signing';
-import { SignedSender, type DeliveryResult } from '@hub/connectors/delivery';
+import { SignedHttpTransport, SignedSender, type DeliveryResult } from '@hub/connectors/delivery';
 import { OutboxRow, loadOutboxes, recordSteps, releaseClaim, type AttemptOutcome, type Queryable, type DeliveryStep, type StepResult } from '@hub/store';
 import { RetryPolicy, retriesExhausted, retryDelayMs } from '@hub/queues';
 import { UnitEndpoints } from './unit-endpoints.service';
@@ -89,6 +89,7 @@ export class DeliveryService implements BeforeApplicationShutdown {
   /** One attempt at one pending row, not recorded yet; 'waiting' if its target cannot be reached yet. */
   private async send(row: OutboxRow, now: () => Date): Promise<SendOutcome | 'waiting'> {
     const where = await this.resolve(row);
+    if (where && 'refused' in where) return this.refused(row, where.refused, now());
     if (!where) {
       // A unit whose system is not (yet) in the directory: the message waits in the outbox and goes
       // once it is; the relay offers it again after requeueAfterMs (contracts §6, §8).
@@ -133,11 +134,12 @@ export class DeliveryService implements BeforeApplicationShutdown {
     };
   }
 
-  private async resolve(row: OutboxRow): Promise<{ baseUrl: string; sender: SignedSender } | undefined> {
+  private async resolve(row: OutboxRow): Promise<{ baseUrl: string; sender: SignedSender } | { refused: string } | undefined> {
     if (row.target.startsWith('unit:')) {
       const sender = this.senders.get('units');
-      const baseUrl = sender && (await this.units.endpointOf(row.target.slice(5)));
-      return baseUrl && sender ? { baseUrl, sender } : undefined;
+      const endpoint = sender && (await this.units.endpointOf(row.target.slice(5)));
+      if (endpoint && 'refused' in endpoint) return endpoint;
+      return endpoint && sender ? { baseUrl: endpoint.url, sender } : undefined;
     }
     if (!(UPSTREAMS as readonly string[]).includes(row.target)) return undefined;
     const name = row.target as UpstreamName;
@@ -146,10 +148,20 @@ export class DeliveryService implements BeforeApplicationShutdown {
     return baseUrl && sender ? { baseUrl, sender } : undefined;
   }
 
+  /** A unit's endpoint the policy refuses (docs/security.md "Units' endpoints"): failed for good; the reason is for operators. */
+  private refused(row: OutboxRow, reason: string, t: Date): SendOutcome {
+    const result: DeliveryResult = { outcome: 'permanent', error: `endpoint_refused: ${reason}`, durationMs: 0 };
+    deliveries.inc({ target: 'unit', outcome: result.outcome });
+    this.logger.warn({ outboxId: row.id, target: row.target, error: result.error }, 'delivery failed for good');
+    return this.consequence(row, result, t);
+  }
+
   private addSender(name: UpstreamName | 'units', keys: string, variable: string): void {
     const ring: KeyRing = parseKeyRing(variable, keys);
     if (ring.size === 0) return;
-    this.senders.set(name, new SignedSender({ keyRing: ring, timeoutMs: this.config.delivery.timeoutMs }));
+    // Units' systems get their own pool whose sockets connect only to addresses the policy allows.
+    const transport = name === 'units' ? new SignedHttpTransport({ lookup: pinnedLookup(this.config.unitEndpoints) }) : undefined;
+    this.senders.set(name, new SignedSender({ keyRing: ring, timeoutMs: this.config.delivery.timeoutMs, transport }));
   }
 }
 

@@ -3,7 +3,8 @@ import { isIP } from 'node:net';
 
 /**
  * Attachment URLs come from upstream systems (docs/contracts.md#hotline-orders `attachments[].url`, docs/contracts.md#national-messages `sealedDocument`)
- * and are, to the hub, attacker-controlled text. The hub does not fetch attachments today (it stores
+ * and are, to the hub, attacker-controlled text, and so are units' endpoints in a directory (checked
+ * by unit-endpoint.policy.ts). The hub does not fetch attachments today (it stores
  * the URL and passes it on). Any future fetch must first pass `checkOutboundUrl` and then connect
  * only to the addresses it returned (pinning them defeats DNS rebinding), so that a ticket cannot
  * make the hub reach its own network (SSRF): loopback, private ranges, link-local (cloud metadata
@@ -17,6 +18,10 @@ export interface OutboundUrlOptions {
   allowHttp?: boolean;
   /** ports allowed besides the protocol's default (default none) */
   allowedPorts?: number[];
+  /** any port (units' systems run where they like); default: the protocol's port and allowedPorts */
+  anyPort?: boolean;
+  /** addresses the installation allows although they are private, loopback… (an allow-list) */
+  allowAddress?: (address: string) => boolean;
   /** DNS resolution (tests inject one); default: the system resolver, every address */
   resolve?: (hostname: string) => Promise<string[]>;
 }
@@ -110,9 +115,22 @@ export function forbiddenAddressReason(address: string): string | undefined {
   return 'not an IP address';
 }
 
-const systemResolve = async (hostname: string): Promise<string[]> => (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+export const systemResolve = async (hostname: string): Promise<string[]> => (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 
-export async function checkOutboundUrl(raw: string, opts: OutboundUrlOptions = {}): Promise<OutboundUrlVerdict> {
+/** Why `address` may not be reached under `opts`, or undefined. */
+export function refusedAddress(address: string, opts: Pick<OutboundUrlOptions, 'allowAddress'> = {}): string | undefined {
+  const why = forbiddenAddressReason(address);
+  return why === undefined || opts.allowAddress?.(address.replace(/^\[|\]$/g, '')) ? undefined : why;
+}
+
+/**
+ * What can be judged without DNS: the URL's form, protocol, credentials, port, a literal address
+ * and internal names. `host` is the name still to resolve (undefined when the URL names an address).
+ */
+export function checkOutboundUrlForm(
+  raw: string,
+  opts: OutboundUrlOptions = {},
+): { ok: true; url: URL; host?: string; addresses: string[] } | { ok: false; reason: string } {
   if (typeof raw !== 'string' || raw.length > 2048) return { ok: false, reason: 'URL missing or longer than 2048 characters' };
   let url: URL;
   try {
@@ -122,15 +140,23 @@ export async function checkOutboundUrl(raw: string, opts: OutboundUrlOptions = {
   }
   if (url.protocol !== 'https:' && !(opts.allowHttp && url.protocol === 'http:')) return { ok: false, reason: `protocol ${url.protocol} not allowed` };
   if (url.username || url.password) return { ok: false, reason: 'credentials in URLs are not allowed' };
-  if (url.port !== '' && !(opts.allowedPorts ?? []).includes(Number(url.port))) return { ok: false, reason: `port ${url.port} not allowed` };
+  if (url.port !== '' && !opts.anyPort && !(opts.allowedPorts ?? []).includes(Number(url.port))) return { ok: false, reason: `port ${url.port} not allowed` };
   // The WHATWG parser has already turned 2130706433, 0x7f.1 and 0177.0.0.1 into 127.0.0.1.
   const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
   if (host === '') return { ok: false, reason: 'no host' };
   if (isIP(host)) {
-    const why = forbiddenAddressReason(host);
+    const why = refusedAddress(host, opts);
     return why ? { ok: false, reason: `address ${host} is ${why}` } : { ok: true, url, addresses: [host] };
   }
   if (BLOCKED_NAMES.some((re) => re.test(host))) return { ok: false, reason: `host ${host} is internal` };
+  return { ok: true, url, host, addresses: [] };
+}
+
+export async function checkOutboundUrl(raw: string, opts: OutboundUrlOptions = {}): Promise<OutboundUrlVerdict> {
+  const form = checkOutboundUrlForm(raw, opts);
+  if (!form.ok) return form;
+  const { url, host } = form;
+  if (host === undefined) return { ok: true, url, addresses: form.addresses };
   let addresses: string[];
   try {
     addresses = await (opts.resolve ?? systemResolve)(host);
@@ -140,7 +166,7 @@ export async function checkOutboundUrl(raw: string, opts: OutboundUrlOptions = {
   if (addresses.length === 0) return { ok: false, reason: `host ${host} does not resolve` };
   // Every address must be public: a name with one private address among public ones is refused.
   for (const a of addresses) {
-    const why = forbiddenAddressReason(a);
+    const why = refusedAddress(a, opts);
     if (why) return { ok: false, reason: `host ${host} resolves to ${a} (${why})` };
   }
   return { ok: true, url, addresses };

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { SigningKey } from '../signing/key-ring.config';
@@ -32,6 +33,8 @@ export interface SignedHttpTransportOptions {
   maxResponseBytes?: number;
   /** clock for the X-Timestamp header */
   now?: () => Date;
+  /** resolves (and may refuse) the address each socket connects to: units' endpoints are pinned this way */
+  lookup?: LookupFunction;
 }
 
 const TIMEOUT_CODE = 'ETIMEDOUT';
@@ -55,7 +58,7 @@ export class SignedHttpTransport {
     const maxSockets = options.maxSockets ?? 128;
     // Keep-alive: a TCP (and TLS) handshake per request would cost more than the request itself.
     // LIFO reuses the warmest sockets and lets the rest time out.
-    const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: Math.min(64, maxSockets), scheduling: 'lifo' as const };
+    const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: Math.min(64, maxSockets), scheduling: 'lifo' as const, ...(options.lookup ? { lookup: options.lookup } : {}) };
     this.httpAgent = new http.Agent(agentOptions);
     this.httpsAgent = new https.Agent(agentOptions);
     this.now = options.now ?? (() => new Date());

@@ -15,13 +15,33 @@ export type ImportResult = { ok: true; info: DirectoryVersionInfo } | { ok: fals
 
 const INFO = `id, version, active, imported_at AS "importedAt", imported_by AS "importedBy", activated_at AS "activatedAt"`;
 
+export interface ImportOptions {
+  /** why a unit's endpoint may not be used (docs/security.md "Units' endpoints"), or undefined */
+  checkEndpoint?: (url: string) => Promise<string | undefined>;
+}
+
+/** Every unit endpoint the check refuses, named by its path. */
+async function endpointProblems(doc: unknown, check: (url: string) => Promise<string | undefined>): Promise<DirectoryError[]> {
+  const units = (doc as { units?: unknown } | null)?.units;
+  if (!Array.isArray(units)) return [];
+  const found = await Promise.all(
+    units.map(async (u: unknown, i) => {
+      const endpoint = (u as { endpoint?: unknown } | null)?.endpoint;
+      const why = typeof endpoint === 'string' ? await check(endpoint) : undefined;
+      return why === undefined ? undefined : { path: `units[${i}].endpoint`, message: `refused: ${why}` };
+    }),
+  );
+  return found.filter((e): e is DirectoryError => e !== undefined);
+}
+
 /**
  * Imports a directory document (contracts §7): validated whole first, so a rejected document
  * changes nothing; every imported version is kept; activation swaps the one active version.
  */
-export async function importDirectory(ds: DataSource, doc: unknown, by: string, activate: boolean): Promise<ImportResult> {
+export async function importDirectory(ds: DataSource, doc: unknown, by: string, activate: boolean, opts: ImportOptions = {}): Promise<ImportResult> {
   const v = validateDirectory(doc);
-  if (!v.ok) return { ok: false, errors: v.errors };
+  const refused = opts.checkEndpoint ? await endpointProblems(doc, opts.checkEndpoint) : [];
+  if (!v.ok || refused.length > 0) return { ok: false, errors: [...(v.ok ? [] : v.errors), ...refused] };
   const info = await ds.transaction(async (tx) => {
     const rows = await queryRows<DirectoryVersionInfo>(tx, `INSERT INTO directory_versions (version, document, imported_by) VALUES ($1, $2::jsonb, $3) RETURNING ${INFO}`, [
       v.directory.version,
