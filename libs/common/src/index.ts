@@ -9,6 +9,7 @@ export * from './core/core.module';
 export * from './core/health.controller';
 export * from './core/metrics';
 export * from './core/bootstrap';
+export * from './core/body-validation.pipe';
 export * from './core/main-helper';
 export * from './auth/actor';
 export * from './auth/auth.guard';

@@ -89,7 +89,7 @@ export class OfficeWorkOrdersController {
   @ApiOperation({ summary: '指定: name the handling unit (指定谁、谁办理); it can no longer object. Settles a second objection (003 Art. 7(二))' })
   @ApiBody({ type: DesignateDto })
   @refusals()
-  designate(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  designate(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: DesignateDto): Promise<ActionAnswer> {
     return this.service.designate(actor, id, body);
   }
 
@@ -98,7 +98,7 @@ export class OfficeWorkOrdersController {
   @ApiOperation({ summary: '退单审核: accepted → redispatch to the suggested unit; refused → back to the unit. A second objection is settled by designation instead' })
   @ApiBody({ type: ObjectionReviewDto })
   @refusals()
-  reviewObjection(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  reviewObjection(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: ObjectionReviewDto): Promise<ActionAnswer> {
     return this.service.reviewObjection(actor, id, body);
   }
 
@@ -107,7 +107,7 @@ export class OfficeWorkOrdersController {
   @ApiOperation({ summary: '延期审批: approved moves the resolve deadline (the source hears `extended` with the new due); refused keeps it' })
   @ApiBody({ type: ExtensionReviewDto })
   @refusals()
-  reviewExtension(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  reviewExtension(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: ExtensionReviewDto): Promise<ActionAnswer> {
     return this.service.reviewExtension(actor, id, body);
   }
 
@@ -116,7 +116,7 @@ export class OfficeWorkOrdersController {
   @ApiOperation({ summary: '申诉复核: upheld → closed as 不属实 (`unfounded`), not counted against the unit (003 Art. 6(二)); refused → the unit handles it' })
   @ApiBody({ type: AppealReviewDto })
   @refusals()
-  reviewAppeal(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  reviewAppeal(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: AppealReviewDto): Promise<ActionAnswer> {
     return this.service.reviewAppeal(actor, id, body);
   }
 
@@ -125,7 +125,7 @@ export class OfficeWorkOrdersController {
   @ApiOperation({ summary: '回访: satisfaction with result, speed and attitude (1–5). Satisfied → closed (national: the result goes out); unsatisfied → reopened' })
   @ApiBody({ type: CallbackDto })
   @refusals()
-  callback(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  callback(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: CallbackDto): Promise<ActionAnswer> {
     return this.service.callback(actor, id, body);
   }
 
@@ -134,7 +134,7 @@ export class OfficeWorkOrdersController {
   @ApiOperation({ summary: '重办: back to the unit with a fresh resolve deadline' })
   @ApiBody({ type: ReasonDto })
   @refusals()
-  reopen(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  reopen(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: ReasonDto): Promise<ActionAnswer> {
     return this.service.reopen(actor, id, body);
   }
 
@@ -146,7 +146,7 @@ export class OfficeWorkOrdersController {
   })
   @ApiBody({ type: ReturnDto })
   @refusals()
-  returnNational(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  returnNational(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: ReturnDto): Promise<ActionAnswer> {
     return this.service.returnNational(actor, id, body);
   }
 
@@ -155,7 +155,7 @@ export class OfficeWorkOrdersController {
   @ApiOperation({ summary: '存电/终结: a clear answer given several times and the citizen still unsatisfied (003 Art. 4(三)); needs the configured number of unsatisfied callbacks' })
   @ApiBody({ type: ReasonDto })
   @refusals()
-  terminate(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  terminate(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: ReasonDto): Promise<ActionAnswer> {
     return this.service.terminate(actor, id, body);
   }
 
@@ -164,7 +164,7 @@ export class OfficeWorkOrdersController {
   @ApiOperation({ summary: '督办 by hand (003 Art. 4(五)): the source hears `supervised`, the unit’s system a `supervised` work order' })
   @ApiBody({ type: ReasonDto })
   @refusals()
-  supervise(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  supervise(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: ReasonDto): Promise<ActionAnswer> {
     return this.service.supervise(actor, id, body);
   }
 
@@ -173,7 +173,7 @@ export class OfficeWorkOrdersController {
   @ApiOperation({ summary: '主办/协办: set the lead unit and co-handlers of a multi-unit matter (001 Art. 15)' })
   @ApiBody({ type: UnitsDto })
   @refusals()
-  units(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  units(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: UnitsDto): Promise<ActionAnswer> {
     return this.service.units(actor, id, body);
   }
 
@@ -182,7 +182,7 @@ export class OfficeWorkOrdersController {
   @ApiOperation({ summary: '合并: this ticket is the same matter as `into` (001 Art. 13); its source hears `merged`, then every event of `into`' })
   @ApiBody({ type: MergeDto })
   @refusals()
-  merge(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  merge(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: MergeDto): Promise<ActionAnswer> {
     return this.service.merge(actor, id, body);
   }
 
@@ -191,7 +191,7 @@ export class OfficeWorkOrdersController {
   @ApiOperation({ summary: '取消合并: the ticket is its own matter again and waits in the dispute queue for the office to designate its unit' })
   @ApiBody({ type: ReasonDto })
   @refusals()
-  unmerge(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  unmerge(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: ReasonDto): Promise<ActionAnswer> {
     return this.service.unmerge(actor, id, body);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Bodies of the hotline office's work-order API (热线管理办公室). Validated with validateBody; the
+ * Bodies of the hotline office's work-order API (热线管理办公室). Validated by the app's BodyValidationPipe; the
  * swagger decorators document them at /docs.
  */
 import 'reflect-metadata';

@@ -6,7 +6,7 @@ import { isTicketId, loadTicket, officeTodoCounts, ticketOfRecord, type OfficeTo
 import { WorkOrderService, recordNotFound, ticketNotFound, type ActionDetails, type ExecutorAction } from '@hub/workflow';
 import { parseListQuery, type RawListQuery } from '../work-orders/work-order-list.query';
 import { WorkOrderViews, type WorkOrderPage } from '../work-orders/work-order-views.service';
-import { answerOf, parseBody, performerOf, type ActionAnswer } from '../work-orders/work-orders.service';
+import { answerOf, performerOf, type ActionAnswer } from '../work-orders/work-orders.service';
 import {
   AppealReviewDto,
   CallbackDto,
@@ -54,87 +54,78 @@ export class OfficeWorkOrdersService {
     return this.views.forOffice(actor, id);
   }
 
-  designate(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(DesignateDto, body);
-    return this.act(actor, id, { type: 'designate', unit: dto.unit, coUnits: dto.coUnits });
+  designate(actor: HubActor, id: string, body: DesignateDto): Promise<ActionAnswer> {
+    return this.act(actor, id, { type: 'designate', unit: body.unit, coUnits: body.coUnits });
   }
 
-  async reviewObjection(actor: HubActor, objectionId: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(ObjectionReviewDto, body);
+  async reviewObjection(actor: HubActor, objectionId: string, body: ObjectionReviewDto): Promise<ActionAnswer> {
     const ticketId = await this.ticketOf('objection', objectionId);
     const action: ExecutorAction =
-      dto.decision === 'accepted' ? { type: 'review_objection', decision: 'accepted', unit: dto.unit } : { type: 'review_objection', decision: 'refused', reason: dto.reason ?? '' };
+      body.decision === 'accepted' ? { type: 'review_objection', decision: 'accepted', unit: body.unit } : { type: 'review_objection', decision: 'refused', reason: body.reason ?? '' };
     return this.act(actor, ticketId, action, { objectionId });
   }
 
-  async reviewExtension(actor: HubActor, requestId: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(ExtensionReviewDto, body);
+  async reviewExtension(actor: HubActor, requestId: string, body: ExtensionReviewDto): Promise<ActionAnswer> {
     const ticketId = await this.ticketOf('extension', requestId);
     const action: ExecutorAction =
-      dto.decision === 'approved' ? { type: 'review_extension', decision: 'approved' } : { type: 'review_extension', decision: 'refused', reason: dto.reason ?? '' };
-    return this.act(actor, ticketId, action, { extensionRequestId: requestId, note: dto.note });
+      body.decision === 'approved' ? { type: 'review_extension', decision: 'approved' } : { type: 'review_extension', decision: 'refused', reason: body.reason ?? '' };
+    return this.act(actor, ticketId, action, { extensionRequestId: requestId, note: body.note });
   }
 
-  async reviewAppeal(actor: HubActor, appealId: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(AppealReviewDto, body);
+  async reviewAppeal(actor: HubActor, appealId: string, body: AppealReviewDto): Promise<ActionAnswer> {
     const ticketId = await this.ticketOf('appeal', appealId);
-    return this.act(actor, ticketId, { type: 'review_appeal', decision: dto.decision, reason: dto.reason }, { appealId });
+    return this.act(actor, ticketId, { type: 'review_appeal', decision: body.decision, reason: body.reason }, { appealId });
   }
 
-  callback(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(CallbackDto, body);
+  callback(actor: HubActor, id: string, body: CallbackDto): Promise<ActionAnswer> {
     const score = (n: number): 1 | 2 | 3 | 4 | 5 => n as 1 | 2 | 3 | 4 | 5;
     return this.act(actor, id, {
       type: 'callback',
-      visit: { satisfied: dto.satisfied, ...(typeof dto.resolved === 'boolean' ? { resolved: dto.resolved } : {}), result: score(dto.result), efficiency: score(dto.efficiency), attitude: score(dto.attitude), note: dto.note },
+      visit: { satisfied: body.satisfied, ...(typeof body.resolved === 'boolean' ? { resolved: body.resolved } : {}), result: score(body.result), efficiency: score(body.efficiency), attitude: score(body.attitude), note: body.note },
     });
   }
 
-  reopen(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    return this.act(actor, id, { type: 'reopen', reason: parseBody(ReasonDto, body).reason });
+  reopen(actor: HubActor, id: string, body: ReasonDto): Promise<ActionAnswer> {
+    return this.act(actor, id, { type: 'reopen', reason: body.reason });
   }
 
   /** 退回国办: while the 5-WD return clock runs, until the platform has a result (docs/rules.md, item 2). */
-  returnNational(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(ReturnDto, body);
-    return this.act(actor, id, { type: 'return', reason: dto.reason, detail: dto.detail });
+  returnNational(actor: HubActor, id: string, body: ReturnDto): Promise<ActionAnswer> {
+    return this.act(actor, id, { type: 'return', reason: body.reason, detail: body.detail });
   }
 
-  terminate(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    return this.act(actor, id, { type: 'terminate', reason: parseBody(ReasonDto, body).reason });
+  terminate(actor: HubActor, id: string, body: ReasonDto): Promise<ActionAnswer> {
+    return this.act(actor, id, { type: 'terminate', reason: body.reason });
   }
 
-  supervise(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    return this.act(actor, id, { type: 'supervise', reason: parseBody(ReasonDto, body).reason });
+  supervise(actor: HubActor, id: string, body: ReasonDto): Promise<ActionAnswer> {
+    return this.act(actor, id, { type: 'supervise', reason: body.reason });
   }
 
   /**
    * 主办/协办 (001 Art. 15): rearranging the units already on the matter is `set_lead`; naming a
    * lead new to it brings it in by designation (指定谁、谁办理), with the co-handlers given.
    */
-  async units(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(UnitsDto, body);
+  async units(actor: HubActor, id: string, body: UnitsDto): Promise<ActionAnswer> {
     const who = officeActor(actor);
     const r = await this.ds.transaction(async (tx) => {
       const t = isTicketId(id) ? await loadTicket(tx, id, true) : undefined;
       if (!t) throw ticketNotFound(id);
       const ctx = await this.workOrders.contextOf(tx, t);
-      const onMatter = ctx.unit === dto.lead || ctx.coUnits.includes(dto.lead);
-      const action: ExecutorAction = onMatter ? { type: 'set_lead', lead: dto.lead, coUnits: dto.coUnits } : { type: 'designate', unit: dto.lead, coUnits: dto.coUnits };
+      const onMatter = ctx.unit === body.lead || ctx.coUnits.includes(body.lead);
+      const action: ExecutorAction = onMatter ? { type: 'set_lead', lead: body.lead, coUnits: body.coUnits } : { type: 'designate', unit: body.lead, coUnits: body.coUnits };
       return this.workOrders.apply(tx, id, action, who, { performer: performerOf(actor) });
     });
     return answerOf(r, who);
   }
 
-  merge(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(MergeDto, body);
-    return this.act(actor, id, { type: 'merge', into: dto.into.toLowerCase(), reason: dto.reason });
+  merge(actor: HubActor, id: string, body: MergeDto): Promise<ActionAnswer> {
+    return this.act(actor, id, { type: 'merge', into: body.into.toLowerCase(), reason: body.reason });
   }
 
-  async unmerge(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(ReasonDto, body);
+  async unmerge(actor: HubActor, id: string, body: ReasonDto): Promise<ActionAnswer> {
     const who = officeActor(actor);
-    const r = await this.ds.transaction((tx) => this.workOrders.unmerge(tx, id, dto.reason, performerOf(actor)));
+    const r = await this.ds.transaction((tx) => this.workOrders.unmerge(tx, id, body.reason, performerOf(actor)));
     return answerOf(r, who);
   }
 

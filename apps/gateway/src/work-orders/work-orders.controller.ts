@@ -64,7 +64,7 @@ export class WorkOrdersController {
   @ApiOperation({ summary: '先行联系: the unit reached the citizen; meets the contact deadline (the "1" of 1/5/15, 沪府办〔2020〕49号 Art. 5)' })
   @ApiBody({ type: ContactDto, required: false })
   @refusals()
-  contact(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  contact(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: ContactDto): Promise<ActionAnswer> {
     return this.service.contact(actor, id, body);
   }
 
@@ -73,7 +73,7 @@ export class WorkOrdersController {
   @ApiOperation({ summary: '办结: the conclusion report and answer points (谁承办，谁答复); national transfers also approvedBy and the sealed document' })
   @ApiBody({ type: ReplyDto })
   @refusals()
-  reply(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  reply(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: ReplyDto): Promise<ActionAnswer> {
     return this.service.reply(actor, id, body);
   }
 
@@ -82,7 +82,7 @@ export class WorkOrdersController {
   @ApiOperation({ summary: '退单: "not ours", with the legal basis and a suggested unit; only within the objection window and never for a designated unit (沪府办〔2020〕49号 Art. 7)' })
   @ApiBody({ type: ObjectionDto })
   @refusals()
-  object(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  object(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: ObjectionDto): Promise<ActionAnswer> {
     return this.service.object(actor, id, body);
   }
 
@@ -92,7 +92,7 @@ export class WorkOrdersController {
   @ApiBody({ type: ExtensionRequestDto })
   @ApiResponse({ status: 422, description: 'extension_not_a_working_day / extension_not_later / extension_beyond_cap / extension_not_extendable' })
   @refusals()
-  requestExtension(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  requestExtension(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: ExtensionRequestDto): Promise<ActionAnswer> {
     return this.service.requestExtension(actor, id, body);
   }
 
@@ -101,7 +101,7 @@ export class WorkOrdersController {
   @ApiOperation({ summary: '申诉: a 差评 is untrue, mistaken or malicious — with the evidence (沪府办〔2020〕49号 Art. 6)' })
   @ApiBody({ type: AppealDto })
   @refusals()
-  appeal(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  appeal(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: AppealDto): Promise<ActionAnswer> {
     return this.service.appeal(actor, id, body);
   }
 
@@ -110,7 +110,7 @@ export class WorkOrdersController {
   @ApiOperation({ summary: '协办意见: a co-handler’s input for the lead unit, which answers for everyone (Shenzhen Draft ch. 4)' })
   @ApiBody({ type: CoInputDto })
   @refusals()
-  coInput(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: unknown): Promise<ActionAnswer> {
+  coInput(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: CoInputDto): Promise<ActionAnswer> {
     return this.service.coInput(actor, id, body);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Bodies of the units' work-order API. Validated with validateBody (unknown fields dropped, no
+ * Bodies of the units' work-order API. Validated by the app's BodyValidationPipe (unknown fields dropped, no
  * type coercion, precise `fields[].path`); the swagger decorators only document them at /docs.
  */
 import 'reflect-metadata';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { HubError, ValidationFailed, type HubActor } from '@hub/common';
-import { validateBody } from '@hub/connectors/common';
+import { HubError, type HubActor } from '@hub/common';
 import { allowedActions, type Actor } from '@hub/rules/lifecycle';
 import { WorkOrderService, type ActionDetails, type ApplyResult, type ExecutorAction, type Performer } from '@hub/workflow';
 import { parseListQuery, type RawListQuery } from './work-order-list.query';
@@ -21,13 +20,6 @@ export interface ActionAnswer {
   /** the record created: reply, objection, appeal, co-input or extension request */
   recordId: string | null;
   allowedActions: string[];
-}
-
-/** Validates a JSON body against a DTO (400 validation_failed with the paths); no body counts as `{}`. */
-export function parseBody<T extends object>(dto: new () => T, body: unknown): T {
-  const v = validateBody(dto, body === undefined ? {} : body);
-  if (!v.ok) throw new ValidationFailed(v.fields);
-  return v.value;
 }
 
 export function performerOf(a: HubActor): Performer {
@@ -73,40 +65,34 @@ export class WorkOrdersService {
     return this.act(actor, id, 'unit', { type: 'sign' });
   }
 
-  contact(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(ContactDto, body);
-    return this.act(actor, id, 'unit', { type: 'contact' }, { contactNote: dto.note });
+  contact(actor: HubActor, id: string, body: ContactDto): Promise<ActionAnswer> {
+    return this.act(actor, id, 'unit', { type: 'contact' }, { contactNote: body.note });
   }
 
-  reply(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(ReplyDto, body);
+  reply(actor: HubActor, id: string, body: ReplyDto): Promise<ActionAnswer> {
     return this.act(
       actor,
       id,
       'unit',
-      { type: 'reply', replyPoints: dto.replyPoints, maintainsPreviousAnswer: dto.maintainsPreviousAnswer },
-      { report: dto.report, attachments: dto.attachments, approvedBy: dto.approvedBy, sealedDocument: dto.sealedDocument },
+      { type: 'reply', replyPoints: body.replyPoints, maintainsPreviousAnswer: body.maintainsPreviousAnswer },
+      { report: body.report, attachments: body.attachments, approvedBy: body.approvedBy, sealedDocument: body.sealedDocument },
     );
   }
 
-  object(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(ObjectionDto, body);
-    return this.act(actor, id, 'unit', { type: 'object', reason: dto.reason, suggestedUnit: dto.suggestedUnit }, { legalBasis: dto.legalBasis });
+  object(actor: HubActor, id: string, body: ObjectionDto): Promise<ActionAnswer> {
+    return this.act(actor, id, 'unit', { type: 'object', reason: body.reason, suggestedUnit: body.suggestedUnit }, { legalBasis: body.legalBasis });
   }
 
-  requestExtension(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(ExtensionRequestDto, body);
-    return this.act(actor, id, 'unit', { type: 'request_extension', dueDate: dto.dueDate, reason: dto.reason });
+  requestExtension(actor: HubActor, id: string, body: ExtensionRequestDto): Promise<ActionAnswer> {
+    return this.act(actor, id, 'unit', { type: 'request_extension', dueDate: body.dueDate, reason: body.reason });
   }
 
-  appeal(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(AppealDto, body);
-    return this.act(actor, id, 'unit', { type: 'appeal', reason: dto.reason }, { evidence: dto.evidence });
+  appeal(actor: HubActor, id: string, body: AppealDto): Promise<ActionAnswer> {
+    return this.act(actor, id, 'unit', { type: 'appeal', reason: body.reason }, { evidence: body.evidence });
   }
 
-  coInput(actor: HubActor, id: string, body: unknown): Promise<ActionAnswer> {
-    const dto = parseBody(CoInputDto, body);
-    return this.act(actor, id, 'co', { type: 'co_input', content: dto.content }, { attachments: dto.attachments });
+  coInput(actor: HubActor, id: string, body: CoInputDto): Promise<ActionAnswer> {
+    return this.act(actor, id, 'co', { type: 'co_input', content: body.content }, { attachments: body.attachments });
   }
 
   private async act(actor: HubActor, id: string, as: 'unit' | 'co', action: ExecutorAction, details?: ActionDetails): Promise<ActionAnswer> {

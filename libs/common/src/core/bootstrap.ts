@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HubExceptionFilter } from '../errors/http-exception.filter';
+import { BodyValidationPipe } from './body-validation.pipe';
 import { TrustProxy, requestTimeoutMs, trustProxySetting } from '../config';
 
 declare module 'fastify' {
@@ -118,6 +119,7 @@ export async function createApp(module: Type<unknown>, adapter: AdapterOptions =
   const app = await NestFactory.create<NestFastifyApplication>(module, createAdapter(adapter), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HubExceptionFilter());
+  app.useGlobalPipes(new BodyValidationPipe());
   // SIGTERM (orchestrators) and SIGINT (Ctrl-C) only: the default list also stops the app on SIGUSR2 etc.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;

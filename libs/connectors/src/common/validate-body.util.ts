@@ -67,7 +67,8 @@ function dedupe(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-function dropAbsentValues(value: unknown): void {
+/** Optional fields sent as null or "" count as not given: removed from the validated value. */
+export function dropAbsentValues(value: unknown): void {
   if (Array.isArray(value)) {
     for (const item of value) dropAbsentValues(item);
     return;
