@@ -56,7 +56,7 @@ describe('clock timers: warnings and supervision on an injected clock', () => {
     expect(c.resolve.nextFireAt?.toISOString()).toBe(new Date('2026-11-30T00:00:00+08:00').toISOString());
   });
 
-  it('a complex matter gets 15 working days; a national item 1/5/15 under its 25-WD ceiling (003 Art. 5)', async () => {
+  it('a complex matter gets 15 working days; a national item 1/5/15 under its 25-WD ceiling (沪府办〔2020〕49号 Art. 5)', async () => {
     const complex = await insertDispatchedTicket(h.ds, { complex: true });
     expect((await dispatchClocks(h, complex, RECEIVED)).resolve).toBe('2026-12-14T23:59:59+08:00');
     const general = await insertDispatchedTicket(h.ds, { source: 'national', national: { level: 'general', transferredAt: RECEIVED } });

@@ -1,5 +1,5 @@
 /**
- * The lifecycle's executor (DOMAIN.md "A work order's life"): the one way a ticket changes state.
+ * The lifecycle's executor (docs/domain.md#work-order-life): the one way a ticket changes state.
  * The clock service is imported from `@hub/workflow/clock`; `work-order-ticket` may be imported on
  * its own (`@hub/workflow/work-order-ticket`) by code the executor itself depends on.
  */

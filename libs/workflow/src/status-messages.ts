@@ -4,7 +4,7 @@ import type { StatusEventType } from '@hub/rules/lifecycle/work-order.types';
 import { mergedTicketRefs, type OutboxMessage, type Queryable, type TicketRef } from '@hub/store';
 
 /**
- * A status event for a ticket and for every ticket merged into it (001 Art. 13): each source
+ * A status event for a ticket and for every ticket merged into it (Yunnan Measures Art. 13): each source
  * hears every later event of the handled ticket under its own id.
  */
 export async function statusMessagesWithMerged(db: Queryable, t: TicketRef, type: StatusEventType, d: StatusDetails): Promise<Array<OutboxMessage | null>> {

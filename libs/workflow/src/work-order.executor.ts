@@ -3,9 +3,9 @@
  * caller's transaction: it locks the ticket, asks the pure machine (`@hub/rules/lifecycle`
  * transition) whether the action may happen, and if so writes — in that same transaction — the new
  * context and state, who handles the ticket, the action's record, one event with
- * who/what/before/after (001 Art. 17), and every effect the machine asked for: status events for
+ * who/what/before/after (Yunnan Measures Art. 17), and every effect the machine asked for: status events for
  * the source (also to every ticket merged into this one), work orders for units' own systems,
- * national returns and results, and the clocks (003 Art. 5). Refusals throw a HubError and the
+ * national returns and results, and the clocks (沪府办〔2020〕49号 Art. 5). Refusals throw a HubError and the
  * caller's transaction rolls back: nothing changes.
  *
  * Adding an action: its transition in the pure machine (`@hub/rules/lifecycle`: the action's type,
@@ -224,37 +224,37 @@ export class WorkOrderService {
   }
 
   /**
-   * 派单 (003 Art. 4(二)): accepts a `received` ticket first, then sends it to `unitCode` (and its
+   * 派单 (沪府办〔2020〕49号 Art. 4(二)): accepts a `received` ticket first, then sends it to `unitCode` (and its
    * co-handlers). `designated` when the upstream named the unit (指定谁、谁办理): it may not object.
-   * The unit's 1/5/15 clocks start at `note.at` (003 Art. 5); the `dispatched` status carries them.
+   * The unit's 1/5/15 clocks start at `note.at` (沪府办〔2020〕49号 Art. 5); the `dispatched` status carries them.
    */
   async dispatch(tx: Queryable, ticketId: string, d: { unitCode: string; designated?: boolean; coUnits?: string[] }, note: RoutingNote = {}): Promise<ApplyResult> {
     const dispatch: Step = { input: { type: 'dispatch', unit: d.unitCode, designated: d.designated, coUnits: d.coUnits }, opts: routingOptions(note, { unitCode: d.unitCode }) };
     return this.applyAll(tx, ticketId, [this.acceptStep(note), dispatch], note.at ?? this.now());
   }
 
-  /** No rule fits: accepted, then the dispute queue (争议事项由热线管理办公室指定, 003 Art. 4(二)). */
+  /** No rule fits: accepted, then the dispute queue (争议事项由热线管理办公室指定, 沪府办〔2020〕49号 Art. 4(二)). */
   async dispute(tx: Queryable, ticketId: string, note: RoutingNote = {}): Promise<ApplyResult> {
     return this.applyAll(tx, ticketId, [this.acceptStep(note), { input: { type: 'dispute', reason: note.reason }, opts: routingOptions(note) }], note.at ?? this.now());
   }
 
-  /** 不予受理 (001 Art. 8): the citizen is told why (001 Art. 11). */
+  /** 不予受理 (Yunnan Measures Art. 8): the citizen is told why (Yunnan Measures Art. 11). */
   notAccept(tx: Queryable, ticketId: string, note: RoutingNote & { reason: string }): Promise<ApplyResult> {
     const reason = note.reasonCode ? `${note.reasonCode}: ${note.reason}` : note.reason;
     return this.apply(tx, ticketId, { type: 'not_accept', reason }, SYSTEM, routingOptions(note));
   }
 
-  /** 按一般意见建议归档 (003 Art. 4(一)). */
+  /** 按一般意见建议归档 (沪府办〔2020〕49号 Art. 4(一)). */
   archive(tx: Queryable, ticketId: string, note: RoutingNote = {}): Promise<ApplyResult> {
     return this.apply(tx, ticketId, { type: 'archive', reason: note.reason }, SYSTEM, routingOptions(note));
   }
 
-  /** 退回国办 (003 Art. 4(一)): out of jurisdiction or incomplete; writes the national `return`. */
+  /** 退回国办 (沪府办〔2020〕49号 Art. 4(一)): out of jurisdiction or incomplete; writes the national `return`. */
   returnNational(tx: Queryable, ticketId: string, r: { reason: 'out_of_jurisdiction' | 'incomplete_elements'; detail: string }, note: RoutingNote = {}): Promise<ApplyResult> {
     return this.apply(tx, ticketId, { type: 'return', reason: r.reason, detail: r.detail }, SYSTEM, routingOptions(note));
   }
 
-  /** 合并 (001 Art. 13) by the hub: this ticket's source hears `merged`, then every event of `into`. */
+  /** 合并 (Yunnan Measures Art. 13) by the hub: this ticket's source hears `merged`, then every event of `into`. */
   merge(tx: Queryable, ticketId: string, into: string, note: RoutingNote = {}): Promise<ApplyResult> {
     return this.apply(tx, ticketId, { type: 'merge', into, reason: note.reason }, SYSTEM, routingOptions(note));
   }

@@ -2,7 +2,7 @@ import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matche
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@hub/common';
 import { USER_ROLES, type UserRole } from '@hub/store';
 
-/** Unit codes as the directory writes them (contracts §7): a safe token, never a path. */
+/** Unit codes as the directory writes them (docs/contracts.md#directory): a safe token, never a path. */
 export const UNIT_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$/;
 

@@ -19,7 +19,7 @@ export interface DayAnswer {
 export interface DeadlineAnswer {
   from: string;
   days: number;
-  /** wire form: the last second of the last working day (contracts §3 `due`) */
+  /** wire form: the last second of the last working day (`due`, docs/contracts.md#hotline-status-events) */
   due: string;
   dueDate: string;
   provisional: boolean;

@@ -70,7 +70,7 @@ function summary(r: OutboxRow): DeliverySummary {
 }
 
 /**
- * Dead letters (contracts §3 "other 4xx are permanent failures", and messages whose 72 hours of
+ * Dead letters (a 4xx other than 408/409/429 fails for good, docs/contracts.md#delivery-and-retries; and messages whose 72 hours of
  * retries ran out): the office lists them per target, reads each one's delivery log, sends one or
  * all of a target again, or gives one up with a reason. Retrying puts a message back at the head of
  * its ticket's queue for that target, with a fresh retry window.

@@ -27,7 +27,7 @@ export interface ReplayChange {
 }
 
 /**
- * The directory (contracts §7) as the office manages it: import (validated whole, every version
+ * The directory (docs/contracts.md#directory) as the office manages it: import (validated whole, every version
  * kept), activate, and before activating, try a hypothetical ticket or replay recent tickets
  * against a candidate version to see which would change unit and why.
  */
@@ -68,7 +68,7 @@ export class DirectoryService {
     return info;
   }
 
-  /** A new calendar may move open deadlines (contracts §7): recompute them and tell the sources. */
+  /** A new calendar may move open deadlines (docs/contracts.md#directory): recompute them and tell the sources. */
   private async afterActivation(): Promise<void> {
     await this.ds.transaction((tx) => recomputeOpenClocks(tx, this.calendars, new Date(), 'all'));
   }

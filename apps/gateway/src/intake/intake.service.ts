@@ -14,7 +14,7 @@ export interface IntakeAnswer {
 }
 
 /**
- * The front door (contracts §2): validate, store durably with the first event and the routing
+ * The front door (docs/contracts.md#inbound-answers): validate, store durably with the first event and the routing
  * job in one transaction, answer. A 4xx stores nothing; a 2xx is durable before it is sent.
  */
 @Injectable()
@@ -29,7 +29,7 @@ export class IntakeService {
     return v.value;
   }
 
-  /** Stores a new ticket (or recognises a retry) and answers per §2. */
+  /** Stores a new ticket (or recognises a retry) and answers as docs/contracts.md#inbound-answers says. */
   async receive(ticket: CanonicalTicket, dto: object, raw: unknown, actor: string, problems?: Array<{ path: string; message: string }>): Promise<IntakeAnswer> {
     const hash = contentHash(dto);
     const r = await storeTicket(this.ds, {
@@ -54,14 +54,14 @@ export class IntakeService {
     throw new HubError(409, 'conflict', `${ticket.sourceRecord} ${ticket.externalId} was already received with different content`, { ticketId: r.ticketId });
   }
 
-  /** What commits with every new ticket: the routing job, and for national transfers the receipt (§5). */
+  /** What commits with every new ticket: the routing job, and for national transfers the receipt (docs/contracts.md#national-messages). */
   firstMessages(ticketId: string, t: CanonicalTicket): OutboxMessage[] {
     const msgs: OutboxMessage[] = [routeJob(ticketId)];
     if (t.source === 'national') msgs.push(nationalReceipt(ticketId, t.externalId, new Date().toISOString()));
     return msgs;
   }
 
-  /** 好差评 ratings 3–5: recorded for statistics, 202 (contracts §4). */
+  /** 好差评 ratings 3–5: recorded for statistics, 202 (docs/contracts.md#ywtb-evaluations). */
   async record(r: { evaluationId: string; rating: number; unitCode: string; serviceItemCode: string; evaluatedAt: string }, dto: object, raw: unknown): Promise<IntakeAnswer> {
     // U+0000 / unpaired surrogates cannot be stored: replaced, as for tickets (storeTicket).
     const res = await storeEvaluationRecord(this.ds, { ...pgSafe(r), contentHash: contentHash(dto), payload: pgSafe(raw) });

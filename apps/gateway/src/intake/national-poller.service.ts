@@ -27,7 +27,7 @@ export interface PollReport {
 }
 
 /**
- * Pulls transfers from the national platform (contracts §5). One poller at a time across all
+ * Pulls transfers from the national platform (docs/contracts.md#national-pull). One poller at a time across all
  * gateway replicas (advisory lock); each page's tickets, receipts, routing jobs and the cursor
  * commit together, so a restart resumes after the last stored page and nothing is lost or
  * duplicated. Obeys Retry-After on 429 and backs off on 5xx.
@@ -144,7 +144,7 @@ export class NationalPollerService implements OnApplicationBootstrap, OnApplicat
       raw = item.value;
     } else if (item.transferId) {
       // A transfer lacking required elements is still ours to answer: stored with its problems,
-      // the router returns it as incomplete_elements within 5 working days (003 Art. 4(一)).
+      // the router returns it as incomplete_elements within 5 working days (沪府办〔2020〕49号 Art. 4(一)).
       ticket = lenientTransfer(item.transferId, item.raw);
       hash = contentHash(item.raw);
       raw = item.raw;

@@ -42,14 +42,14 @@ class ArchiveRuleDto {
   @IsArray() @IsIn(['hotline', 'ywtb', 'open311'], { each: true }) sources!: string[];
 }
 
-/** Intake rules the office sets (001 Art. 8; 003 Art. 4(一)). */
+/** Intake rules the office sets (Yunnan Measures Art. 8; 沪府办〔2020〕49号 Art. 4(一)). */
 class IntakeSettingsDto {
   @IsDefined() @IsInt() @Min(0) @Max(200) minContentChars!: number;
   @IsDefined() @IsArray() @ArrayMaxSize(5000) @NoNestedArrays() @ValidateNested({ each: true }) @Type(() => ExcludedMatterDto) excludedMatters!: ExcludedMatterDto[];
   @ValidateIf((o: IntakeSettingsDto) => o.archive !== null) @IsObject() @ValidateNested() @Type(() => ArchiveRuleDto) archive!: ArchiveRuleDto | null;
 }
 
-/** When two tickets are one matter (001 Art. 13). */
+/** When two tickets are one matter (Yunnan Measures Art. 13). */
 class MergeSettingsDto {
   @IsDefined() @IsBoolean() enabled!: boolean;
   @IsDefined() @IsInt() @Min(1) @Max(24 * 365) windowHours!: number;
@@ -57,7 +57,7 @@ class MergeSettingsDto {
   @IsDefined() @IsArray() @IsIn(['accepted', 'disputed', 'dispatched', 'signed', 'contacted', 'objected', 'replied'], { each: true }) openStates!: string[];
 }
 
-/** Work-order rules (003 Art. 4(三), Art. 7): when a bouncing ticket is flagged, when the office may terminate. */
+/** Work-order rules (沪府办〔2020〕49号 Art. 4(三), Art. 7): when a bouncing ticket is flagged, when the office may terminate. */
 class WorkOrderSettingsDto {
   @IsDefined() @IsInt() @Min(0) @Max(20) maxBounces!: number;
   @IsDefined() @IsInt() @Min(1) @Max(10) unsatisfiedBeforeTerminate!: number;

@@ -31,7 +31,7 @@ function refusals(): MethodDecorator {
 }
 
 /**
- * The hotline office's work-order API (热线管理办公室, DOMAIN.md "A work order's life"; 003 Art.
+ * The hotline office's work-order API (热线管理办公室, docs/domain.md#work-order-life; 沪府办〔2020〕49号 Art.
  * 4–7): the dispute queue, designation, reviews of objections, extensions and appeals, the 100%
  * callback, reopening, termination, supervision, lead and co-handlers, merging.
  */
@@ -43,7 +43,7 @@ export class OfficeWorkOrdersController {
   constructor(private readonly service: OfficeWorkOrdersService) {}
 
   @Get('disputes')
-  @ApiOperation({ summary: 'Tickets waiting for the office: disputed (no unit fits) and objections to review or settle by designation (003 Art. 4(二), 7)' })
+  @ApiOperation({ summary: 'Tickets waiting for the office: disputed (no unit fits) and objections to review or settle by designation (沪府办〔2020〕49号 Art. 4(二), 7)' })
   @ApiQuery({ name: 'limit', required: false, description: '1..500, default 100' })
   disputes(@Query('limit') limit: string | undefined): Promise<{ items: Array<Record<string, unknown>> }> {
     return this.service.disputes(limit);
@@ -86,7 +86,7 @@ export class OfficeWorkOrdersController {
 
   @Post('tickets/:id/designate')
   @HttpCode(200)
-  @ApiOperation({ summary: '指定: name the handling unit (指定谁、谁办理); it can no longer object. Settles a second objection (003 Art. 7(二))' })
+  @ApiOperation({ summary: '指定: name the handling unit (指定谁、谁办理); it can no longer object. Settles a second objection (沪府办〔2020〕49号 Art. 7(二))' })
   @ApiBody({ type: DesignateDto })
   @refusals()
   designate(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: DesignateDto): Promise<ActionAnswer> {
@@ -113,7 +113,7 @@ export class OfficeWorkOrdersController {
 
   @Post('appeals/:id/review')
   @HttpCode(200)
-  @ApiOperation({ summary: '申诉复核: upheld → closed as 不属实 (`unfounded`), not counted against the unit (003 Art. 6(二)); refused → the unit handles it' })
+  @ApiOperation({ summary: '申诉复核: upheld → closed as 不属实 (`unfounded`), not counted against the unit (沪府办〔2020〕49号 Art. 6(二)); refused → the unit handles it' })
   @ApiBody({ type: AppealReviewDto })
   @refusals()
   reviewAppeal(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: AppealReviewDto): Promise<ActionAnswer> {
@@ -142,7 +142,7 @@ export class OfficeWorkOrdersController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      '退回国办 (沪府办〔2020〕49号 Art. 4(一)): a national transfer out of the city’s powers or incomplete goes back (§5 `return`) while its 5-working-day return clock runs, also after dispatch; 409 once the window closed or the platform has the result',
+      '退回国办 (沪府办〔2020〕49号 Art. 4(一)): a national transfer out of the city’s powers or incomplete goes back (the national `return`, docs/contracts.md#national-messages) while its 5-working-day return clock runs, also after dispatch; 409 once the window closed or the platform has the result',
   })
   @ApiBody({ type: ReturnDto })
   @refusals()
@@ -152,7 +152,7 @@ export class OfficeWorkOrdersController {
 
   @Post('tickets/:id/terminate')
   @HttpCode(200)
-  @ApiOperation({ summary: '存电/终结: a clear answer given several times and the citizen still unsatisfied (003 Art. 4(三)); needs the configured number of unsatisfied callbacks' })
+  @ApiOperation({ summary: '存电/终结: a clear answer given several times and the citizen still unsatisfied (沪府办〔2020〕49号 Art. 4(三)); needs the configured number of unsatisfied callbacks' })
   @ApiBody({ type: ReasonDto })
   @refusals()
   terminate(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: ReasonDto): Promise<ActionAnswer> {
@@ -161,7 +161,7 @@ export class OfficeWorkOrdersController {
 
   @Post('tickets/:id/supervise')
   @HttpCode(200)
-  @ApiOperation({ summary: '督办 by hand (003 Art. 4(五)): the source hears `supervised`, the unit’s system a `supervised` work order' })
+  @ApiOperation({ summary: '督办 by hand (沪府办〔2020〕49号 Art. 4(五)): the source hears `supervised`, the unit’s system a `supervised` work order' })
   @ApiBody({ type: ReasonDto })
   @refusals()
   supervise(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: ReasonDto): Promise<ActionAnswer> {
@@ -170,7 +170,7 @@ export class OfficeWorkOrdersController {
 
   @Post('tickets/:id/units')
   @HttpCode(200)
-  @ApiOperation({ summary: '主办/协办: set the lead unit and co-handlers of a multi-unit matter (001 Art. 15)' })
+  @ApiOperation({ summary: '主办/协办: set the lead unit and co-handlers of a multi-unit matter (Yunnan Measures Art. 15)' })
   @ApiBody({ type: UnitsDto })
   @refusals()
   units(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: UnitsDto): Promise<ActionAnswer> {
@@ -179,7 +179,7 @@ export class OfficeWorkOrdersController {
 
   @Post('tickets/:id/merge')
   @HttpCode(200)
-  @ApiOperation({ summary: '合并: this ticket is the same matter as `into` (001 Art. 13); its source hears `merged`, then every event of `into`' })
+  @ApiOperation({ summary: '合并: this ticket is the same matter as `into` (Yunnan Measures Art. 13); its source hears `merged`, then every event of `into`' })
   @ApiBody({ type: MergeDto })
   @refusals()
   merge(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: MergeDto): Promise<ActionAnswer> {

@@ -22,9 +22,9 @@ import {
 const RECORD_NAMES: Record<ReviewedRecord, string> = { objection: 'objection', appeal: 'appeal', extension: 'extension request' };
 
 /**
- * The hotline office's side of a work order (热线管理办公室, DOMAIN.md "A work order's life"):
+ * The hotline office's side of a work order (热线管理办公室, docs/domain.md#work-order-life):
  * designation, reviews, callbacks, reopening, termination, supervision, the handling units of a
- * multi-unit matter, merging. Reviews that belong to a unit's service authority (003 Art. 6–7)
+ * multi-unit matter, merging. Reviews that belong to a unit's service authority (沪府办〔2020〕49号 Art. 6–7)
  * are recorded here by the office on its behalf.
  */
 @Injectable()
@@ -103,7 +103,7 @@ export class OfficeWorkOrdersService {
   }
 
   /**
-   * 主办/协办 (001 Art. 15): rearranging the units already on the matter is `set_lead`; naming a
+   * 主办/协办 (Yunnan Measures Art. 15): rearranging the units already on the matter is `set_lead`; naming a
    * lead new to it brings it in by designation (指定谁、谁办理), with the co-handlers given.
    */
   async units(actor: HubActor, id: string, body: UnitsDto): Promise<ActionAnswer> {

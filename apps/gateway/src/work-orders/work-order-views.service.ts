@@ -47,7 +47,7 @@ export interface WorkOrderListEntry {
   unit: UnitRef | null;
   designated: boolean;
   receivedAt: string;
-  /** wire form of the open duty deadlines (contracts §3 `due`) */
+  /** wire form of the open duty deadlines (`due`, docs/contracts.md#hotline-status-events) */
   due: Record<string, string>;
   /** a duty deadline is in its warning window (预警) */
   dueSoon: boolean;
@@ -73,7 +73,7 @@ export interface Reader {
 
 /**
  * Read side of the work-order API: lists, one work order with its history, the office's queue.
- * What a reader sees of the citizen follows citizenView (001 Art. 9; 003 Art. 10).
+ * What a reader sees of the citizen follows citizenView (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10).
  */
 @Injectable()
 export class WorkOrderViews {
@@ -134,7 +134,7 @@ export class WorkOrderViews {
     return this.build(actor, this.ds, t, ctx, { office: true, chain: 'none' }, allowed);
   }
 
-  /** 争议 and 退单 waiting for the office (003 Art. 4(二), 7). */
+  /** 争议 and 退单 waiting for the office (沪府办〔2020〕49号 Art. 4(二), 7). */
   async disputes(limit: number): Promise<{ items: Array<Record<string, unknown>> }> {
     const dir = await this.directory(this.ds);
     const rows = await disputes(this.ds, limit);
@@ -219,7 +219,7 @@ export class WorkOrderViews {
     const dir = await this.directory(db);
     const stored = await loadStoredWorkOrder(db, t.id);
     // What the reader may see of the citizen and the text (citizenView's rules); every unmasked
-    // read is recorded in the PII access log (001 Art. 9; 003 Art. 10).
+    // read is recorded in the PII access log (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10).
     const shown = await this.privacy.present(actor, { id: t.id, title: t.ticket.title, content: t.ticket.content, citizen: t.ticket.citizen }, reader.chain, { purpose: 'work_order_read' });
     const time = (d: Date | null | undefined): string | null => (d ? formatInstant(new Date(d), tz) : null);
     const [clocks, events, replies, objections, appeals, callbacks, coInputs, extensions, merges] = await Promise.all([

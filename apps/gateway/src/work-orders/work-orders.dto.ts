@@ -32,7 +32,7 @@ export class DocumentDto {
   sha256?: string;
 }
 
-/** contracts §5 `sealedDocument`: the digest is required, the national platform checks it. */
+/** `sealedDocument` (docs/contracts.md#national-messages): the digest is required, the national platform checks it. */
 export class SealedDocumentDto {
   @ApiProperty({ example: '办结报告（盖章）.pdf', maxLength: LIMITS.attachmentName })
   @IsDefined()
@@ -86,19 +86,19 @@ export class ReplyDto {
   @Type(() => DocumentDto)
   attachments?: DocumentDto[];
 
-  @ApiPropertyOptional({ description: 'after a reopen (重办): the same conclusion as before; unsatisfied callbacks keep counting (003 Art. 4(三))' })
+  @ApiPropertyOptional({ description: 'after a reopen (重办): the same conclusion as before; unsatisfied callbacks keep counting (沪府办〔2020〕49号 Art. 4(三))' })
   @OptionalField()
   @IsBoolean()
   maintainsPreviousAnswer?: boolean;
 
-  @ApiPropertyOptional({ description: '审核人; required for national transfers (contracts §5)', maxLength: LIMITS.personName })
+  @ApiPropertyOptional({ description: '审核人; required for national transfers (docs/contracts.md#national-messages)', maxLength: LIMITS.personName })
   @OptionalField()
   @IsString()
   @IsNotBlank()
   @MaxLength(LIMITS.personName)
   approvedBy?: string;
 
-  @ApiPropertyOptional({ type: SealedDocumentDto, description: 'the sealed conclusion; required for national transfers (contracts §5)' })
+  @ApiPropertyOptional({ type: SealedDocumentDto, description: 'the sealed conclusion; required for national transfers (docs/contracts.md#national-messages)' })
   @OptionalField()
   @IsObject()
   @ValidateNested()
@@ -114,7 +114,7 @@ export class ObjectionDto {
   @MaxLength(TEXT.short)
   reason!: string;
 
-  @ApiProperty({ description: '法定依据 (载明相关依据, 003 Art. 7(一))', maxLength: TEXT.short })
+  @ApiProperty({ description: '法定依据 (载明相关依据, 沪府办〔2020〕49号 Art. 7(一))', maxLength: TEXT.short })
   @IsDefined()
   @IsString()
   @IsNotBlank()
@@ -136,7 +136,7 @@ export class ExtensionRequestDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueDate must be a date YYYY-MM-DD' })
   dueDate!: string;
 
-  @ApiProperty({ description: 'why the matter is especially hard (特别疑难, 003 Art. 5)', maxLength: TEXT.short })
+  @ApiProperty({ description: 'why the matter is especially hard (特别疑难, 沪府办〔2020〕49号 Art. 5)', maxLength: TEXT.short })
   @IsDefined()
   @IsString()
   @IsNotBlank()
@@ -145,7 +145,7 @@ export class ExtensionRequestDto {
 }
 
 export class AppealDto {
-  @ApiProperty({ description: '书面申辩: why the 差评 is untrue, mistaken or malicious (003 Art. 6)', maxLength: TEXT.long })
+  @ApiProperty({ description: '书面申辩: why the 差评 is untrue, mistaken or malicious (沪府办〔2020〕49号 Art. 6)', maxLength: TEXT.long })
   @IsDefined()
   @IsString()
   @IsNotBlank()
@@ -164,7 +164,7 @@ export class AppealDto {
 }
 
 export class CoInputDto {
-  @ApiProperty({ description: '协办意见 for the lead unit, which answers for everyone (000 ch. 4)', maxLength: TEXT.long })
+  @ApiProperty({ description: '协办意见 for the lead unit, which answers for everyone (Shenzhen Draft ch. 4)', maxLength: TEXT.long })
   @IsDefined()
   @IsString()
   @IsNotBlank()

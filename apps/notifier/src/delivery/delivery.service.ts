@@ -18,7 +18,7 @@ const UPSTREAMS: readonly UpstreamName[] = ['hotline', 'ywtb', 'national'];
 
 /**
  * Delivers one outbox message to the outside system it is for, signed with that system's first
- * key (contracts §1, §8), and records the attempt. The row is reloaded: a message already
+ * key (docs/contracts.md#signed-requests, #connection-settings), and records the attempt. The row is reloaded: a message already
  * delivered, or a job for an attempt the row has moved past, does nothing.
  *
  * The job then goes on with the ticket's next messages for that target (DeliveryChain): the
@@ -61,7 +61,7 @@ export class DeliveryService implements BeforeApplicationShutdown {
   }
 
   /**
-   * The outside systems this notifier can send to: a URL and at least one key (contracts §8).
+   * The outside systems this notifier can send to: a URL and at least one key (docs/contracts.md#connection-settings).
    * The others' messages wait in the outbox, unclaimed, until a restart with their settings.
    */
   deliverableTargets(): { targets: string[]; units: boolean } {
@@ -92,7 +92,7 @@ export class DeliveryService implements BeforeApplicationShutdown {
     if (where && 'refused' in where) return this.refused(row, where.refused, now());
     if (!where) {
       // A unit whose system is not (yet) in the directory: the message waits in the outbox and goes
-      // once it is; the relay offers it again after requeueAfterMs (contracts §6, §8).
+      // once it is; the relay offers it again after requeueAfterMs (docs/contracts.md#unit-systems).
       return 'waiting';
     }
     let result: DeliveryResult;
@@ -117,7 +117,7 @@ export class DeliveryService implements BeforeApplicationShutdown {
     return consequence;
   }
 
-  /** Contracts §3's delivery rules applied to one answer: delivered, retry later, or failed. */
+  /** The delivery rules (docs/contracts.md#delivery-and-retries) applied to one answer: delivered, retry later, or failed. */
   private consequence(row: OutboxRow, result: DeliveryResult, t: Date): { outcome: AttemptOutcome; jobResult: DeliveryJobResult } {
     if (result.outcome === 'delivered') return { outcome: result, jobResult: 'delivered' };
     if (result.outcome === 'permanent') {

@@ -66,7 +66,7 @@ export class RoutingService {
     const d = dir.compiled;
     const directoryVersion = d.version;
 
-    // A pulled transfer lacking required elements goes back (003 Art. 4(一)).
+    // A pulled transfer lacking required elements goes back (沪府办〔2020〕49号 Art. 4(一)).
     if (t.source === 'national' && t.intakeProblems?.length) {
       const detail = `要素不全: ${t.intakeProblems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
       await this.workOrders.returnNational(tx, t.id, { reason: 'incomplete_elements', detail }, { directoryVersion, locked });
@@ -108,7 +108,7 @@ export class RoutingService {
   }
 
   /**
-   * 001 Art. 13: the same matter through another channel while the first is open becomes one
+   * Yunnan Measures Art. 13: the same matter through another channel while the first is open becomes one
    * handled ticket. This one is marked merged; its source is told and, from then on, hears every
    * event of the handled ticket under its own id.
    */
@@ -119,7 +119,7 @@ export class RoutingService {
     if (scope.by === 'none') return false;
     const c = t.ticket.citizen;
     // Keyed hashes (HUB_SEARCH_KEY): a plain SHA-256 of a mobile or ID number is reversed by
-    // enumeration, which would undo the citizen column's encryption (001 Art. 9; docs/security.md).
+    // enumeration, which would undo the citizen column's encryption (Yunnan Measures Art. 9; docs/security.md).
     const h = this.protection.hashes(c);
     const keys = [h.phoneHash ? `p:${h.phoneHash}` : null, h.idHash ? `i:${h.idHash}` : null].filter((k): k is string => k !== null);
     if (keys.length === 0) return false;

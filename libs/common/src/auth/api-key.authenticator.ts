@@ -8,8 +8,8 @@ import { CredentialStore } from './credential-store';
 const NO_SUCH_KEY = '0'.repeat(64);
 
 /**
- * Units' own systems call the hub's API with `X-Api-Key: <keyId>.<secret>` (contracts §6: "units
- * act through the hub's own API"). A key acts for its unit with the role `unit_system`.
+ * Units' own systems call the hub's API with `X-Api-Key: <keyId>.<secret>` (docs/contracts.md#unit-systems:
+ * units act through the hub's own API). A key acts for its unit with the role `unit_system`.
  */
 @Injectable()
 export class ApiKeyAuthenticator {

@@ -19,7 +19,7 @@ export interface PresentedTicket {
 }
 
 /**
- * How the work-order and office API show a ticket's citizen and text (001 Art. 9; 003 Art. 10):
+ * How the work-order and office API show a ticket's citizen and text (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10):
  * the rules are `citizenView`'s; this adds the record of every unmasked read (who, when, which
  * ticket, which fields) in `pii_access_log`.
  *

@@ -9,7 +9,7 @@ import { SearchHasher } from './search-hash';
 export const PII_FIELDS = ['name', 'phone', 'idNumber', 'email'] as const;
 export type PiiField = (typeof PII_FIELDS)[number];
 
-/** Objects in upstream payloads that describe a person (contracts §3 citizen, §4 applicant, §5 submitter). */
+/** Objects in upstream payloads that describe a person (docs/contracts.md: the hotline's citizen, 一网通办's applicant, the national submitter). */
 const PERSON_KEYS = ['citizen', 'applicant', 'submitter'] as const;
 
 export interface CitizenHashes {
@@ -33,7 +33,7 @@ function alertUnreadable(context: string, token: string, reason: string): void {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Seals and opens citizens' personal data (001 Art. 9; 003 Art. 10). Used by the store when it
+ * Seals and opens citizens' personal data (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10). Used by the store when it
  * writes and reads tickets and outbox messages, by the notifier to open a message it sends and by
  * the office's delivery API to open one it then masks.
  */
@@ -103,7 +103,7 @@ export class DataProtection {
   /**
    * A message as kept in the outbox: every person object (citizen, applicant, submitter) at any
    * depth gets its personal fields sealed, bound to its path under `context`. A unit's work order
-   * carries the citizen in clear for the lead unit (contracts §6); the outbox keeps it after
+   * carries the citizen in clear for the lead unit (docs/contracts.md#unit-systems); the outbox keeps it after
    * delivery, so at rest it is sealed like the ticket row, and opened only to be sent.
    */
   sealDeep(value: unknown, context: string): unknown {

@@ -21,14 +21,14 @@ export class Clocks1764000002000 implements MigrationInterface {
         type text NOT NULL CHECK (type IN ('contact','resolve','objection','appeal','return','forward','accept')),
         policy_id text NOT NULL,
         -- running → met | missed | stopped; missed → met (late) | stopped. A met clock with
-        -- missed_at set was fulfilled late (reports: on-time rate, 003 Art. 8).
+        -- missed_at set was fulfilled late (reports: on-time rate, 沪府办〔2020〕49号 Art. 8).
         state text NOT NULL DEFAULT 'running' CHECK (state IN ('running','met','missed','stopped')),
         complex boolean NOT NULL DEFAULT false,
         -- the handling unit when the clock started (reports count overdue work per unit)
         unit_code text,
         started_at timestamptz NOT NULL,
         -- working days after started_at's day (Civil Code Art. 201), the total after extensions;
-        -- NULL when the deadline is fixed upstream (national 特殊/紧急 dueAt, 003 Art. 5)
+        -- NULL when the deadline is fixed upstream (national 特殊/紧急 dueAt, 沪府办〔2020〕49号 Art. 5)
         days integer CHECK (days >= 0),
         base_days integer CHECK (base_days >= 0),
         -- exclusive end: 00:00 of the day after due_date (Civil Code Art. 203: "二十四时")

@@ -22,11 +22,11 @@ export class WorkOrders1764000003000 implements MigrationInterface {
     await q.query(`
       ALTER TABLE tickets
         ADD COLUMN work_order jsonb,
-        -- 指定谁、谁办理 (003 Art. 4(二)): the current unit was named and may not object (Art. 7(二))
+        -- 指定谁、谁办理 (沪府办〔2020〕49号 Art. 4(二)): the current unit was named and may not object (Art. 7(二))
         ADD COLUMN designated boolean NOT NULL DEFAULT false,
         -- when the current lead unit received the order: the appeal window counts from it (Art. 6(二))
         ADD COLUMN assigned_at timestamptz,
-        -- moves of the lead role to a unit new to the matter (推诿扯皮, 003 Art. 8(二))
+        -- moves of the lead role to a unit new to the matter (推诿扯皮, 沪府办〔2020〕49号 Art. 8(二))
         ADD COLUMN bounces integer NOT NULL DEFAULT 0,
         ADD COLUMN bounce_flagged_at timestamptz`);
     await q.query(`CREATE INDEX ix_tickets_bounce_flagged ON tickets (bounce_flagged_at DESC, id) WHERE bounce_flagged_at IS NOT NULL`);

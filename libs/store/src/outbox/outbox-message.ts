@@ -81,7 +81,7 @@ export function knownMerged(db: Queryable, ticketId: string, merged: TicketRef[]
 }
 
 /**
- * The tickets merged into `ticketId` (001 Art. 13): each source hears every later event of the
+ * The tickets merged into `ticketId` (Yunnan Measures Art. 13): each source hears every later event of the
  * handled ticket under its own id. Read once per transaction (txMemo): routing writes `accepted`
  * and `dispatched` in one. A ticket merged into this one by a transaction that commits meanwhile
  * hears both or neither (it hears `merged` with the handling unit either way, and every later event).

@@ -1,5 +1,5 @@
 /**
- * The effective working-day calendar: the active directory's `calendar` (contracts §7) overlaid by
+ * The effective working-day calendar: the active directory's `calendar` (docs/contracts.md#directory) overlaid by
  * the years the office replaced through the API (`calendar_years`, which win for their year).
  * Shared by the gateway (calendar API, year replacement) and the router (clocks).
  *

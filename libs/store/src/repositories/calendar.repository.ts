@@ -31,7 +31,7 @@ export async function calendarStamp(db: Queryable): Promise<string> {
   return `${rows[0]?.dir ?? '-'}:${rows[0]?.rev ?? '-'}`;
 }
 
-/** The active directory's calendar and zone (the directory document, contracts §7). */
+/** The active directory's calendar and zone (docs/contracts.md#directory). */
 export async function directoryCalendar(db: Queryable): Promise<{ calendar: unknown; timeZone: string | null } | undefined> {
   const rows = await queryRows<{ calendar: unknown; timeZone: string | null }>(
     db,

@@ -19,13 +19,13 @@ export const OPEN_CLOCK_STATES: readonly ClockRowState[] = ['running', 'missed']
 
 /**
  * Clocks that are duties of the handling unit: warned before (预警) and supervised after (督办)
- * their due (003 Art. 5; 001 Art. 10–13). `objection` (003 Art. 7(二)) and `appeal` (Art. 6(二))
+ * their due (沪府办〔2020〕49号 Art. 5; Yunnan Measures Art. 10–13). `objection` (沪府办〔2020〕49号 Art. 7(二)) and `appeal` (Art. 6(二))
  * are windows — their end limits the unit's rights and is not lateness — and `return` is the
  * hub's own duty towards the national platform; those only expire.
  */
 export const DUTY_CLOCK_TYPES: readonly ClockType[] = ['contact', 'resolve', 'forward', 'accept'];
 
-/** Clocks the status events carry in `due` (contracts §3: `{"contact": …, "resolve": …}`). */
+/** Clocks the status events carry in `due` (`{"contact": …, "resolve": …}`, docs/contracts.md#hotline-status-events). */
 export const WIRE_CLOCK_TYPES: readonly ClockType[] = ['contact', 'resolve'];
 
 export interface ClockRow {
@@ -97,7 +97,7 @@ export function runningNextFire(c: Pick<ClockRow, 'type' | 'warnAt' | 'due' | 'w
 }
 
 /**
- * The wire `due` object of a ticket's open clocks (contracts §3): the types the upstreams know,
+ * The wire `due` object of a ticket's open clocks (docs/contracts.md#hotline-status-events): the types the upstreams know,
  * each as its last second (or the national platform's own instant, formatClockDue).
  */
 export function wireDue(clocks: ReadonlyArray<Pick<ClockRow, 'type' | 'state' | 'due' | 'days'>>, timeZone: string): Record<string, string> {

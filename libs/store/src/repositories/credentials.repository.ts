@@ -144,7 +144,7 @@ export async function auditAuth(db: Db, actor: string, action: string, subject: 
 
 export type { PiiAccess };
 
-/** Unmasked reads of citizens' data: who, when, which ticket, which fields (001 Art. 9; 003 Art. 10). */
+/** Unmasked reads of citizens' data: who, when, which ticket, which fields (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10). */
 export async function recordPiiAccess(db: Db, actor: HubActor, entries: PiiAccess[]): Promise<void> {
   if (entries.length === 0) return;
   const params: unknown[] = [actor.id, actor.role, actor.unitCode ?? null];

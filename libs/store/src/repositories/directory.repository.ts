@@ -35,7 +35,7 @@ async function endpointProblems(doc: unknown, check: (url: string) => Promise<st
 }
 
 /**
- * Imports a directory document (contracts §7): validated whole first, so a rejected document
+ * Imports a directory document (docs/contracts.md#directory): validated whole first, so a rejected document
  * changes nothing; every imported version is kept; activation swaps the one active version.
  */
 export async function importDirectory(ds: DataSource, doc: unknown, by: string, activate: boolean, opts: ImportOptions = {}): Promise<ImportResult> {
@@ -68,7 +68,7 @@ export async function activeDirectoryId(db: Queryable): Promise<number | undefin
   return rows[0]?.id;
 }
 
-/** Units of a version that registered their own system (contracts §6), with its base URL. */
+/** Units of a version that registered their own system (docs/contracts.md#unit-systems), with its base URL. */
 export async function unitEndpoints(db: Queryable, versionId: number): Promise<Array<{ code: string; endpoint: string }>> {
   return queryRows<{ code: string; endpoint: string }>(
     db,

@@ -1,7 +1,7 @@
 import { queryRows, type Queryable } from '../db';
 import { txMemo } from '../tx-memo';
 
-/** When two tickets are one matter (001 Art. 13); office configuration with these defaults. */
+/** When two tickets are one matter (Yunnan Measures Art. 13); office configuration with these defaults. */
 export interface MergeConfig {
   enabled: boolean;
   /** the first ticket must have arrived within this many hours */

@@ -49,7 +49,7 @@ export async function storeTicket(db: Queryable, input: NewTicket): Promise<Stor
   const t = n.ticket;
   const id = randomUUID();
   // Citizens' names, phones and ID numbers are encrypted at rest, in the ticket and in the raw
-  // payload kept for the record; keyed hashes keep them searchable (001 Art. 9; 003 Art. 10).
+  // payload kept for the record; keyed hashes keep them searchable (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10).
   const dp = protectionOf(db);
   const hashes = dp.hashes(t.citizen);
   const sealedRaw = dp.sealPayload(n.rawPayload ?? null, ticketPayloadContext(id));
@@ -104,7 +104,7 @@ function scrubNul(n: NewTicket): NewTicket {
 
 export type RecordResult = { created: true } | { created: false; sameContent: boolean };
 
-/** 好差评 ratings 3–5: kept for statistics only (contracts §4). */
+/** 好差评 ratings 3–5: kept for statistics only (docs/contracts.md#ywtb-evaluations). */
 export async function storeEvaluationRecord(
   db: Queryable,
   r: { evaluationId: string; rating: number; unitCode: string; serviceItemCode: string; evaluatedAt: string; contentHash: string; payload: unknown },
@@ -113,7 +113,7 @@ export async function storeEvaluationRecord(
     db,
     `INSERT INTO evaluation_records (evaluation_id, rating, unit_code, service_item_code, evaluated_at, content_hash, payload)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (evaluation_id) DO NOTHING RETURNING evaluation_id`,
-    // The applicant of a 3–5 rating is a citizen too (001 Art. 9): the payload keeps them encrypted.
+    // The applicant of a 3–5 rating is a citizen too (Yunnan Measures Art. 9): the payload keeps them encrypted.
     [r.evaluationId, r.rating, r.unitCode, r.serviceItemCode, r.evaluatedAt, r.contentHash, JSON.stringify(protectionOf(db).sealPayload(r.payload, evaluationPayloadContext(r.evaluationId)))],
   );
   if (rows.length === 1) return { created: true };

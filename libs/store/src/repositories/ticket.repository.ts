@@ -65,7 +65,7 @@ export function toTicketRow(r: RawRow, dp: DataProtection): TicketRow {
     categoryCode: u(r.category_code),
     title: r.title,
     content: r.content,
-    // Stored encrypted (storeTicket); in clear only in memory (001 Art. 9; 003 Art. 10).
+    // Stored encrypted (storeTicket); in clear only in memory (Yunnan Measures Art. 9; 沪府办〔2020〕49号 Art. 10).
     citizen: dp.openPerson(r.citizen, ticketCitizenContext(r.id)),
     respondent: u(r.respondent),
     serviceItemCode: u(r.service_item_code),

@@ -117,7 +117,7 @@ export async function listWorkOrders(db: Queryable, f: WorkOrderListFilter): Pro
   return { items, total: totalRows[0]?.total ?? 0 };
 }
 
-/** The office's queue of matters waiting for it to name a unit or review an objection (003 Art. 4(二), 7). */
+/** The office's queue of matters waiting for it to name a unit or review an objection (沪府办〔2020〕49号 Art. 4(二), 7). */
 export interface DisputeItem {
   id: string;
   source: string;

@@ -256,7 +256,7 @@ export async function coInputsOf(db: Queryable, ticketId: string): Promise<CoInp
   return queryRows<CoInputRow>(db, `SELECT ${CO_INPUT_COLUMNS} FROM work_order_co_inputs WHERE ticket_id = $1 ORDER BY id`, [ticketId]);
 }
 
-// --- merges (合并, 001 Art. 13) -------------------------------------------------------------------------
+// --- merges (合并, Yunnan Measures Art. 13) -------------------------------------------------------------------------
 
 export interface MergeRow {
   id: string;

@@ -51,7 +51,7 @@ export async function lockTicketWithWorkOrder(db: Queryable, ticketId: string): 
   );
   const r = rows[0];
   if (!r) return undefined;
-  // The status messages of this transaction go to these tickets' sources too (001 Art. 13).
+  // The status messages of this transaction go to these tickets' sources too (Yunnan Measures Art. 13).
   knownMerged(db, r.id, r.merged_refs);
   return {
     ticket: toTicketRow(r, protectionOf(db)),
@@ -103,7 +103,7 @@ export async function saveWorkOrder(db: Queryable, ticketId: string, w: WorkOrde
   return rows[0].rowVersion;
 }
 
-/** 推诿扯皮 (003 Art. 8(二)): the first time the ticket went over the bounce limit. */
+/** 推诿扯皮 (沪府办〔2020〕49号 Art. 8(二)): the first time the ticket went over the bounce limit. */
 export async function flagBounced(db: Queryable, ticketId: string, at: Date): Promise<void> {
   await db.query(`UPDATE tickets SET bounce_flagged_at = COALESCE(bounce_flagged_at, $2) WHERE id = $1`, [ticketId, at]);
 }
@@ -144,7 +144,7 @@ export async function syncUnits(
   );
 }
 
-/** National transfers merged into `ticketId`: its result goes to each (contracts §5). */
+/** National transfers merged into `ticketId`: its result goes to each (docs/contracts.md#national-messages). */
 export async function mergedNationalTransfers(db: Queryable, ticketId: string): Promise<Array<{ id: string; externalId: string }>> {
   return queryRows<{ id: string; externalId: string }>(
     db,

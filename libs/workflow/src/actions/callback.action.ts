@@ -9,7 +9,7 @@ export const callback = defineAction({
     if (!(await c.concernsNational())) return;
     // The national platform's `result` carries every score (docs/contracts.md).
     for (const k of ['result', 'efficiency', 'attitude'] as const) {
-      if (action.visit[k] === undefined) c.fields.push({ path: k, message: 'required for a national transfer: the result carries every score (contracts §5)' });
+      if (action.visit[k] === undefined) c.fields.push({ path: k, message: 'required for a national transfer: the result carries every score (docs/contracts.md#national-messages)' });
     }
   },
   record: async ({ tx, ticket, ctx, action, by, at }) => {

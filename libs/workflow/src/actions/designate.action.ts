@@ -1,7 +1,7 @@
 import { closeObjection } from '@hub/store';
 import { defineAction } from './action';
 
-/** 指定: the office names the unit (a disputed ticket, or an objection it settles, 003 Art. 7(二)). */
+/** 指定: the office names the unit (a disputed ticket, or an objection it settles, 沪府办〔2020〕49号 Art. 7(二)). */
 export const designate = defineAction({
   type: 'designate',
   event: 'designated',

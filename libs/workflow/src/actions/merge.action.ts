@@ -2,7 +2,7 @@ import { TERMINAL_STATES } from '@hub/rules/lifecycle';
 import { appendEvent, insertMerge, isTicketId, loadTicket } from '@hub/store';
 import { defineAction } from './action';
 
-/** 合并 (001 Art. 13): this ticket's source hears `merged`, then every event of the ticket it joined. */
+/** 合并 (Yunnan Measures Art. 13): this ticket's source hears `merged`, then every event of the ticket it joined. */
 export const merge = defineAction({
   type: 'merge',
   event: 'merged',

@@ -2,7 +2,7 @@ import { insertObjection, latestClockOfType } from '@hub/store';
 import { defineAction } from './action';
 import { nonEmpty } from './checks';
 
-/** 异议 (003 Art. 7(一)): the unit says the order is not its; the office reviews it. */
+/** 异议 (沪府办〔2020〕49号 Art. 7(一)): the unit says the order is not its; the office reviews it. */
 export const object = defineAction({
   type: 'object',
   event: 'objected',
@@ -15,7 +15,7 @@ export const object = defineAction({
   },
   check: ({ action, opts }, c) => {
     c.unit('suggestedUnit', action.suggestedUnit);
-    if (!nonEmpty(opts.details?.legalBasis)) c.fields.push({ path: 'legalBasis', message: 'an objection states its legal basis (载明相关依据, 003 Art. 7(一))' });
+    if (!nonEmpty(opts.details?.legalBasis)) c.fields.push({ path: 'legalBasis', message: 'an objection states its legal basis (载明相关依据, 沪府办〔2020〕49号 Art. 7(一))' });
   },
   logged: ({ opts }) => (opts.details?.legalBasis ? { legalBasis: opts.details.legalBasis } : {}),
   record: async ({ tx, ticket, ctx, action, opts, by, at }) => {

@@ -11,8 +11,8 @@ export const reply = defineAction({
     if (!nonEmpty(d.report)) c.fields.push({ path: 'report', message: 'a reply carries its conclusion report (办结报告)' });
     if (await c.concernsNational()) {
       // The national platform's `result` wants who approved it and the sealed document (docs/contracts.md).
-      if (!nonEmpty(d.approvedBy)) c.fields.push({ path: 'approvedBy', message: 'required for a national transfer (审核人, contracts §5)' });
-      if (!d.sealedDocument) c.fields.push({ path: 'sealedDocument', message: 'required for a national transfer (盖章文书, contracts §5)' });
+      if (!nonEmpty(d.approvedBy)) c.fields.push({ path: 'approvedBy', message: 'required for a national transfer (审核人, docs/contracts.md#national-messages)' });
+      if (!d.sealedDocument) c.fields.push({ path: 'sealedDocument', message: 'required for a national transfer (盖章文书, docs/contracts.md#national-messages)' });
     }
   },
   record: async ({ tx, ticket, ctx, action, opts, by, at }) => {

@@ -1,7 +1,7 @@
 import { defineAction } from './action';
 
 /**
- * 延期申请 (003 Art. 5): logged as `extension_filed` (the clock logs `extension_requested` with the
+ * 延期申请 (沪府办〔2020〕49号 Art. 5): logged as `extension_filed` (the clock logs `extension_requested` with the
  * deadline arithmetic). The clock checks the date against the policy's cap now, so the unit learns
  * at once that it is impossible (422), and keeps the request for the office.
  */

@@ -2,7 +2,7 @@ import { closeAppeal } from '@hub/store';
 import { defineAction } from './action';
 import { latestClockOpen } from './checks';
 
-/** The office decides an appeal (003 Art. 6). */
+/** The office decides an appeal (沪府办〔2020〕49号 Art. 6). */
 export const reviewAppeal = defineAction({
   type: 'review_appeal',
   event: 'appeal_reviewed',

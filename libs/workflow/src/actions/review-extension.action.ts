@@ -4,7 +4,7 @@ import { defineAction } from './action';
 import { pendingExtensionId } from './checks';
 
 /**
- * The office decides an extension request (003 Art. 5). The clock moves the resolve deadline
+ * The office decides an extension request (沪府办〔2020〕49号 Art. 5). The clock moves the resolve deadline
  * within the policy's cap and tells the source `extended` with the new `due` itself, so the
  * machine's `extended` status is not sent again.
  */

@@ -2,13 +2,13 @@
  * Replacing one year's working-day schedule and recomputing the open clocks it affects.
  *
  * The State Council publishes next year's holidays and make-up days each autumn; until then a
- * date in that year counts weekends only and deadlines through it are provisional (DOMAIN.md "The
- * clock"). When the office enters the schedule, every running clock whose counted days meet that
- * year is re-derived from its start and working-day count (contracts §7: "importing a new calendar
- * year recomputes the deadlines of open tickets that it affects"), and the source of every ticket
- * whose deadline moved is told with `extended` and the new `due` — `extended` is the only status
- * in the contract (§3) that carries a moved `due`, so a moved deadline, whatever moved it, is
- * announced with it.
+ * date in that year counts weekends only and deadlines through it are provisional
+ * (docs/domain.md#the-clocks). When the office enters the schedule, every running clock whose
+ * counted days meet that year is re-derived from its start and working-day count (a new calendar
+ * year recomputes the open tickets' deadlines it affects, docs/contracts.md#directory), and the
+ * source of every ticket whose deadline moved is told with `extended` and the new `due` —
+ * `extended` is the only status that carries a moved `due` (docs/contracts.md#status-event-types),
+ * so a moved deadline, whatever moved it, is announced with it.
  *
  * Shared by the gateway (PUT /office/calendar/:year) and the router (its sweeper finishes a
  * recomputation that a crash interrupted: `recompute_pending` stays set until it is done).

@@ -11,7 +11,7 @@ import { workOrderTicket } from '../work-order-ticket';
 const LEVEL_LABEL: Record<SupervisionLevel, string> = { unit: '承办单位', parent: '上级单位', office: '热线管理办公室' };
 const CLOCK_LABEL: Partial<Record<ClockType, string>> = { contact: '先行联系时限', resolve: '办结时限', forward: '交办时限', accept: '受理时限', return: '退回国办时限' };
 
-/** 预警: to the ticket's log and the handling unit's own system (contracts §6 `warning`). */
+/** 预警: to the ticket's log and the handling unit's own system (`warning`, docs/contracts.md#unit-systems). */
 export async function warnClock(tx: Queryable, t: TicketRow, c: ClockRow, dir: CompiledDirectory | undefined, tz: string, logger: Logger): Promise<void> {
   const unitCode = t.unitCode ?? c.unitCode;
   const open = await openClocksOf(tx, t.id);
@@ -35,8 +35,8 @@ export async function warnClock(tx: Queryable, t: TicketRow, c: ClockRow, dir: C
 /**
  * One 督办 round: the ticket's log names the level and the unit notified; the handling unit's
  * system gets `supervised` every round; the supervising unit (parent/authority, office) gets it
- * too when it has a system (masked: it does not handle the ticket, contracts §6); the source
- * gets `supervised` (contracts §3).
+ * too when it has a system (masked: it does not handle the ticket, docs/contracts.md#unit-systems); the source
+ * gets `supervised` (docs/contracts.md#status-event-types).
  */
 export async function superviseClock(
   tx: Queryable,

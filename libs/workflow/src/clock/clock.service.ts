@@ -78,7 +78,7 @@ const OFFICE_HELD_STATES: readonly string[] = ['received', 'accepted', 'disputed
 const MAX_CATCH_UP_ROUNDS = 400;
 
 /**
- * The working-day clocks of tickets (DOMAIN.md "The clock"; 003 Art. 5): starting and stopping
+ * The working-day clocks of tickets (docs/domain.md#the-clocks; 沪府办〔2020〕49号 Art. 5): starting and stopping
  * them with the work order's life, 预警 before the due, 督办 after it, extensions, and deadlines
  * moved by a new calendar year. Every method works inside the caller's transaction (`tx`) so a
  * clock changes together with the ticket state and the messages it causes (transactional outbox).
@@ -129,7 +129,7 @@ export class ClockService {
   /**
    * 派单: starts the policy's dispatch clocks (contact and resolve) at `at`, the moment the unit
    * received the order (its day is not counted, Civil Code Art. 201). A complex matter gets the
-   * complex resolve days (15, 003 Art. 5); a national 特殊/紧急 item keeps the platform's dueAt.
+   * complex resolve days (15, 沪府办〔2020〕49号 Art. 5); a national 特殊/紧急 item keeps the platform's dueAt.
    * Returns the wire `due` for the `dispatched` status: `{contact, resolve}`.
    */
   async startForDispatch(tx: Queryable, ticket: TicketRow, at: Date): Promise<Record<string, string>> {
@@ -207,13 +207,13 @@ export class ClockService {
 
   /**
    * 重办: a fresh resolve clock from `at` (the full 5/15 days again; a national item never past its
-   * 25-WD ceiling from the transfer, 003 Art. 5). Returns `{resolve}`.
+   * 25-WD ceiling from the transfer, 沪府办〔2020〕49号 Art. 5). Returns `{resolve}`.
    */
   async restartResolve(tx: Queryable, ticket: TicketRow, at: Date): Promise<Record<string, string>> {
     return this.start(tx, ticket, ['resolve'], at);
   }
 
-  // --- extensions (申请延期, 003 Art. 5) ---------------------------------------------------------
+  // --- extensions (申请延期, 沪府办〔2020〕49号 Art. 5) ---------------------------------------------------------
 
   /**
    * The handling unit asks for a later resolve date. Checked now, against the cap, so a unit
@@ -315,7 +315,7 @@ export class ClockService {
 
   /**
    * Re-derives running clocks under the current calendar and tells the source of every ticket
-   * whose due moved — with `extended`, the only status in the contract (§3) that carries a moved
+   * whose due moved — with `extended`, the only status (docs/contracts.md#status-event-types) that carries a moved
    * `due`. `all` (default): every running clock, e.g. after a directory import changed its
    * calendar; `pending`: only what the replaced years not yet recomputed can move.
    */
@@ -362,7 +362,7 @@ export class ClockService {
     }
 
     if (!DUTY_CLOCK_TYPES.includes(c.type) && !officeDuty) {
-      // A window (objection 003 Art. 7(二), appeal Art. 6(二)) or the hub's own return duty: it
+      // A window (objection 沪府办〔2020〕49号 Art. 7(二), appeal Art. 6(二)) or the hub's own return duty: it
       // ends; nobody is supervised for it.
       await updateClockTimer(tx, c.id, { state: 'missed', warnedAt: c.warnedAt, missedAt: c.due, superviseCount: 0, lastSupervisedAt: null, nextFireAt: null });
       await appendEvent(tx, ticket.id, 'clock_expired', 'clock', { clock: c.type, clockId: c.id, dueDate: c.dueDate });

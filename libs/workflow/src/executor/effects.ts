@@ -37,7 +37,7 @@ export async function runClocks(clocks: ClockService, s: Pick<ActionStep, 'tx' |
         types.push(c.clock);
         i++;
       }
-      // 003 Art. 6(二) counts the appeal window from when the unit received the order.
+      // 沪府办〔2020〕49号 Art. 6(二) counts the appeal window from when the unit received the order.
       const from = anchor === 'assigned' ? (stored.assignedAt ?? at) : at;
       Object.assign(due, await clocks.start(tx, t, types, from));
       continue;
@@ -74,7 +74,7 @@ export async function messagesOf(s: ActionStep, def: ActionDef, effects: readonl
       out.push(await national(tx, t, e, occurredAt));
     }
   }
-  // Each source hears every event of the handled ticket (001 Art. 13); a national transfer merged
+  // Each source hears every event of the handled ticket (Yunnan Measures Art. 13); a national transfer merged
   // into this one hears the only thing the national contract lets it hear: the result.
   const concluded = (next.state === 'closed' || next.state === 'terminated') && ctx.state !== next.state;
   if (concluded) {

@@ -20,7 +20,7 @@ import { roster } from './helpers';
  * Locks the ticket and reads its context. A ticket stored before the executor existed (or routed
  * by a router that did not use it yet) has none: it is rebuilt from the row by replaying the
  * steps that lead to its state, and a dispatched one gets the clocks it never had, counted from
- * when it was dispatched (003 Art. 5).
+ * when it was dispatched (沪府办〔2020〕49号 Art. 5).
  */
 export async function lockAndLoad(tx: Queryable, clocks: ClockService, ticketId: string, at: Date, configOf: () => Promise<WorkOrderConfig>): Promise<LockedTicket | undefined> {
   if (!isTicketId(ticketId)) return undefined;
