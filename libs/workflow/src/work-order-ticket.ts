@@ -1,4 +1,4 @@
-import { citizenView, ticketTextView, type ChainPosition } from '@hub/common/crypto';
+import { CONFIDENTIAL_PLACEHOLDER, citizenView, ticketTextView, type ChainPosition, type CitizenData } from '@hub/common/crypto';
 import type { TicketRow } from '@hub/store';
 
 /**
@@ -33,4 +33,24 @@ export function workOrderTicket(t: TicketRow, position: ChainPosition | boolean)
     // Attachments are the citizen's evidence: they go where the content goes.
     attachments: view.contentHidden ? [] : t.ticket.attachments,
   };
+}
+
+const PERSON_KEYS = ['citizen', 'applicant', 'submitter'] as const;
+
+/**
+ * A citizen's later event (补充, 催办, 撤诉) as a unit's system may see it: the person objects it
+ * carries (an Open311 update names its sender) under the same rules as the ticket's citizen, with
+ * the ticket's anonymous and confidential flags, and its text withheld where the ticket's is.
+ */
+export function citizenEventView(t: TicketRow, position: ChainPosition, event: Record<string, unknown>): Record<string, unknown> {
+  const flags = { anonymous: t.ticket.citizen.anonymous, confidential: t.ticket.citizen.confidential };
+  const out: Record<string, unknown> = { ...event };
+  for (const k of PERSON_KEYS) {
+    const p = out[k];
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) continue;
+    const person = p as Partial<CitizenData>;
+    out[k] = citizenView({ ...person, anonymous: flags.anonymous || person.anonymous === true, confidential: flags.confidential || person.confidential === true }, { office: false, chain: position }).citizen;
+  }
+  if (citizenView({ ...flags }, { office: false, chain: position }).contentHidden && typeof out.content === 'string') out.content = CONFIDENTIAL_PLACEHOLDER;
+  return out;
 }

@@ -42,7 +42,7 @@ export class HotlineController {
       throw new HubError(400, 'validation_failed', 'orderNo: must be 1–64 characters', { fields: [{ path: 'orderNo', message: 'must be 1–64 characters' }] });
     }
     const dto = this.intake.validate(HotlineOrderEventDto, body);
-    const a = await this.intake.orderEvent(orderNo, dto, dto, body);
+    const a = await this.intake.orderEvent(orderNo, dto);
     void reply.status(a.status);
     return a.body;
   }

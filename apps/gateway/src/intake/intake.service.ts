@@ -72,12 +72,16 @@ export class IntakeService {
     return { status: 202, body: { recorded: true, ticketId: null } };
   }
 
-  /** 补充 / 催办 / 撤诉 for a hotline order, idempotent on eventId. */
-  async orderEvent(orderNo: string, e: { eventId: string; type: string; occurredAt: string }, dto: object, raw: unknown): Promise<IntakeAnswer> {
+  /**
+   * 补充 / 催办 / 撤诉 for a hotline order, idempotent on eventId. What is kept (and reaches units'
+   * history and systems) is the validated event, never the raw body: unknown fields are dropped.
+   */
+  async orderEvent(orderNo: string, e: { eventId: string; type: string; occurredAt: string; content?: string }): Promise<IntakeAnswer> {
+    const kept = { eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, ...(e.content !== undefined ? { content: e.content } : {}) };
     // U+0000 / unpaired surrogates cannot be stored (nor looked up): replaced, as for tickets (storeTicket).
     const res = await storeInboundEvent(
       this.ds,
-      { source: 'hotline', record: 'order', externalId: pgSafeText(orderNo), eventId: pgSafeText(e.eventId), type: e.type, occurredAt: e.occurredAt, contentHash: contentHash(dto), payload: pgSafe(raw), actor: 'hotline' },
+      { source: 'hotline', record: 'order', externalId: pgSafeText(orderNo), eventId: pgSafeText(e.eventId), type: e.type, occurredAt: e.occurredAt, contentHash: contentHash(e), payload: pgSafe(kept), actor: 'hotline' },
       (ticketId, inboundId) => [{ ...routeJob(ticketId), type: 'citizen_event', payload: { inboundEventId: inboundId } }],
     );
     switch (res.outcome) {

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HUB_CONFIG, HubConfig, RateLimiter, pgSafe, pgSafeText } from '@hub/common';
-import { DataProtection } from '@hub/common/crypto';
 import { contentHash } from '@hub/connectors/common';
 import {
   badRequest,
@@ -43,7 +42,6 @@ export class Open311IntakeService {
     private readonly keys: Open311KeysService,
     private readonly intake: IntakeService,
     private readonly limiter: RateLimiter,
-    private readonly protection: DataProtection,
     @Inject(HUB_CONFIG) config: HubConfig,
   ) {
     this.windowMs = config.open311.idempotencyMinutes * MINUTE_MS;
@@ -122,7 +120,7 @@ export class Open311IntakeService {
       this.ds,
       {
         source: 'open311', record: 'request', externalId, eventId: pgSafeText(eventId), type: 'supplement', occurredAt: f.updated_datetime,
-        contentHash: contentHash(understood), payload: this.protection.sealPayload(payload, `open311-update:${eventId}`), actor: `open311:${client}`,
+        contentHash: contentHash(understood), payload, actor: `open311:${client}`,
       },
       (ticketId, inboundId) => [{ ...routeJob(ticketId), type: 'citizen_event', payload: { inboundEventId: inboundId } }],
     );

@@ -172,3 +172,4 @@ export const ticketCitizenContext = (ticketId: string): string => `tickets.citiz
 export const ticketPayloadContext = (ticketId: string): string => `tickets.raw_payload:${ticketId}`;
 export const evaluationPayloadContext = (evaluationId: string): string => `evaluation_records.payload:${evaluationId}`;
 export const outboxPayloadContext = (eventId: string): string => `outbox.payload:${eventId}`;
+export const inboundPayloadContext = (inboundId: string): string => `inbound_events.payload:${inboundId}`;

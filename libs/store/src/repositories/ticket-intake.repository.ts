@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalTicket } from '@hub/rules/model/ticket';
-import { evaluationPayloadContext, ticketCitizenContext, ticketPayloadContext } from '@hub/common/crypto';
+import { evaluationPayloadContext, inboundPayloadContext, ticketCitizenContext, ticketPayloadContext } from '@hub/common/crypto';
 import { protectionOf, queryRows, type Queryable } from '../db';
 import { OUTBOX_COLUMNS, OutboxMessage, outboxValues } from '../outbox/outbox-message';
 
@@ -25,14 +25,15 @@ export interface NewTicket {
  * The unique (source, record, external id) makes concurrent deliveries of one order collapse
  * into one ticket; the loser learns the winner's id and whether the content was the same.
  */
-/** A citizen's event (补充 / 催办 / 撤诉) as intake stored it. */
+/** A citizen's event (补充 / 催办 / 撤诉) as intake stored it, its person objects opened. */
 export async function loadInboundEvent(db: Queryable, id: string): Promise<{ type: 'withdraw' | 'supplement' | 'urge'; payload: Record<string, unknown> & { content?: string } } | undefined> {
   const rows = await queryRows<{ type: 'withdraw' | 'supplement' | 'urge'; payload: Record<string, unknown> & { content?: string } }>(
     db,
     `SELECT type, payload FROM inbound_events WHERE id = $1`,
     [id],
   );
-  return rows[0];
+  const row = rows[0];
+  return row && { ...row, payload: protectionOf(db).openPayload(row.payload, inboundPayloadContext(id)) as typeof row.payload };
 }
 
 export async function storeTicket(db: Queryable, input: NewTicket): Promise<StoreResult> {
@@ -130,6 +131,8 @@ export type InboundEventResult =
 /**
  * Later news from the citizen about an order (补充 / 催办 / 撤诉), idempotent on the upstream's
  * eventId; it joins the ticket's event log and is handed to the router in the same statement.
+ * `payload` is what the connector validated (never the raw body): its person objects are sealed
+ * like the ticket's, and the event log keeps it without them (units read the log).
  */
 export async function storeInboundEvent(
   db: Queryable,
@@ -145,7 +148,8 @@ export async function storeInboundEvent(
   const ticketId = found[0].id;
   const id = randomUUID();
   const msgs = outbox(ticketId, id);
-  const params: unknown[] = [id, e.source, e.eventId, ticketId, e.type, e.occurredAt, e.contentHash, JSON.stringify(e.payload), e.actor];
+  const sealed = protectionOf(db).sealPayload(e.payload, inboundPayloadContext(id));
+  const params: unknown[] = [id, e.source, e.eventId, ticketId, e.type, e.occurredAt, e.contentHash, JSON.stringify(sealed), e.actor];
   const ob = outboxValues(db, msgs, params.length + 1);
   params.push(...ob.params);
   const rows = await queryRows<unknown>(db, `WITH i AS (
@@ -153,7 +157,7 @@ export async function storeInboundEvent(
        VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7, $8::jsonb)
        ON CONFLICT (source, event_id) DO NOTHING RETURNING id, ticket_id),
      e AS (INSERT INTO ticket_events (ticket_id, type, actor, data)
-       SELECT ticket_id, $5, $9, jsonb_build_object('inboundEventId', $3::text, 'payload', $8::jsonb) FROM i)
+       SELECT ticket_id, $5, $9, jsonb_build_object('inboundEventId', $3::text, 'payload', $8::jsonb - ARRAY['citizen', 'applicant', 'submitter']) FROM i)
      ${msgs.length ? `, o AS (INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT v.* FROM (VALUES ${ob.sql}) AS v WHERE EXISTS (SELECT 1 FROM i))` : ''}
      SELECT id FROM i`,
     params,

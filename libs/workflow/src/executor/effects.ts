@@ -14,7 +14,7 @@ import { nationalResult, nationalReturn, unitWorkOrder, type NationalResultConte
 import { statusMessagesWithMerged } from '../status-messages';
 import type { ClockService } from '../clock/clock.service';
 import type { ActionDef, ActionStep } from '../actions/action';
-import { workOrderTicket } from '../work-order-ticket';
+import { citizenEventView, workOrderTicket } from '../work-order-ticket';
 import { unitRef, withBody } from './helpers';
 
 /**
@@ -98,7 +98,9 @@ function unitMessage(t: TicketRow, e: UnitWorkOrderEffect, dir: CompiledDirector
   if (!unit?.endpoint) return null;
   const position = e.type === 'redispatched_away' ? 'none' : e.role;
   const msg = unitWorkOrder(unit.code, t.id, e.type, e.role, due, workOrderTicket(t, position));
-  return withBody(msg, { reason: e.reason, ...(extra ?? {}) });
+  const event = extra?.citizenEvent;
+  const seen = event !== null && typeof event === 'object' && !Array.isArray(event) ? { citizenEvent: citizenEventView(t, position, event as Record<string, unknown>) } : {};
+  return withBody(msg, { reason: e.reason, ...(extra ?? {}), ...seen });
 }
 
 async function national(tx: Queryable, t: TicketRow, e: NationalEffect, occurredAt: string): Promise<OutboxMessage> {
