@@ -10,6 +10,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { QUEUES } from '@hub/queues';
+import { INSTALLATION_ID } from '@hub/common';
 import { clockJobId } from '../../apps/router/src/clock/clock-timers.service';
 import { eventually } from '../support/harness';
 import {
@@ -74,7 +75,7 @@ describe('clock timers: warnings and supervision on an injected clock', () => {
     expect(await h.timers.schedule()).toBe(1);
     const queue = h.router.get<Queue>(getQueueToken(QUEUES.clock));
     const [contactId] = (await h.ds.query(`SELECT id::text AS id FROM ticket_clocks WHERE ticket_id = $1 AND type = 'contact'`, [t.id])) as Array<{ id: string }>;
-    const jobId = clockJobId(contactId.id, new Date('2026-11-24T00:00:00+08:00'));
+    const jobId = clockJobId(h.router.get<string>(INSTALLATION_ID), contactId.id, new Date('2026-11-24T00:00:00+08:00'));
     expect(await queue.getJob(jobId)).toBeDefined();
     expect(await h.timers.schedule()).toBe(0); // queued once, however often the scheduler runs
     h.clock.set('2026-11-24T00:00:01+08:00');

@@ -5,6 +5,7 @@
 import { Queue } from 'bullmq';
 import { parseKeyRing } from '@hub/connectors/signing';
 import { bullConnection, outboxJobId, QUEUES } from '@hub/queues';
+import { INSTALLATION_ID } from '@hub/common';
 import { FakeUpstream } from '../fakes/fake-upstream';
 import { eventIdOf, insertTicket, status, write } from '../factories/outbox.factory';
 import { RunningHub, eventually, flushRedis, startHub, testConfig } from '../support/harness';
@@ -42,7 +43,7 @@ describe('the notifier sends a job only for the head of its key', () => {
       return newer;
     });
     // removed once done, as the hub's own jobs are: a kept job id would swallow a later row's job
-    await deliver.add('hotline', { outboxId: b, attempt: 0 }, { jobId: outboxJobId(b, 0), removeOnComplete: true });
+    await deliver.add('hotline', { outboxId: b, attempt: 0 }, { jobId: outboxJobId(hub.apps.notifier!.get<string>(INSTALLATION_ID), b, 0), removeOnComplete: true });
 
     const path = `/api/orders/${t.externalId}/status`;
     await eventually(async () => hotline.received(path).length >= 2, 15_000);

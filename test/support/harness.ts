@@ -95,7 +95,7 @@ export async function startHub(config: HubConfig, which: AppName[] = ['gateway',
  * it can meet a running statement in a deadlock; the whole reset is one transaction, retried.
  */
 export async function resetDatabase(ds: DataSource): Promise<void> {
-  const tables = (await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`)) as Array<{ tablename: string }>;
+  const tables = (await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('migrations', 'installation')`)) as Array<{ tablename: string }>;
   for (let attempt = 1; ; attempt++) {
     try {
       await ds.transaction(async (m) => {

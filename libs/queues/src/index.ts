@@ -1,3 +1,5 @@
+import type { OwnedJob } from './foreign-job';
+
 /**
  * One table of queues and their job payloads, shared by producers (the relay) and processors.
  * Jobs carry ids only: the worker reloads the outbox row and does nothing if it is already done.
@@ -14,13 +16,13 @@ export const QUEUES = {
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-export interface OutboxJob {
+export interface OutboxJob extends OwnedJob {
   outboxId: string;
   /** the attempt this job is for; a stale job (the row moved on) does nothing */
   attempt: number;
 }
 
-export interface ClockJob {
+export interface ClockJob extends OwnedJob {
   clockId: string;
   /** the due/warn instant this job was scheduled for */
   at: string;
@@ -34,13 +36,14 @@ export interface JobPayloads {
 }
 
 /** The scheduler's tick: the worker decides from the clock and the table what is due (nothing in the job). */
-export type ReportsJob = Record<string, never>;
+export type ReportsJob = OwnedJob;
 
-/** Fixed job ids derived from the row served, so relaying twice queues once. */
-export const outboxJobId = (outboxId: string, attempt: number): string => `o${outboxId}-a${attempt}`;
+/** Fixed job ids derived from the installation and the row served, so relaying twice queues once. */
+export const outboxJobId = (installation: string, outboxId: string, attempt: number): string => `${installation}.o${outboxId}-a${attempt}`;
 
 export function queueForTarget(target: string): QueueName {
   return target === 'router' ? QUEUES.route : QUEUES.deliver;
 }
 export * from './retry-policy';
 export * from './bull-connection';
+export * from './foreign-job';

@@ -25,3 +25,4 @@ export * from './reports';
 export * from './repositories/credentials.repository';
 export * from './repositories/poll-cursor.repository';
 export { saveOfficeSetting } from './repositories/settings.repository';
+export * from './repositories/installation.repository';

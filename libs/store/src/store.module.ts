@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
-import { APP_NAME, DB_PING, GENERIC_PLAN_POOL, HUB_CONFIG, type HubConfig } from '@hub/common';
+import { APP_NAME, DB_PING, GENERIC_PLAN_POOL, HUB_CONFIG, INSTALLATION_ID, type HubConfig } from '@hub/common';
 import { CredentialStore } from '@hub/common/auth/credential-store';
 import { DataProtection } from '@hub/common/crypto';
 import { createDataSource, createGenericPlanPool } from './data-source';
@@ -9,6 +9,7 @@ import { bindProtection, ping } from './db';
 import { DirectoryCache } from './repositories/directory-cache';
 import { CalendarLoader } from './repositories/calendar.loader';
 import { PgCredentialStore } from './repositories/credentials.repository';
+import { installationId } from './repositories/installation.repository';
 
 export interface StoreOptions {
   /** connections of the app's pool */
@@ -68,9 +69,10 @@ export class StoreModule {
         { provide: CalendarLoader, useFactory: () => new CalendarLoader() },
         { provide: CredentialStore, useFactory: (ds: DataSource) => new PgCredentialStore(ds), inject: [DataSource] },
         { provide: DB_PING, useFactory: (ds: DataSource) => () => ping(ds), inject: [DataSource] },
+        { provide: INSTALLATION_ID, useFactory: (ds: DataSource) => installationId(ds), inject: [DataSource] },
         StoreCloser,
       ],
-      exports: [DataSource, DB_PING, GENERIC_PLAN_POOL, DataProtection, DirectoryCache, CalendarLoader, CredentialStore],
+      exports: [DataSource, DB_PING, INSTALLATION_ID, GENERIC_PLAN_POOL, DataProtection, DirectoryCache, CalendarLoader, CredentialStore],
     };
   }
 }

@@ -70,6 +70,9 @@ export class DeliveryService implements BeforeApplicationShutdown {
 
   async deliver(outboxId: string, attempt: number, now: () => Date = () => new Date()): Promise<DeliveryJobResult> {
     const found = await this.loads.call(outboxId);
+    // A job of this installation whose row does not exist (a database restored from an older
+    // backup?) is reported; there is nothing to send.
+    if (!found) this.logger.error({ outboxId, attempt }, 'a delivery job for an outbox row that does not exist');
     // internal work (target `router`) is never sent out, whatever queue its job reached
     if (!found || found.status !== 'pending' || found.attempts !== attempt || found.target === 'router') return 'skipped';
     const { behind, ...row } = found;

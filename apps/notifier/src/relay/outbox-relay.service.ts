@@ -3,19 +3,27 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { HUB_CONFIG, HubConfig } from '@hub/common';
-import { claimReady, listenToOutbox } from '@hub/store';
+import type Redis from 'ioredis';
+import { HUB_CONFIG, HubConfig, INSTALLATION_ID, REDIS, redisWipes } from '@hub/common';
+import { claimReady, forgetQueued, listenToOutbox } from '@hub/store';
 import { OutboxJob, QUEUES, outboxJobId, queueForTarget } from '@hub/queues';
 import { DeliveryService } from '../delivery/delivery.service';
 
 /** Rows claimed per statement; a pass repeats until a claim comes back short. */
 const RELAY_BATCH = 500;
+/** How often a pass checks that Redis still holds its data (the marker below). */
+export const WIPE_CHECK_MS = 1_000;
 
 /**
  * Moves due outbox rows into BullMQ. Woken by PostgreSQL NOTIFY when a message commits or a
  * delivery leaves the next message of its ticket unclaimed (a job ending its chain, or giving back
  * the rest of its window), and by a timer (retries that came due, rows whose job Redis lost). The outbox row is the truth: the job id is derived from it, so
  * relaying twice queues once.
+ *
+ * A wiped Redis (FLUSHALL, a restart without persistence, a failover to an empty replica) takes
+ * the queued jobs with it while their rows stay claimed. A marker key lives as long as Redis keeps
+ * its data; the pass that finds it gone forgets every claim and queues the rows again at once
+ * instead of waiting for HUB_RELAY_REQUEUE_AFTER_MS (docs/reliability.md#redis-wiped).
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,6 +34,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private again = false;
   private stopped = false;
   private idle: Promise<void> = Promise.resolve();
+  private lastWipeCheck = 0;
 
   constructor(
     private readonly ds: DataSource,
@@ -33,6 +42,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     @InjectQueue(QUEUES.route) private readonly routeQueue: Queue<OutboxJob>,
     @InjectQueue(QUEUES.deliver) private readonly deliverQueue: Queue<OutboxJob>,
     private readonly delivery: DeliveryService,
+    @Inject(INSTALLATION_ID) private readonly installation: string,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -99,6 +110,14 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   async drain(): Promise<number> {
     let total = 0;
     try {
+      if (await this.redisWiped()) {
+        const n = await forgetQueued(this.ds).catch(async (err: unknown) => {
+          // not forgotten: the marker goes, so that the next pass tries again
+          await this.redis.del(this.marker()).catch(() => undefined);
+          throw err;
+        });
+        this.logger.warn({ rows: n }, 'Redis holds no marker (emptied, replaced, or first start): every claimed outbox row is queued again');
+      }
       for (;;) {
         const batch = RELAY_BATCH;
         const { targets, units } = this.delivery.deliverableTargets();
@@ -111,7 +130,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         if (rows.length === 0) break;
         const route = rows.filter((r) => queueForTarget(r.target) === QUEUES.route);
         const deliver = rows.filter((r) => queueForTarget(r.target) === QUEUES.deliver);
-        const jobs = (rs: typeof rows) => rs.map((r) => ({ name: r.target, data: { outboxId: r.id, attempt: r.attempts }, opts: { jobId: outboxJobId(r.id, r.attempts) } }));
+        const jobs = (rs: typeof rows) =>
+          rs.map((r) => ({ name: r.target, data: { outboxId: r.id, attempt: r.attempts, installation: this.installation }, opts: { jobId: outboxJobId(this.installation, r.id, r.attempts) } }));
         if (route.length) await this.routeQueue.addBulk(jobs(route));
         if (deliver.length) await this.deliverQueue.addBulk(jobs(deliver));
         total += rows.length;
@@ -122,5 +142,23 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       this.logger.error({ err }, 'outbox relay pass failed');
     }
     return total;
+  }
+
+  /**
+   * At most every WIPE_CHECK_MS: sets the marker if it is missing and says whether it was (true at
+   * the first pass of a hub, too: claims made before it started may have lost their jobs). Set
+   * before the claims are forgotten, so a wipe in between is seen by the next check.
+   */
+  private async redisWiped(): Promise<boolean> {
+    if (Date.now() - this.lastWipeCheck < WIPE_CHECK_MS) return false;
+    const set = await this.redis.set(this.marker(), new Date().toISOString(), 'NX');
+    this.lastWipeCheck = Date.now();
+    if (set !== 'OK') return false;
+    redisWipes.inc({ what: 'outbox' });
+    return true;
+  }
+
+  private marker(): string {
+    return `${this.config.queuePrefix}:outbox-alive:${this.installation}`;
   }
 }

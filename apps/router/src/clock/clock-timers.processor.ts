@@ -2,13 +2,13 @@ import { Inject, Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { NOW, type NowFn } from '@hub/common';
-import { ClockJob, QUEUES } from '@hub/queues';
+import { INSTALLATION_ID, NOW, type NowFn } from '@hub/common';
+import { ClockJob, QUEUES, leaveIfForeign } from '@hub/queues';
 import { unmarkScheduled } from '@hub/store';
 import { ClockService, type FireOutcome } from '@hub/workflow/clock';
 
 /**
- * The `clock` queue: near-term timers as BullMQ delayed jobs (id `c<clockId>-<next_fire_at ms>`,
+ * The `clock` queue: near-term timers as BullMQ delayed jobs (id `<installation>.c<clockId>-<next_fire_at ms>`,
  * so queuing the same timer twice queues it once). The job carries ids only; the row decides: a job
  * whose clock has moved on (met, extended, already fired by the sweeper) does nothing. An error is
  * thrown so BullMQ retries; when retries run out, the sweeper still fires the clock from the table.
@@ -21,11 +21,17 @@ export class ClockTimersProcessor extends WorkerHost {
     private readonly ds: DataSource,
     private readonly clocks: ClockService,
     @Inject(NOW) private readonly now: NowFn,
+    @Inject(INSTALLATION_ID) private readonly installation: string,
   ) {
     super();
   }
 
-  async process(job: Job<ClockJob>): Promise<FireOutcome> {
+  async process(job: Job<ClockJob>, token?: string): Promise<FireOutcome> {
+    const foreign = await leaveIfForeign(job, token, this.installation);
+    if (foreign) {
+      this.logger.warn({ jobId: job.id, owner: job.data.installation }, 'a clock job of another installation (two hubs on one Redis and prefix?); left for its owner');
+      throw foreign;
+    }
     const expectedAt = Date.parse(job.data.at);
     const outcome = await this.ds.transaction((tx) => this.clocks.fire(tx, job.data.clockId, this.now(), Number.isNaN(expectedAt) ? undefined : expectedAt));
     // Fired before its time (clock skew between hosts): let the next scheduling pass queue it again.

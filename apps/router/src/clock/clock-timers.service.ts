@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
-import { HUB_CONFIG, HubConfig, NOW, REDIS, type NowFn } from '@hub/common';
+import { HUB_CONFIG, HubConfig, INSTALLATION_ID, NOW, REDIS, redisWipes, type NowFn } from '@hub/common';
 import { ClockJob, QUEUES } from '@hub/queues';
 import { claimClocksToSchedule, dueClocks, forgetScheduled, pendingRecomputes, tryAdvisoryXactLock, type DueClock } from '@hub/store';
 import { CLOCK_SETTINGS, ClockService, clockSweeps, type ClockSettings, type FireOutcome } from '@hub/workflow/clock';
@@ -11,8 +11,11 @@ import { CLOCK_SETTINGS, ClockService, clockSweeps, type ClockSettings, type Fir
 /** Advisory lock of the sweeper: however many routers run, one sweeps at a time. */
 export const CLOCK_SWEEPER_LOCK = 72012349;
 
-/** Fixed job id of a timer: the clock and the instant it is for. */
-export const clockJobId = (clockId: string, at: Date): string => `c${clockId}-${at.getTime()}`;
+/** Fixed job id of a timer: the installation, the clock and the instant it is for. */
+export const clockJobId = (installation: string, clockId: string, at: Date): string => `${installation}.c${clockId}-${at.getTime()}`;
+
+/** How often each router checks that Redis still holds the clock jobs (the marker below). */
+export const CLOCK_WIPE_CHECK_MS = 1_000;
 
 export interface SweepReport {
   /** false: another replica holds the sweeper lock; nothing was done */
@@ -41,6 +44,8 @@ export interface SweepReport {
 export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ClockTimersService.name);
   private timer?: NodeJS.Timeout;
+  private watch?: NodeJS.Timeout;
+  private watching = false;
   private running?: Promise<SweepReport>;
   private stopped = false;
 
@@ -52,10 +57,13 @@ export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestr
     @Inject(NOW) private readonly now: NowFn,
     @Inject(CLOCK_SETTINGS) private readonly settings: ClockSettings,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(INSTALLATION_ID) private readonly installation: string,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.settings.sweepIntervalMs <= 0) return;
+    // A wiped Redis is noticed within a second, not at the next sweep (docs/reliability.md#redis-wiped).
+    this.watch = setInterval(() => this.sweepIfWiped(), CLOCK_WIPE_CHECK_MS);
     const tick = (): void => {
       if (this.stopped) return;
       void this.sweep()
@@ -70,6 +78,7 @@ export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestr
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.watch) clearInterval(this.watch);
     await this.running?.catch(() => undefined);
   }
 
@@ -146,8 +155,8 @@ export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestr
         if (rows.length === 0) return 0;
         const jobs = rows.map((r) => ({
           name: 'fire',
-          data: { clockId: r.id, at: r.nextFireAt.toISOString() },
-          opts: { jobId: clockJobId(r.id, r.nextFireAt), delay: Math.max(0, r.nextFireAt.getTime() - now.getTime()) },
+          data: { clockId: r.id, at: r.nextFireAt.toISOString(), installation: this.installation },
+          opts: { jobId: clockJobId(this.installation, r.id, r.nextFireAt), delay: Math.max(0, r.nextFireAt.getTime() - now.getTime()) },
         }));
         await withTimeout(this.queue.addBulk(jobs), REDIS_TIMEOUT_MS, 'queueing clock jobs');
         return rows.length;
@@ -164,12 +173,27 @@ export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestr
    * falls due from the table.
    */
   private async requeueIfRedisLost(now: Date): Promise<number> {
-    const key = `${this.config.queuePrefix}:clock:alive`;
-    const set = await this.redis.set(key, new Date().toISOString(), 'NX');
+    const set = await this.redis.set(this.marker(), new Date().toISOString(), 'NX');
     if (set !== 'OK') return 0;
+    redisWipes.inc({ what: 'clock' });
     const n = await forgetScheduled(this.ds, new Date(now.getTime() + this.settings.horizonMs));
     if (n > 0) this.logger.warn({ timers: n }, 'Redis lost the clock jobs; timers queued again');
     return n;
+  }
+
+  private marker(): string {
+    return `${this.config.queuePrefix}:clock:alive:${this.installation}`;
+  }
+
+  /** A sweep at once when the marker is gone (one check in flight at a time: Redis may hang). */
+  private sweepIfWiped(): void {
+    if (this.watching || this.stopped) return;
+    this.watching = true;
+    void this.redis
+      .exists(this.marker())
+      .then((n) => (n === 0 && !this.stopped ? this.sweep().then(() => undefined) : undefined))
+      .catch((err: unknown) => this.logger.warn({ err }, 'Redis marker check failed'))
+      .finally(() => (this.watching = false));
   }
 }
 

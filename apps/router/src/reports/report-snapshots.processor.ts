@@ -1,8 +1,9 @@
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { NOW, type NowFn } from '@hub/common';
-import { QUEUES, type ReportsJob } from '@hub/queues';
+import { INSTALLATION_ID, NOW, type NowFn } from '@hub/common';
+import { QUEUES, leaveIfForeign, type ReportsJob } from '@hub/queues';
+import { Job } from 'bullmq';
 import { ReportSnapshotService } from '@hub/workflow/reports';
 
 /** How often the scheduler looks for a due snapshot (each kind is due a few times a year). */
@@ -21,15 +22,21 @@ export class ReportSnapshotsProcessor extends WorkerHost implements OnApplicatio
     private readonly snapshots: ReportSnapshotService,
     @InjectQueue(QUEUES.reports) private readonly queue: Queue<ReportsJob>,
     @Inject(NOW) private readonly now: NowFn,
+    @Inject(INSTALLATION_ID) private readonly installation: string,
   ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler('report-snapshots', { every: REPORTS_EVERY_MS }, { name: 'snapshots', data: {} });
+    // one scheduler per installation (two hubs on one Redis and prefix keep one each); the one
+    // of the versions before identities goes
+    await this.queue.removeJobScheduler('report-snapshots');
+    await this.queue.upsertJobScheduler(`report-snapshots-${this.installation}`, { every: REPORTS_EVERY_MS }, { name: 'snapshots', data: { installation: this.installation } });
   }
 
-  async process(): Promise<number> {
+  async process(job: Job<ReportsJob>, token?: string): Promise<number> {
+    const foreign = await leaveIfForeign(job, token, this.installation);
+    if (foreign) throw foreign;
     const made = await this.snapshots.makeDue(this.now());
     if (made.length > 0) this.logger.log({ made: made.map((s) => `${s.kind}:${s.period}`) }, 'report snapshots made');
     return made.length;

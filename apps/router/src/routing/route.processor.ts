@@ -2,10 +2,10 @@ import { Inject, Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { HUB_CONFIG, HubConfig } from '@hub/common';
+import { HUB_CONFIG, HubConfig, INSTALLATION_ID } from '@hub/common';
 import { runInternalJob } from '@hub/store';
 import { routingFailureVerdict } from '@hub/rules/dispatch';
-import { OutboxJob, QUEUES, retryDelayMs } from '@hub/queues';
+import { OutboxJob, QUEUES, leaveIfForeign, retryDelayMs } from '@hub/queues';
 import { RoutingService } from './routing.service';
 
 /** The router's queue: intake checks and dispatch of each stored ticket, once per outbox row. */
@@ -17,11 +17,17 @@ export class RouteProcessor extends WorkerHost {
     private readonly ds: DataSource,
     private readonly routing: RoutingService,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(INSTALLATION_ID) private readonly installation: string,
   ) {
     super();
   }
 
-  async process(job: Job<OutboxJob>): Promise<string> {
+  async process(job: Job<OutboxJob>, token?: string): Promise<string> {
+    const foreign = await leaveIfForeign(job, token, this.installation);
+    if (foreign) {
+      this.logger.warn({ jobId: job.id, owner: job.data.installation }, 'a routing job of another installation (two hubs on one Redis and prefix?); left for its owner');
+      throw foreign;
+    }
     const policy = { baseMs: this.config.delivery.backoffBaseMs, maxMs: this.config.delivery.backoffMaxMs, retryHours: this.config.delivery.retryHours };
     const { result, error } = await runInternalJob(
       this.ds,

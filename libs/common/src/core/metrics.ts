@@ -44,3 +44,17 @@ export const piiUnreadable = new Counter({
   help: 'Personal values that did not decrypt and were shown masked (docs/security.md)',
   registers: [registry],
 });
+
+export const foreignJobs = new Counter({
+  name: 'hub_foreign_jobs_total',
+  help: 'Jobs of another installation met in this one’s queues (two hubs on one Redis and prefix), left for their owner',
+  labelNames: ['queue'] as const,
+  registers: [registry],
+});
+
+export const redisWipes = new Counter({
+  name: 'hub_redis_wipes_total',
+  help: 'Times a Redis marker was found gone (Redis emptied or replaced) and the in-flight jobs were queued again',
+  labelNames: ['what'] as const,
+  registers: [registry],
+});

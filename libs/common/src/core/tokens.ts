@@ -18,3 +18,5 @@ export type DbPing = () => Promise<void>;
 export const NOW = Symbol('NOW');
 export type NowFn = () => Date;
 export const systemNow: NowFn = () => new Date();
+/** The installation's identity (provided by StoreModule): job ids and Redis markers carry it (docs/reliability.md#job-identity). */
+export const INSTALLATION_ID = Symbol('INSTALLATION_ID');

@@ -74,6 +74,20 @@ export async function claimReady(db: Queryable, o: ClaimOptions): Promise<Array<
   );
 }
 
+/**
+ * Forgets every claim of a pending row: Redis lost the jobs (docs/reliability.md#redis-wiped), so
+ * the relay's next claim queues them all again. A claim a living delivery chain still works on is
+ * forgotten too; its duplicate job finds the row moved on, or sends the same eventId again.
+ */
+export async function forgetQueued(db: Queryable): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    db,
+    `WITH f AS (UPDATE outbox SET queued_attempt = NULL, queued_at = NULL WHERE status = 'pending' AND queued_attempt IS NOT NULL RETURNING 1)
+     SELECT count(*)::int AS n FROM f`,
+  );
+  return rows[0].n;
+}
+
 export async function loadOutbox(db: Queryable, id: string): Promise<OutboxRow | undefined> {
   const rows = await queryRows<OutboxRow>(db, `SELECT ${OUTBOX_ROW_COLUMNS} FROM outbox WHERE id = $1`, [id]);
   return rows[0];
