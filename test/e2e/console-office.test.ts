@@ -150,3 +150,27 @@ it('an unsatisfied callback reopens the work order, which turns up again in the 
   await unit.shoot('reopened-in-list');
   expect(await hotlineTypes(w.h, ticketId, orderNo)).toEqual(expect.arrayContaining(['replied', 'reopened']));
 });
+
+it('a callback that reaches an anonymous citizen nobody (回访未接通) closes the order, recorded apart from the satisfaction', async () => {
+  const { ticketId, orderNo } = await intakeOrder(w.h, order({ citizen: { anonymous: true, confidential: false } }));
+  const api = await w.h.unit(UNIT_A);
+  expect((await api.post(`/work-orders/${ticketId}/sign`, {})).status).toBe(200);
+  expect((await api.post(`/work-orders/${ticketId}/reply`, REPLY)).status).toBe(200);
+  await waitState(w.h, ticketId, 'replied');
+
+  const office = await open('callback-unreachable');
+  await office.page.goto(`${w.url}/login`);
+  await signIn(office, 'operator-1', PASSWORD);
+  await office.page.getByTestId('tab-callbacks').click();
+  await office.page.getByRole('link', { name: orderNo }).click();
+  await office.page.getByTestId('action-callback_unreachable').click();
+  await office.page.getByLabel('未接通情况').fill('匿名来电，无回访号码');
+  await office.shoot('callback-unreachable-form');
+  await office.page.getByTestId('action-submit').click();
+  // anonymous: nobody can be called, so the first call closes it (docs/rules.md item 9b)
+  await office.page.getByTestId('order-state').filter({ hasText: '已办结' }).waitFor();
+  await office.page.getByTestId('timeline').getByText('回访未接通').first().waitFor();
+  await office.shoot('callback-unreachable-closed');
+  expect(await w.h.hub.ds.query(`SELECT count(*)::int AS n FROM work_order_callbacks WHERE ticket_id = $1`, [ticketId])).toEqual([{ n: 0 }]);
+  expect(await hotlineTypes(w.h, ticketId, orderNo)).toEqual(expect.arrayContaining(['replied', 'closed']));
+});

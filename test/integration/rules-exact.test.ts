@@ -7,7 +7,7 @@ import { NationalPollerService } from '../../apps/gateway/src/intake/national-po
 import { ClockService } from '@hub/workflow/clock';
 import { shanghaiCalendar } from '@hub/rules/calendar/shanghai-calendar.fixture';
 import { nationalTransfer, ywtbEvaluation } from '../factories/tickets.factory';
-import { REPLY, SATISFIED, UNIT_A, UNIT_B, UNSATISFIED, intakeOrder, order, workOrdersAt, resetWorld, settled, startLifecycleHub, statuses, waitState, type Body, type LifecycleHub } from './lifecycle-kit';
+import { REPLY, SATISFIED, UNIT_A, UNIT_B, UNSATISFIED, footprint, intakeOrder, order, workOrdersAt, resetWorld, settled, startLifecycleHub, statuses, waitState, type Body, type LifecycleHub } from './lifecycle-kit';
 
 jest.setTimeout(180_000);
 
@@ -255,6 +255,52 @@ describe('issue 12: the rules, exactly', () => {
     await expire(objectedId, 'objection');
     const [afterObjection] = (await h.hub.ds.query(`SELECT state, unit_code FROM tickets WHERE id = $1`, [objectedId])) as Body[];
     expect(afterObjection).toEqual({ state: 'signed', unit_code: UNIT_A });
+  });
+
+  it('item 9b (沪府办〔2020〕49号 Art. 4(四) "100%回访"): a callback that reaches nobody closes the ticket after the office\'s number of calls, outside the satisfaction figures', async () => {
+    await resetWorld(h, { maxBounces: 2, unsatisfiedBeforeTerminate: 2, callbackAttempts: 2 });
+    const a = await h.unit(UNIT_A);
+    const toReplied = async (over: Body = {}): Promise<{ ticketId: string; orderNo: string }> => {
+      const t = await intakeOrder(h, order(over));
+      await a.post(`/work-orders/${t.ticketId}/sign`);
+      expect((await a.post(`/work-orders/${t.ticketId}/reply`, REPLY)).body).toMatchObject({ state: 'replied' });
+      return t;
+    };
+    const UNREACHABLE = { unreachable: true, note: '电话无人接听' };
+
+    const { ticketId, orderNo } = await toReplied();
+    // A call that reached nobody carries no visit: scores with it are refused, field by field, and nothing changes.
+    const before = await footprint(h, ticketId);
+    const mixed = await h.office.post(`/office/tickets/${ticketId}/callback`, { ...UNREACHABLE, satisfied: true, result: 5 });
+    expect(mixed.status).toBe(400);
+    expect((mixed.body.fields as Body[]).map((f) => f.path).sort()).toEqual(['result', 'satisfied']);
+    expect(await footprint(h, ticketId)).toEqual(before);
+
+    // The office set 2 calls: the first leaves it awaiting the callback, the second closes it.
+    expect((await h.office.post(`/office/tickets/${ticketId}/callback`, UNREACHABLE)).body).toMatchObject({ state: 'replied' });
+    expect((await h.office.post(`/office/tickets/${ticketId}/callback`, UNREACHABLE)).body).toMatchObject({ state: 'closed' });
+    await settled(h, ticketId);
+    const closed = statuses(h.hotlineFake, 'orders', orderNo).filter((b) => b.type === 'closed');
+    expect(closed).toEqual([expect.objectContaining({ reason: 'unreachable', replyPoints: REPLY.replyPoints, unit: expect.objectContaining({ code: UNIT_A }) })]);
+    const events = (await h.hub.ds.query(`SELECT type FROM ticket_events WHERE ticket_id = $1 AND type LIKE 'call%' ORDER BY id`, [ticketId])) as Body[];
+    expect(events.map((e) => e.type)).toEqual(['callback_unreachable', 'callback_unreachable']);
+    // Not a callback for the reports (satisfaction, resolution): no visit was recorded, no fact counted.
+    const facts = (await h.hub.ds.query(`SELECT fact FROM report_facts WHERE ticket_id = $1 AND fact IN ('callback', 'reopened')`, [ticketId])) as Body[];
+    expect(facts).toEqual([]);
+    expect((await footprint(h, ticketId)).callbacks).toBe(0);
+
+    // An anonymous citizen cannot be called back: the first call closes it.
+    const anon = await toReplied({ citizen: { anonymous: true, confidential: false } });
+    expect((await h.office.post(`/office/tickets/${anon.ticketId}/callback`, { unreachable: true })).body).toMatchObject({ state: 'closed' });
+
+    // A national transfer's result carries the visit's scores: it cannot be closed this way.
+    const transfer = nationalTransfer({ regionCode: '310104', categoryCode: '0101' });
+    const national = await pollTransfer(transfer);
+    await waitState(h, national, 'dispatched');
+    await a.post(`/work-orders/${national}/sign`);
+    await a.post(`/work-orders/${national}/reply`, { ...REPLY, ...SEALED });
+    const refused = await h.office.post(`/office/tickets/${national}/callback`, UNREACHABLE);
+    expect(refused).toMatchObject({ status: 409, body: { error: 'not_allowed', message: expect.stringContaining('national') } });
   });
 
   it('item 9 (沪府办〔2020〕49号 Art. 5): an anonymous ticket has no contact duty: no contact clock, no contact due to the source', async () => {

@@ -91,6 +91,7 @@ export const EVENT: Record<string, string> = {
   appealed: '申诉',
   appeal_reviewed: '申诉复核',
   called_back: '回访',
+  callback_unreachable: '回访未接通',
   reopened: '重办',
   terminated: '存电',
   supervised: '督办',

@@ -28,6 +28,12 @@ export interface Ticket {
 
 export interface ActionSpec {
   name: string;
+  /** the machine's action it takes (listed in `allowedActions`), when not `name` */
+  action?: string;
+  /** shown only for such tickets */
+  shown?: (t: Ticket) => boolean;
+  /** body members every submission carries */
+  fixed?: Record<string, unknown>;
   title: string;
   fields: (t: Ticket) => FieldSpec[];
   path: (t: Ticket) => string;
@@ -164,6 +170,17 @@ export const OFFICE_ACTIONS: ActionSpec[] = [
     path: (t) => `/office/tickets/${t.id}/callback`,
     done: '回访已记录',
   },
+  {
+    // 联系不上: the office's set number of calls (an anonymous citizen's first) closes it; a national result needs the scores (docs/rules.md item 9b)
+    name: 'callback_unreachable',
+    action: 'callback',
+    title: '回访未接通',
+    shown: (t) => t.source !== 'national',
+    fields: () => [{ key: 'note', label: '未接通情况', kind: 'textarea', hint: '如：两次拨打均无人接听' }],
+    fixed: { unreachable: true },
+    path: (t) => `/office/tickets/${t.id}/callback`,
+    done: '已记录未接通的回访',
+  },
   { name: 'reopen', title: '重办', fields: () => [reason('重办理由')], path: (t) => `/office/tickets/${t.id}/reopen`, done: '已退回重办' },
   { name: 'supervise', title: '督办', fields: () => [reason('督办事由')], path: (t) => `/office/tickets/${t.id}/supervise`, done: '已督办' },
   {
@@ -193,7 +210,7 @@ export const OFFICE_ACTIONS: ActionSpec[] = [
 
 /** The request body from the form: empty optional values left out, documents as the API wants them. */
 export function bodyOf(spec: ActionSpec, t: Ticket, values: Record<string, unknown>): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
+  const body: Record<string, unknown> = { ...spec.fixed };
   for (const f of spec.fields(t)) {
     const v = values[f.key];
     if (f.key.startsWith('sealed')) continue;

@@ -57,10 +57,12 @@ class MergeSettingsDto {
   @IsDefined() @IsArray() @IsIn(['accepted', 'disputed', 'dispatched', 'signed', 'contacted', 'objected', 'replied'], { each: true }) openStates!: string[];
 }
 
-/** Work-order rules (沪府办〔2020〕49号 Art. 4(三), Art. 7): when a bouncing ticket is flagged, when the office may terminate. */
+/** Work-order rules (docs/rules.md): when a bouncing ticket is flagged, when the office may terminate, how many unanswered 回访 calls close a ticket. */
 class WorkOrderSettingsDto {
   @IsDefined() @IsInt() @Min(0) @Max(20) maxBounces!: number;
   @IsDefined() @IsInt() @Min(1) @Max(10) unsatisfiedBeforeTerminate!: number;
+  /** 回访 calls that reach nobody before the ticket closes as 联系不上 (docs/rules.md item 9b); absent: 3 */
+  @IsOptional() @IsInt() @Min(1) @Max(10) callbackAttempts?: number;
 }
 
 export const SETTINGS = {

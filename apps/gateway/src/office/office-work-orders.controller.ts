@@ -122,7 +122,7 @@ export class OfficeWorkOrdersController {
 
   @Post('tickets/:id/callback')
   @HttpCode(200)
-  @ApiOperation({ summary: '回访: satisfaction with result, speed and attitude (1–5). Satisfied → closed (national: the result goes out); unsatisfied → reopened' })
+  @ApiOperation({ summary: '回访: satisfaction with result, speed and attitude (1–5). Satisfied → closed (national: the result goes out); unsatisfied → reopened; unreachable (联系不上) → closed after the office\'s number of calls (anonymous: at once)' })
   @ApiBody({ type: CallbackDto })
   @refusals()
   callback(@CurrentActor() actor: HubActor, @Param('id') id: string, @Body() body: CallbackDto): Promise<ActionAnswer> {

@@ -83,8 +83,23 @@ export class AppealReviewDto {
   reason?: string;
 }
 
+/** A call that reached nobody has no visit: these fields are then required absent (docs/rules.md item 9b). */
+export const VISIT_FIELDS = ['satisfied', 'resolved', 'result', 'efficiency', 'attitude'] as const;
+const reached = (o: CallbackDto): boolean => o.unreachable !== true;
+
 export class CallbackDto {
-  @ApiProperty({ description: 'satisfied → closed; unsatisfied → reopened to the unit (重办)' })
+  @ApiPropertyOptional({
+    description:
+      '联系不上: this call reached nobody (docs/rules.md item 9b). The office setting work_order.callbackAttempts-th such call on one answer ' +
+      "(an anonymous citizen's first) closes the ticket without a visit, not counted against the unit; the visit's fields are then absent. " +
+      'Refused for a national transfer (its result carries the scores)',
+  })
+  @OptionalField()
+  @IsBoolean()
+  unreachable?: boolean;
+
+  @ApiProperty({ description: 'satisfied → closed; unsatisfied → reopened to the unit (重办); absent when unreachable' })
+  @ValidateIf(reached)
   @IsDefined()
   @IsBoolean()
   satisfied!: boolean;
@@ -95,6 +110,7 @@ export class CallbackDto {
   resolved?: boolean;
 
   @ApiProperty({ minimum: 1, maximum: 5, description: 'satisfaction with the result (沪府办〔2020〕49号 Art. 4(四))' })
+  @ValidateIf(reached)
   @IsDefined()
   @IsInt()
   @Min(1)
@@ -102,6 +118,7 @@ export class CallbackDto {
   result!: number;
 
   @ApiProperty({ minimum: 1, maximum: 5, description: 'satisfaction with the speed' })
+  @ValidateIf(reached)
   @IsDefined()
   @IsInt()
   @Min(1)
@@ -109,6 +126,7 @@ export class CallbackDto {
   efficiency!: number;
 
   @ApiProperty({ minimum: 1, maximum: 5, description: 'satisfaction with the attitude' })
+  @ValidateIf(reached)
   @IsDefined()
   @IsInt()
   @Min(1)

@@ -10,6 +10,7 @@ import { answerOf, performerOf, type ActionAnswer } from '../work-orders/work-or
 import {
   AppealReviewDto,
   CallbackDto,
+  VISIT_FIELDS,
   DesignateDto,
   ExtensionReviewDto,
   MergeDto,
@@ -78,6 +79,11 @@ export class OfficeWorkOrdersService {
   }
 
   callback(actor: HubActor, id: string, body: CallbackDto): Promise<ActionAnswer> {
+    if (body.unreachable === true) {
+      const present = VISIT_FIELDS.filter((k) => body[k] !== undefined && body[k] !== null);
+      if (present.length > 0) throw new ValidationFailed(present.map((path) => ({ path, message: 'a call that reached nobody (unreachable) has no visit: leave it out' })));
+      return this.act(actor, id, { type: 'callback', unreachable: { note: body.note } });
+    }
     const score = (n: number): 1 | 2 | 3 | 4 | 5 => n as 1 | 2 | 3 | 4 | 5;
     return this.act(actor, id, {
       type: 'callback',

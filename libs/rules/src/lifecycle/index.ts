@@ -17,6 +17,7 @@ export type {
   Actor,
   ActorRole,
   CallbackVisit,
+  UnreachableCall,
   ClockEffect,
   ClockName,
   Effect,

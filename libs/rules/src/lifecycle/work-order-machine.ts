@@ -46,6 +46,7 @@ import type {
 export const DEFAULT_WORK_ORDER_CONFIG: WorkOrderConfig = Object.freeze({
   maxBounces: 2,
   unsatisfiedBeforeTerminate: 2,
+  callbackAttempts: 3,
 });
 
 export interface NewWorkOrder {
@@ -60,6 +61,7 @@ export function createWorkOrder(init: NewWorkOrder): WorkOrderContext {
   const config: WorkOrderConfig = {
     maxBounces: init.config?.maxBounces ?? defaults.maxBounces,
     unsatisfiedBeforeTerminate: init.config?.unsatisfiedBeforeTerminate ?? defaults.unsatisfiedBeforeTerminate,
+    callbackAttempts: init.config?.callbackAttempts ?? defaults.callbackAttempts,
   };
   if (!Number.isInteger(config.maxBounces) || config.maxBounces < 0) {
     throw new RangeError('maxBounces must be a non-negative integer');
@@ -67,6 +69,7 @@ export function createWorkOrder(init: NewWorkOrder): WorkOrderContext {
   if (!isPositiveInteger(config.unsatisfiedBeforeTerminate)) {
     throw new RangeError('unsatisfiedBeforeTerminate must be a positive integer');
   }
+  if (!isPositiveInteger(config.callbackAttempts)) throw new RangeError('callbackAttempts must be a positive integer');
   return {
     state: 'received',
     source: init.source,
@@ -90,6 +93,7 @@ export function createWorkOrder(init: NewWorkOrder): WorkOrderContext {
     previousState: null,
     lastReplyPoints: null,
     lastVisit: null,
+    unreachableCalls: 0,
     mergedInto: null,
   };
 }

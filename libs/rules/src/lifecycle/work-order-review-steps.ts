@@ -15,7 +15,7 @@ import {
   isOptionalString,
   visitProblem,
 } from './work-order-input.validator';
-import type { Effect, WorkOrderActionOf, WorkOrderContext } from './work-order.types';
+import type { Effect, UnreachableCall, WorkOrderActionOf, WorkOrderContext } from './work-order.types';
 import { asResumable, assign, invalid, refused, resumeState, type Done, type Step } from './work-order-steps';
 
 export function reply(ctx: WorkOrderContext, action: WorkOrderActionOf<'reply'>): Step {
@@ -30,6 +30,8 @@ export function reply(ctx: WorkOrderContext, action: WorkOrderActionOf<'reply'>)
       lastReplyPoints: action.replyPoints,
       // 沪府办〔2020〕49号 Art. 4(三) counts dissatisfaction with one clear answer; a new conclusion starts over.
       unsatisfiedOnAnswer: same ? ctx.unsatisfiedOnAnswer : 0,
+      // Each answer is called back about anew.
+      unreachableCalls: 0,
       // The work is done: a still-pending extension request has nothing left to extend.
       pendingExtension: null,
     },
@@ -156,6 +158,7 @@ export function reviewAppeal(ctx: WorkOrderContext, action: WorkOrderActionOf<'r
 
 /** 回访 (沪府办〔2020〕49号 Art. 4(四)): satisfied closes; unsatisfied sends it back to the unit (重办). */
 export function callback(ctx: WorkOrderContext, action: WorkOrderActionOf<'callback'>): Step {
+  if ('unreachable' in action) return unreachableCall(ctx, action.unreachable);
   const problem = visitProblem(action.visit);
   if (problem !== null) return invalid(problem);
   const visit = action.visit;
@@ -168,6 +171,29 @@ export function callback(ctx: WorkOrderContext, action: WorkOrderActionOf<'callb
     effects.push(stopClock('return'), { kind: 'national', call: 'result', outcome: 'closed', replyPoints: ctx.lastReplyPoints, visit });
   }
   return { next: { ...visited, state: 'closed' }, effects };
+}
+
+/**
+ * 联系不上 (docs/rules.md item 9b): a call that reached nobody. The office's `callbackAttempts`-th
+ * on the same answer closes the ticket without a visit (the citizen cannot judge the unit, so
+ * nothing counts against it); an anonymous citizen cannot be called at all, so the first does. A
+ * national transfer's result carries the visit's scores (docs/contracts.md#national-messages):
+ * it cannot be closed this way.
+ */
+function unreachableCall(ctx: WorkOrderContext, call: UnreachableCall): Step {
+  if (typeof call !== 'object' || call === null) return invalid('unreachable must be an object');
+  if (!isOptionalString(call.note)) return invalid('unreachable.note must be a string');
+  if (!isOptionalBoolean(call.anonymous)) return invalid('unreachable.anonymous must be a boolean');
+  if (ctx.source === 'national') {
+    return refused('a national transfer cannot be closed as unreachable (联系不上): its result carries the callback\'s scores');
+  }
+  const calls = (ctx.unreachableCalls ?? 0) + 1;
+  const next: WorkOrderContext = { ...ctx, unreachableCalls: calls };
+  if (call.anonymous !== true && calls < ctx.config.callbackAttempts) return { next, effects: [] };
+  return {
+    next: { ...next, state: 'closed', callbacks: ctx.callbacks + 1 },
+    effects: statusEvent(ctx, 'closed', ctx.unit, { reason: 'unreachable', replyPoints: ctx.lastReplyPoints }),
+  };
 }
 
 /**

@@ -123,6 +123,16 @@ export interface CallbackVisit {
   readonly note?: string;
 }
 
+/**
+ * One 回访 call that reached nobody (联系不上, docs/rules.md item 9b). The office's
+ * `callbackAttempts`-th such call closes the ticket without a visit, not counted against the unit.
+ */
+export interface UnreachableCall {
+  readonly note?: string;
+  /** filled by the hub from the ticket: an anonymous citizen cannot be called back at all */
+  readonly anonymous?: boolean;
+}
+
 export type NationalReturnReason = 'out_of_jurisdiction' | 'incomplete_elements';
 
 export type WorkOrderAction =
@@ -182,6 +192,7 @@ export type WorkOrderAction =
   | { readonly type: 'appeal'; readonly reason: string; readonly withinWindow?: boolean }
   | { readonly type: 'review_appeal'; readonly decision: 'upheld' | 'refused'; readonly reason?: string; readonly withinWindow?: boolean }
   | { readonly type: 'callback'; readonly visit: CallbackVisit }
+  | { readonly type: 'callback'; readonly unreachable: UnreachableCall }
   | { readonly type: 'reopen'; readonly reason: string }
   | { readonly type: 'terminate'; readonly reason: string }
   | { readonly type: 'supervise'; readonly reason: string }
@@ -200,6 +211,8 @@ export interface WorkOrderConfig {
   readonly maxBounces: number;
   /** unsatisfied callbacks on the same answer before the office may terminate (沪府办〔2020〕49号 Art. 4(三)) */
   readonly unsatisfiedBeforeTerminate: number;
+  /** unanswered 回访 calls on one answer before the ticket closes as unreachable (docs/rules.md item 9b) */
+  readonly callbackAttempts: number;
 }
 
 export interface PendingExtension {
@@ -253,6 +266,8 @@ export interface WorkOrderContext {
   readonly previousState: ResumableState | null;
   readonly lastReplyPoints: string | null;
   readonly lastVisit: CallbackVisit | null;
+  /** 回访 calls on the current answer that reached nobody (absent in contexts stored before item 9b) */
+  readonly unreachableCalls?: number;
   /** set when `merged` */
   readonly mergedInto: string | null;
 }

@@ -78,7 +78,7 @@ export async function messagesOf(s: ActionStep, def: ActionDef, effects: readonl
   // into this one hears the only thing the national contract lets it hear: the result.
   const concluded = (next.state === 'closed' || next.state === 'terminated') && ctx.state !== next.state;
   if (concluded) {
-    const visit = next.state === 'closed' && action.type === 'callback' ? action.visit : next.lastVisit;
+    const visit = next.state === 'closed' && action.type === 'callback' && 'visit' in action ? action.visit : next.lastVisit;
     for (const m of await mergedNationalTransfers(tx, t.id)) {
       const body = await resultBody(tx, t.id, visit, occurredAt);
       out.push(nationalResult(m.id, m.externalId, body));
