@@ -1,18 +1,12 @@
 import { isIP } from 'node:net';
+import { ConfigError } from './config-error';
+import { redisTopology, type RedisTopology } from './redis-config';
 
 /**
  * Configuration from the environment (docs/contracts.md#connection-settings plus the hub's own settings), validated once at
  * boot. A bad or missing value stops the app with a message that names the variable.
  */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 export interface HubConfig {
   /** address the apps listen on: HUB_HOST; default 127.0.0.1, or 0.0.0.0 when NODE_ENV=production */
@@ -24,7 +18,9 @@ export interface HubConfig {
   /** per-session limits of the apps' pools (docs/performance.md#bounded-work) */
   db: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   redisUrl: string;
-  /** prefix of every BullMQ key; on Redis Cluster give it a hash tag, e.g. `{hub}` */
+  /** one server, a Redis Cluster or a Sentinel-watched master (REDIS_CLUSTER_NODES, REDIS_SENTINELS) */
+  redisTopology: RedisTopology;
+  /** prefix of every BullMQ key; on Redis Cluster it must carry a hash tag, e.g. `{hub}` */
   queuePrefix: string;
   logLevel: string;
   upstreams: {
@@ -178,6 +174,8 @@ export function loadConfig(env: Env = process.env): HubConfig {
   };
   missingSecrets(env);
   const production = env.NODE_ENV === 'production';
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379')!;
+  const queuePrefix = str(env, 'HUB_QUEUE_PREFIX', 'hub');
   return {
     host: host(env, production),
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -188,8 +186,9 @@ export function loadConfig(env: Env = process.env): HubConfig {
       statementTimeoutMs: int(env, 'HUB_DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
       idleInTransactionTimeoutMs: int(env, 'HUB_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 100, 3_600_000),
     },
-    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379')!,
-    queuePrefix: str(env, 'HUB_QUEUE_PREFIX', 'hub'),
+    redisUrl,
+    redisTopology: redisTopology(env, redisUrl, queuePrefix),
+    queuePrefix,
     logLevel: level,
     upstreams: {
       hotline: { url: url(env, 'HUB_HOTLINE_URL', ['http:', 'https:']), keys: env.HUB_HOTLINE_KEYS ?? '' },

@@ -1,4 +1,6 @@
 export * from './config';
+export * from './redis-config';
+export * from './core/redis-client';
 export * from './secrets';
 export * from './logging/pii';
 export * from './logging/logger';

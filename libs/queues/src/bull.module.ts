@@ -1,8 +1,18 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import type { HubConfig } from '@hub/common/config';
 import { bullConnection } from './bull-connection';
 import { QueueName } from './index';
+
+const BULL_CLIENT = Symbol('BULL_CLIENT');
+
+/** A Cluster client given to BullMQ is shared, and BullMQ leaves shared clients open: closed here. */
+class BullClientCloser implements OnApplicationShutdown {
+  constructor(@Inject(BULL_CLIENT) private readonly client: { quit(): Promise<unknown> } | null) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.client?.quit().catch(() => undefined);
+  }
+}
 
 /**
  * BullMQ for one app: the shared connection and prefix, and the queues it uses. Jobs are kept a
@@ -11,11 +21,13 @@ import { QueueName } from './index';
 @Module({})
 export class HubQueuesModule {
   static register(config: HubConfig, queues: QueueName[]): DynamicModule {
+    const connection = bullConnection(config);
+    const client = 'quit' in connection && typeof connection.quit === 'function' ? (connection as { quit(): Promise<unknown> }) : null;
     return {
       module: HubQueuesModule,
       imports: [
         BullModule.forRoot({
-          connection: bullConnection(config.redisUrl),
+          connection,
           prefix: config.queuePrefix,
           defaultJobOptions: {
             attempts: 3,
@@ -26,6 +38,7 @@ export class HubQueuesModule {
         }),
         ...queues.map((name) => BullModule.registerQueue({ name })),
       ],
+      providers: [{ provide: BULL_CLIENT, useValue: client }, BullClientCloser],
       exports: [BullModule],
     };
   }

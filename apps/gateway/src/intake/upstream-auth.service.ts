@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@hub/common';
 import type { FastifyRequest } from 'fastify';
 import { HUB_CONFIG, HubConfig, HubError, REQUEST_REDIS, RateLimiter } from '@hub/common';
 import { KeyRing, type NonceStore, RedisNonceStore, parseKeyRing, verifySignature } from '@hub/connectors/signing';
@@ -21,7 +21,7 @@ export class UpstreamAuthService {
 
   constructor(
     @Inject(HUB_CONFIG) config: HubConfig,
-    @Inject(REQUEST_REDIS) redis: Redis,
+    @Inject(REQUEST_REDIS) redis: RedisClient,
     private readonly limiter: RateLimiter,
   ) {
     this.rings = {

@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@hub/common';
 import { HUB_CONFIG, HubConfig, INSTALLATION_ID, REDIS, redisWipes } from '@hub/common';
 import { claimReady, forgetQueued, listenToOutbox } from '@hub/store';
 import { OutboxJob, QUEUES, outboxJobId, queueForTarget } from '@hub/queues';
@@ -43,7 +43,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     @InjectQueue(QUEUES.deliver) private readonly deliverQueue: Queue<OutboxJob>,
     private readonly delivery: DeliveryService,
     @Inject(INSTALLATION_ID) private readonly installation: string,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

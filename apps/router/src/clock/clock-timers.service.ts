@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@hub/common';
 import { HUB_CONFIG, HubConfig, INSTALLATION_ID, NOW, REDIS, redisWipes, type NowFn } from '@hub/common';
 import { ClockJob, QUEUES } from '@hub/queues';
 import { claimClocksToSchedule, dueClocks, forgetScheduled, pendingRecomputes, tryAdvisoryXactLock, type DueClock } from '@hub/store';
@@ -53,7 +53,7 @@ export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestr
     private readonly ds: DataSource,
     private readonly clocks: ClockService,
     @InjectQueue(QUEUES.clock) private readonly queue: Queue<ClockJob>,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(NOW) private readonly now: NowFn,
     @Inject(CLOCK_SETTINGS) private readonly settings: ClockSettings,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,

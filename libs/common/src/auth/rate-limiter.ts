@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../core/redis-client';
 import { HUB_CONFIG, REQUEST_REDIS } from '../core/tokens';
 import type { HubConfig, RateLimitConfig } from '../config';
 import { HubError } from '../errors/hub-error';
@@ -35,7 +35,7 @@ export class RateLimiter {
   private lastWarning = 0;
 
   constructor(
-    @Inject(REQUEST_REDIS) private readonly redis: Redis,
+    @Inject(REQUEST_REDIS) private readonly redis: RedisClient,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
@@ -81,7 +81,7 @@ export interface FailureCounter {
 @Injectable()
 export class FailureCounters implements FailureCounter {
   constructor(
-    @Inject(REQUEST_REDIS) private readonly redis: Redis,
+    @Inject(REQUEST_REDIS) private readonly redis: RedisClient,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 

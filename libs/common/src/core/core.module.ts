@@ -1,7 +1,6 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import Redis from 'ioredis';
 import pino from 'pino';
 import { HubConfig } from '../config';
 import { runtimeConfig } from './main-helper';
@@ -9,6 +8,7 @@ import { pinoOptions } from '../logging/logger';
 import { scrubText } from '../logging/pii';
 import { APP_NAME, HUB_CONFIG, NOW, REDIS, REQUEST_REDIS, REQUEST_REDIS_TIMEOUT_MS, systemNow } from './tokens';
 import { collectDefaults } from './metrics';
+import { createRedisClient, type RedisClient } from './redis-client';
 
 export interface CoreOptions {
   app: 'gateway' | 'router' | 'notifier';
@@ -19,8 +19,8 @@ export interface CoreOptions {
 
 class ConnectionsCloser implements OnApplicationShutdown {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(REQUEST_REDIS) private readonly requestRedis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
+    @Inject(REQUEST_REDIS) private readonly requestRedis: RedisClient,
   ) {}
   async onApplicationShutdown(): Promise<void> {
     // Workers and servers close first (Nest calls shutdown hooks in reverse order of creation);
@@ -72,12 +72,12 @@ export class CoreModule {
           // The gateway sends one or two commands per request (nonce, rate limit); auto-pipelining
           // sends those of all requests handled in one event-loop turn in one write.
           useFactory: () =>
-            new Redis(config.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, enableAutoPipelining: opts.app === 'gateway' }),
+            createRedisClient(config, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, enableAutoPipelining: opts.app === 'gateway' }),
         },
         {
           provide: REQUEST_REDIS,
           useFactory: async () => {
-            const r = new Redis(config.redisUrl, {
+            const r = createRedisClient(config, {
               enableOfflineQueue: false,
               maxRetriesPerRequest: 0,
               commandTimeout: REQUEST_REDIS_TIMEOUT_MS,

@@ -3,7 +3,7 @@ import { Controller, Get, Headers, Inject, Optional, Res } from '@nestjs/common'
 import type { FastifyReply } from 'fastify';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { Queue } from 'bullmq';
 import { DB_PING, HUB_CONFIG, REQUEST_REDIS, type DbPing } from './tokens';
 import type { HubConfig } from '../config';
@@ -40,7 +40,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
     @Inject(DB_PING) private readonly dbPing: DbPing,
-    @Inject(REQUEST_REDIS) private readonly redis: Redis,
+    @Inject(REQUEST_REDIS) private readonly redis: RedisClient,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Optional() @Inject(HEALTH_QUEUES) private readonly queues: Queue[] = [],
   ) {}
