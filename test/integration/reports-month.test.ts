@@ -125,8 +125,8 @@ describe('reports: a scripted month through the API, checked by hand', () => {
     );
     const clocks = ((await h.hub.ds.query(
       `SELECT c.id, c.ticket_id::text, c.type, c.unit_code, c.started_at, c.due, c.met_at, c.stopped_at,
-              coalesce(json_agg(json_build_object('decidedAt', e.decided_at, 'previousDue', ((e.previous_due_date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'))) FILTER (WHERE e.id IS NOT NULL), '[]') AS ext
-         FROM ticket_clocks c LEFT JOIN extension_requests e ON e.clock_id = c.id AND e.status = 'approved'
+              coalesce(json_agg(json_build_object('decidedAt', e.changed_at, 'previousDue', e.previous_due)) FILTER (WHERE e.id IS NOT NULL), '[]') AS ext
+         FROM ticket_clocks c LEFT JOIN clock_due_changes e ON e.clock_id = c.id
         WHERE c.type IN ('contact', 'resolve') GROUP BY c.id`,
     )) as Body[]).map((c): ReportClock => ({
       ticketId: c.ticket_id as string, type: c.type as 'contact', unit: c.unit_code as string | null, startedAt: c.started_at as Date, due: c.due as Date, metAt: c.met_at as Date | null, stoppedAt: c.stopped_at as Date | null,

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { INSTALLATION_ID, NOW, type NowFn } from '@hub/common';
 import { QUEUES, leaveIfForeign, type ReportsJob } from '@hub/queues';
 import { Job } from 'bullmq';
-import { ReportSnapshotService } from '@hub/workflow/reports';
+import { ReportService, ReportSnapshotService } from '@hub/workflow/reports';
 
 /** How often the scheduler looks for a due snapshot (each kind is due a few times a year). */
 export const REPORTS_EVERY_MS = 3_600_000;
@@ -13,6 +13,7 @@ export const REPORTS_EVERY_MS = 3_600_000;
  * Scheduled reports (docs/reports.md "Snapshots"): a BullMQ job scheduler ticks every hour on
  * whichever router runs it (one schedule, however many routers); the tick makes the snapshots whose
  * moment has come and are not stored yet. Idempotent: the table keeps one per kind and period.
+ * Each tick first moves the reports' rollup to the latest safe watermark (the day's start).
  */
 @Processor(QUEUES.reports, { concurrency: 1 })
 export class ReportSnapshotsProcessor extends WorkerHost implements OnApplicationBootstrap {
@@ -20,6 +21,7 @@ export class ReportSnapshotsProcessor extends WorkerHost implements OnApplicatio
 
   constructor(
     private readonly snapshots: ReportSnapshotService,
+    private readonly reports: ReportService,
     @InjectQueue(QUEUES.reports) private readonly queue: Queue<ReportsJob>,
     @Inject(NOW) private readonly now: NowFn,
     @Inject(INSTALLATION_ID) private readonly installation: string,
@@ -37,6 +39,9 @@ export class ReportSnapshotsProcessor extends WorkerHost implements OnApplicatio
   async process(job: Job<ReportsJob>, token?: string): Promise<number> {
     const foreign = await leaveIfForeign(job, token, this.installation);
     if (foreign) throw foreign;
+    // The rollup first (docs/reports.md "The rollup"): the snapshots read it when their asOf allows.
+    const rolled = await this.reports.refreshRollup();
+    if (rolled) this.logger.log({ watermark: rolled.to.toISOString(), facts: rolled.facts, clocks: rolled.clocks, live: rolled.live }, 'report rollup refreshed');
     const made = await this.snapshots.makeDue(this.now());
     if (made.length > 0) this.logger.log({ made: made.map((s) => `${s.kind}:${s.period}`) }, 'report snapshots made');
     return made.length;

@@ -153,6 +153,44 @@ describe('countsOf + finish (hand-counted month)', () => {
   });
 });
 
+describe('exactness: unmerge and a provisional year replaced (hand-computed)', () => {
+  it('an unmerge takes the merge back from its moment; merged again counts once more', () => {
+    const facts: ReportFact[] = [
+      fact('merged', '2026-11-03T10:00:00'),
+      fact('unmerged', '2026-11-05T10:00:00'),
+      fact('merged', '2026-11-20T10:00:00'),
+      fact('merged', '2026-11-04T10:00:00', { ticketId: 't2' }),
+    ];
+    const merged = (asOf: string): number => countsOf(facts, [], win(asOf)).merged;
+    expect(merged('2026-11-03T09:59:59')).toBe(0);
+    expect(merged('2026-11-04T12:00:00')).toBe(2); // t1 and t2 merged
+    expect(merged('2026-11-05T09:59:59')).toBe(2);
+    expect(merged('2026-11-05T10:00:00')).toBe(1); // t1 unmerged: only t2
+    expect(merged('2026-11-21T00:00:00')).toBe(2); // t1 merged again
+  });
+
+  it('a provisional year replaced: before the replacement the provisional end counts, after it the published one', () => {
+    // Resolve clock started 28 Dec 2026, 5 working days counted on weekends only in 2027 (provisional):
+    // 29, 30, 31 Dec, 1, 4 Jan → ends 5 Jan 00:00. The published 2027 schedule makes 1 Jan a holiday
+    // → 29, 30, 31 Dec, 4, 5 Jan → ends 6 Jan 00:00; replaced on 2 Jan 10:00. Met 5 Jan 15:00.
+    const c = clock({
+      startedAt: T('2026-12-28T09:00:00'),
+      due: T('2027-01-06T00:00:00'),
+      metAt: T('2027-01-05T15:00:00'),
+      extensions: [{ decidedAt: T('2027-01-02T10:00:00'), previousDue: T('2027-01-05T00:00:00') }],
+    });
+    expect(clockOutcome(c, T('2027-01-02T09:00:00'))).toBe('pending'); // the provisional end, not passed yet
+    expect(clockOutcome(c, T('2027-01-10T00:00:00'))).toBe('onTime'); // met before the published end
+    const jan = parsePeriod('2027-01');
+    if (!jan.ok) throw new Error('period');
+    const at = (asOf: string) => countsOf([], [c], { fromInstant: jan.value.fromInstant, toInstant: jan.value.toInstant, asOf: T(asOf) }).resolve;
+    expect(at('2027-01-02T09:00:00')).toEqual({ onTime: 0, late: 0, pending: 1 });
+    expect(at('2027-01-10T00:00:00')).toEqual({ onTime: 1, late: 0, pending: 0 });
+    // not replaced: met after the provisional end would have been late
+    expect(clockOutcome({ ...c, due: T('2027-01-05T00:00:00'), extensions: [] }, T('2027-01-10T00:00:00'))).toBe('late');
+  });
+});
+
 describe('factsOfEvent', () => {
   it('maps the lifecycle events; reviews by their decision; an unsatisfied callback reopens', () => {
     expect(factsOfEvent('designated')).toEqual(['dispatched']);
@@ -162,6 +200,7 @@ describe('factsOfEvent', () => {
     expect(factsOfEvent('appeal_reviewed', { decision: 'upheld' })).toEqual(['appeal.upheld']);
     expect(factsOfEvent('called_back', { afterState: 'closed' })).toEqual(['callback']);
     expect(factsOfEvent('called_back', { afterState: 'signed' })).toEqual(['callback', 'reopened']);
+    expect(factsOfEvent('unmerged')).toEqual(['unmerged']);
     expect(factsOfEvent('signed')).toEqual([]);
   });
 });

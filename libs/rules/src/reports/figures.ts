@@ -10,6 +10,7 @@ export const FACT_KINDS = [
   'received',
   'not_accepted',
   'merged',
+  'unmerged',
   'archived',
   'dispatched',
   'disputed',
@@ -30,11 +31,12 @@ export const FACT_KINDS = [
 export type FactKind = (typeof FACT_KINDS)[number];
 
 /**
- * Facts that say something about the ticket (it was merged, supervised …) and count a ticket once
+ * Facts that say something about the ticket (it was dispatched, supervised …) and count a ticket once
  * per unit, whatever the number of events; the others count every occurrence (each objection,
- * extension request, appeal, callback).
+ * extension request, appeal, callback). A merge counts each time and an unmerge takes one back
+ * (in the merge's unit), so a ticket counts as merged at `asOf` exactly when it was merged then.
  */
-export const TICKET_FACTS: ReadonlySet<FactKind> = new Set<FactKind>(['received', 'not_accepted', 'merged', 'archived', 'dispatched', 'disputed', 'reopened', 'terminated', 'supervised', 'bounced']);
+export const TICKET_FACTS: ReadonlySet<FactKind> = new Set<FactKind>(['received', 'not_accepted', 'archived', 'dispatched', 'disputed', 'reopened', 'terminated', 'supervised', 'bounced']);
 
 /** Facts that belong to the office, not to a unit (before or outside dispatch): unit is null. */
 export const OFFICE_FACTS: ReadonlySet<FactKind> = new Set<FactKind>(['received', 'not_accepted', 'archived', 'disputed']);
@@ -49,6 +51,7 @@ export function factsOfEvent(type: string, data: { decision?: string | null; aft
   switch (type) {
     case 'not_accepted': return ['not_accepted'];
     case 'merged': return ['merged'];
+    case 'unmerged': return ['unmerged'];
     case 'archived': return ['archived'];
     case 'dispatched': case 'designated': return ['dispatched'];
     // an accepted objection: the objecting unit's objection accepted, a work order for the next unit
@@ -86,9 +89,13 @@ export interface ReportFact {
   readonly resolved?: boolean | null;
 }
 
+/**
+ * A move of the clock's end: an extension approved, or a provisional year replaced by the
+ * published schedule (docs/clock.md); the end before it is kept.
+ */
 export interface ClockExtension {
   readonly decidedAt: Date;
-  /** the exclusive end before this extension moved it */
+  /** the exclusive end before this change moved it */
   readonly previousDue: Date;
 }
 
@@ -101,10 +108,11 @@ export interface ReportClock {
   readonly due: Date;
   readonly metAt: Date | null;
   readonly stoppedAt: Date | null;
+  /** every move of its end (extensions, a provisional year replaced) */
   readonly extensions?: readonly ClockExtension[];
 }
 
-/** The deadline as it stood at `asOf`: an extension approved later had not moved it yet. */
+/** The deadline as it stood at `asOf`: a move decided later (extension, calendar) had not happened yet. */
 export function effectiveDue(c: ReportClock, asOf: Date): Date {
   let due = c.due;
   let earliest: number | null = null;
@@ -291,6 +299,7 @@ export function countsOf(facts: readonly ReportFact[], clocks: readonly ReportCl
       case 'received': if ((SOURCES as readonly string[]).includes(f.source)) c.received[f.source as Source] += 1; break;
       case 'not_accepted': c.notAccepted += 1; break;
       case 'merged': c.merged += 1; break;
+      case 'unmerged': c.merged -= 1; break;
       case 'archived': c.archived += 1; break;
       case 'dispatched': c.dispatched += 1; break;
       case 'disputed': c.disputed += 1; break;

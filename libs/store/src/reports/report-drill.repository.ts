@@ -3,7 +3,7 @@
  * read in index order so a page costs the same whatever the size of the period.
  */
 import { queryRows, type Queryable } from '../db';
-import { CLOCK_OUTCOME_SQL, type GroupBy } from './report.repository';
+import { CLOCK_OUTCOME_SQL, EFFECTIVE_DUE, MOVED_AFTER_ASOF, type GroupBy } from './report.repository';
 
 /** Figures that can be listed, and what each one lists (every count of docs/contracts.md#report-api). */
 const FACT_FIGURES: Record<string, string> = {
@@ -13,7 +13,8 @@ const FACT_FIGURES: Record<string, string> = {
   'received.national': `f.fact = 'received' AND f.source = 'national'`,
   'received.open311': `f.fact = 'received' AND f.source = 'open311'`,
   notAccepted: `f.fact = 'not_accepted'`,
-  merged: `f.fact = 'merged'`,
+  // a merge not undone by asOf (an unmerge takes back the merge before it)
+  merged: `f.fact = 'merged' AND NOT EXISTS (SELECT 1 FROM report_facts u WHERE u.ticket_id = f.ticket_id AND u.fact = 'unmerged' AND u.id > f.id AND u.at <= $3)`,
   archived: `f.fact = 'archived'`,
   dispatched: `f.fact = 'dispatched'`,
   disputed: `f.fact = 'disputed'`,
@@ -110,22 +111,20 @@ export async function drillTickets(db: Queryable, q: DrillQuery): Promise<DrillR
   const after = q.after ? ` AND (due, id) > (timestamptz 'epoch' + $${base + 1}::bigint * interval '1 microsecond', $${base + 2}::bigint)` : '';
   if (q.after) params.push(q.after[0], q.after[1]);
   params.push(q.limit);
-  const movedLater = `EXISTS (SELECT 1 FROM extension_requests e WHERE e.clock_id = c.id AND e.status = 'approved' AND e.decided_at > $3)`;
+  const movedLater = `EXISTS (SELECT 1 FROM clock_due_changes h WHERE h.clock_id = c.id AND h.changed_at > $3)`;
   const outcome = `CASE WHEN ${CLOCK_OUTCOME_SQL.onTime} THEN 'onTime' WHEN ${CLOCK_OUTCOME_SQL.late} THEN 'late' ELSE 'pending' END`;
-  // Clocks whose deadline stood where it is now at asOf: in index order. Those an extension moved
-  // after asOf (few): all of them, at the deadline they had then. Merged by (deadline, id).
+  // Clocks whose deadline stood where it is now at asOf: in index order. Those moved after asOf
+  // (an extension, a calendar; few): all of them, at the deadline they had then. Merged by (deadline, id).
   const sql = `
     WITH plain AS (
       SELECT c.id, c.ticket_id, c.unit_code, c.met_at, c.stopped_at, c.due FROM ticket_clocks c
        WHERE c.type = $4 AND c.type IN ('contact', 'resolve') AND c.due > $1 AND c.due <= $2 AND c.started_at <= $3 ${filter}
-         AND (c.days IS NOT DISTINCT FROM c.base_days OR NOT ${movedLater})
+         AND NOT ${movedLater}
        ORDER BY c.due, c.id
     ), moved AS (
-      SELECT c.id, c.ticket_id, c.unit_code, c.met_at, c.stopped_at,
-             (SELECT ((e.previous_due_date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') FROM extension_requests e
-               WHERE e.clock_id = c.id AND e.status = 'approved' AND e.decided_at > $3 ORDER BY e.decided_at LIMIT 1) AS due
+      SELECT c.id, c.ticket_id, c.unit_code, c.met_at, c.stopped_at, ${EFFECTIVE_DUE} AS due
         FROM ticket_clocks c
-       WHERE c.id IN (SELECT clock_id FROM extension_requests WHERE status = 'approved' AND decided_at > $3 AND clock_id IS NOT NULL)
+       WHERE c.id IN (${MOVED_AFTER_ASOF})
          AND c.type = $4 AND c.started_at <= $3 ${filter}
     ), both_ AS (
       (SELECT * FROM plain WHERE ${clock.where} ${after} ORDER BY due, id LIMIT $${params.length})

@@ -18,16 +18,18 @@ export interface CountQuery {
 }
 
 /** The group key of a fact row (f) and of a clock row joined to its ticket (t); a whitelist, never input. */
-const FACT_KEY: Record<GroupBy, string> = { none: 'NULL::text', unit: 'f.unit_code', district: 'f.district', source: 'f.source', category: 'f.category' };
-const CLOCK_KEY: Record<GroupBy, string> = { none: 'NULL::text', unit: 'c.unit_code', district: 'left(t.region_code, 6)', source: 't.source', category: 't.category_code' };
+export const FACT_KEY: Record<GroupBy, string> = { none: 'NULL::text', unit: 'f.unit_code', district: 'f.district', source: 'f.source', category: 'f.category' };
+export const CLOCK_KEY: Record<GroupBy, string> = { none: 'NULL::text', unit: 'c.unit_code', district: 'left(t.region_code, 6)', source: 't.source', category: 't.category_code' };
 
 /**
- * The deadline of a clock as it stood at $3: an extension approved after it had not moved it yet.
- * Only clocks whose days differ from their base days were ever extended (docs/clock.md).
+ * The deadline of a clock as it stood at $3: a move decided after it (an extension approved, a
+ * provisional year replaced; `clock_due_changes`) had not happened yet.
  */
-const EFFECTIVE_DUE = `CASE WHEN c.days IS DISTINCT FROM c.base_days THEN COALESCE(
-    (SELECT ((e.previous_due_date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') FROM extension_requests e
-      WHERE e.clock_id = c.id AND e.status = 'approved' AND e.decided_at > $3 ORDER BY e.decided_at LIMIT 1), c.due) ELSE c.due END`;
+export const EFFECTIVE_DUE = `COALESCE((SELECT h.previous_due FROM clock_due_changes h
+    WHERE h.clock_id = c.id AND h.changed_at > $3 ORDER BY h.changed_at, h.id LIMIT 1), c.due)`;
+
+/** Clocks whose deadline moved after $3 (few: none for a report about now). */
+export const MOVED_AFTER_ASOF = `SELECT DISTINCT clock_id FROM clock_due_changes WHERE changed_at > $3`;
 
 /** The outcome of `clockOutcome` in SQL, on a row with `due` (effective), at $3. */
 const MET = `COALESCE(met_at <= $3, false)`;
@@ -50,13 +52,14 @@ export async function setReportSession(db: Queryable): Promise<void> {
  * `d`: the source of a receipt; for a callback its class (s/b/d), `y` solved, `x` not counted
  * (dissatisfied, then an upheld appeal by $3: 不属实).
  */
-function factsSql(q: CountQuery): string {
+export function factsSql(q: CountQuery): string {
   const unitFilter = q.unit ? 'AND f.unit_code = $4' : '';
-  // The upheld appeals of the period are few (a partial index): joined by hash, the period's facts read once.
+  // The upheld appeals of the period are few (a partial index): joined by hash, the period's facts
+  // read once. Any unit's upheld appeal on the ticket counts, as in the groups (the unit's own = its group).
   return `
     WITH up AS (
       SELECT ticket_id, max(at) AS at FROM report_facts
-       WHERE fact = 'appeal.upheld' AND received_at >= $1 AND received_at < $2 AND at <= $3 ${unitFilter.replace('f.', '')}
+       WHERE fact = 'appeal.upheld' AND received_at >= $1 AND received_at < $2 AND at <= $3
        GROUP BY ticket_id
     )
     SELECT ${FACT_KEY[q.groupBy]} AS k, f.fact,
@@ -71,24 +74,22 @@ function factsSql(q: CountQuery): string {
 }
 
 /**
- * One row per (group, clock type, outcome at $3) with its count. Clocks whose deadline an extension
- * moved after $3 (few: none for a report about now) are counted apart at the deadline they had then;
- * every other clock is counted at its deadline as stored, in one range of ix_ticket_clocks_report.
+ * One row per (group, clock type, outcome at $3) with its count. Clocks whose deadline moved after
+ * $3 (few: none for a report about now) are counted apart at the deadline they had then; every
+ * other clock at its deadline as stored: by default one range of ix_ticket_clocks_report (or of
+ * ix_ticket_clocks_unit_report for a unit); `candidates` replaces that range (the rollup's live part).
  */
-function clocksSql(q: CountQuery): string {
+export function clocksSql(q: CountQuery, candidates?: (cols: string, join: string, where: string) => string): string {
   const unitFilter = q.unit ? 'AND c.unit_code = $4' : '';
   const join = q.groupBy === 'none' || q.groupBy === 'unit' ? '' : 'JOIN tickets t ON t.id = c.ticket_id';
   const outcome = `CASE WHEN ${CLOCK_OUTCOME_SQL.onTime} THEN 'onTime' WHEN ${CLOCK_OUTCOME_SQL.late} THEN 'late' WHEN ${CLOCK_OUTCOME_SQL.pending} THEN 'pending' END`;
+  const cols = `${CLOCK_KEY[q.groupBy]} AS k, c.type, c.met_at, c.stopped_at`;
+  const where = `c.type IN ('contact', 'resolve') AND c.started_at <= $3 ${unitFilter} AND NOT EXISTS (SELECT 1 FROM moved WHERE moved.clock_id = c.id)`;
+  const plain = candidates ? candidates(cols, join, where) : `SELECT ${cols}, c.due FROM ticket_clocks c ${join} WHERE c.due > $1 AND c.due <= $2 AND ${where}`;
   return `
-    WITH moved AS (
-      SELECT DISTINCT clock_id FROM extension_requests WHERE status = 'approved' AND decided_at > $3 AND clock_id IS NOT NULL
-    ), plain AS (
-      SELECT ${CLOCK_KEY[q.groupBy]} AS k, c.type, c.met_at, c.stopped_at, c.due FROM ticket_clocks c ${join}
-       WHERE c.type IN ('contact', 'resolve') AND c.due > $1 AND c.due <= $2 AND c.started_at <= $3 ${unitFilter}
-         AND NOT EXISTS (SELECT 1 FROM moved WHERE moved.clock_id = c.id)
-    ), shifted AS (
+    WITH moved AS (${MOVED_AFTER_ASOF}), plain AS (${plain}), shifted AS (
       SELECT * FROM (
-        SELECT ${CLOCK_KEY[q.groupBy]} AS k, c.type, c.met_at, c.stopped_at, ${EFFECTIVE_DUE} AS due FROM ticket_clocks c ${join}
+        SELECT ${cols}, ${EFFECTIVE_DUE} AS due FROM ticket_clocks c ${join}
          WHERE c.id IN (SELECT clock_id FROM moved) AND c.type IN ('contact', 'resolve') AND c.started_at <= $3 ${unitFilter}
       ) m WHERE due > $1 AND due <= $2
     )
@@ -97,8 +98,8 @@ function clocksSql(q: CountQuery): string {
     SELECT k, type, ${outcome} AS o, count(*)::int AS n FROM shifted GROUP BY 1, 2, 3`;
 }
 
-type FactRow = { k: string | null; fact: string; d: string | null; y: boolean | null; x: boolean; n: number };
-type ClockRow = { k: string | null; type: 'contact' | 'resolve'; o: 'onTime' | 'late' | 'pending' | null; n: number };
+export type FactCountRow = { k: string | null; fact: string; d: string | null; y: boolean | null; x: boolean; n: number };
+export type ClockCountRow = { k: string | null; type: 'contact' | 'resolve'; o: 'onTime' | 'late' | 'pending' | null; n: number };
 
 const SIMPLE: Partial<Record<string, keyof Counts>> = {
   not_accepted: 'notAccepted', merged: 'merged', archived: 'archived', dispatched: 'dispatched', disputed: 'disputed',
@@ -109,13 +110,17 @@ const SIMPLE: Partial<Record<string, keyof Counts>> = {
 };
 const CALLBACK_CLASS = { s: 'satisfied', b: 'basicallySatisfied', d: 'dissatisfied' } as const;
 
-/** Counts per group key (null: the office's facts, or no such attribute), keys in code order. */
+/** Counts per group key from the facts and clocks themselves, for any asOf (the rollup's reference). */
 export async function reportCounts(db: Queryable, q: CountQuery): Promise<Map<string | null, Counts>> {
   const params: unknown[] = [q.fromInstant, q.toInstant, q.asOf];
   if (q.unit) params.push(q.unit);
-  const facts = await queryRows<FactRow>(db, factsSql(q), params);
-  const clocks = await queryRows<ClockRow>(db, clocksSql(q), params);
-  const out = new Map<string | null, Counts>();
+  const facts = await queryRows<FactCountRow>(db, factsSql(q), params);
+  const clocks = await queryRows<ClockCountRow>(db, clocksSql(q), params);
+  return sortedGroups(addRows(new Map(), facts, clocks));
+}
+
+/** Adds rows of counts (negative for what an unmerge or an upheld appeal takes back) into `out`. */
+export function addRows(out: Map<string | null, Counts>, facts: readonly FactCountRow[], clocks: readonly ClockCountRow[]): Map<string | null, Counts> {
   const get = (k: string | null): Counts => {
     let c = out.get(k);
     if (!c) out.set(k, (c = emptyCounts()));
@@ -129,6 +134,8 @@ export async function reportCounts(db: Queryable, q: CountQuery): Promise<Map<st
       if (r.x) continue;
       c.callbacks[CALLBACK_CLASS[r.d as 's' | 'b' | 'd']] += r.n;
       if (r.y) c.callbacks.solved += r.n;
+    } else if (r.fact === 'unmerged') {
+      c.merged -= r.n;
     } else {
       const key = SIMPLE[r.fact];
       if (key) (c[key] as number) += r.n;
@@ -139,5 +146,10 @@ export async function reportCounts(db: Queryable, q: CountQuery): Promise<Map<st
     const c = get(r.k);
     if (r.o !== null) c[r.type][r.o] += r.n;
   }
-  return new Map([...out.entries()].sort(([a], [b]) => (a === null ? -1 : b === null ? 1 : a < b ? -1 : a > b ? 1 : 0)));
+  return out;
+}
+
+/** Groups sorted by key, null first (the answer's fixed order). */
+export function sortedGroups(m: Map<string | null, Counts>): Map<string | null, Counts> {
+  return new Map([...m.entries()].sort(([a], [b]) => (a === null ? -1 : b === null ? 1 : a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { NOW, type NowFn } from '@hub/common';
 import { addCounts, emptyCounts, finish, monthsOf, notices, parsePeriod, rank, type NoticeEntry, type RankBy, type RankedUnit } from '@hub/rules/reports';
-import { assessmentWeightsAt, drillTickets, setReportSession, noticeTickets, reportCounts, unitNames, type DrillQuery, type DrillRow, type GroupBy } from '@hub/store';
+import { assessmentWeightsAt, countsWithRollup, drillTickets, noticeTickets, refreshRollupIn, rollupSafeWatermark, rollupWatermark, setReportSession, unitNames, type DrillQuery, type DrillRow, type GroupBy, type RollupRefresh } from '@hub/store';
 import type { ReportAnswer, ReportQuestion } from './report.types';
 
 /**
@@ -11,10 +11,26 @@ import type { ReportAnswer, ReportQuestion } from './report.types';
  */
 @Injectable()
 export class ReportService {
+  /** false: every answer from the facts themselves (the rollup's reference in tests and the bench) */
+  useRollup = true;
+
   constructor(
     private readonly ds: DataSource,
     @Inject(NOW) private readonly now: NowFn,
   ) {}
+
+  /**
+   * Moves the rollup's watermark as far as is safe now (docs/reports.md "The rollup"): the safe
+   * moment is read before the refresh's snapshot is taken, which is what makes it exact.
+   * `upTo` (tests): a watermark earlier than the day's start.
+   */
+  async refreshRollup(upTo?: Date): Promise<RollupRefresh | null> {
+    const to = await rollupSafeWatermark(this.ds, upTo);
+    return this.ds.transaction('REPEATABLE READ', async (m) => {
+      await setReportSession(m);
+      return refreshRollupIn(m, to);
+    });
+  }
 
   private read<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.ds.transaction('REPEATABLE READ', async (m) => {
@@ -30,7 +46,8 @@ export class ReportService {
 
   async summaryIn(m: EntityManager, q: ReportQuestion): Promise<ReportAnswer> {
     const w = await assessmentWeightsAt(m, q.asOf);
-    const groups = await reportCounts(m, { fromInstant: q.period.fromInstant, toInstant: q.period.toInstant, asOf: q.asOf, groupBy: q.unit ? 'none' : q.groupBy, unit: q.unit ?? null });
+    const watermark = this.useRollup ? await rollupWatermark(m) : null;
+    const groups = await countsWithRollup(m, { fromInstant: q.period.fromInstant, toInstant: q.period.toInstant, asOf: q.asOf, groupBy: q.unit ? 'none' : q.groupBy, unit: q.unit ?? null }, watermark);
     let total = emptyCounts();
     for (const c of groups.values()) total = addCounts(total, c);
     const names = q.groupBy === 'unit' ? await unitNames(m, [...groups.keys()].filter((k): k is string => k !== null)) : new Map<string, string>();
