@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, HubActor, Roles } from '@hub/common';
+import { CreateApiKeyDto, RotateApiKeyDto } from './auth.dto';
 import { CredentialsService, type ApiKeyView, type NewApiKeyAnswer } from './credentials.service';
-import { Open311KeysService, isOpen311KeyId, isOpen311KeyRequest, type Open311KeyView } from '../open311/open311-keys.service';
+import { Open311KeysService, isOpen311KeyId, type Open311KeyView } from '../open311/open311-keys.service';
 
 /**
  * API keys of units' own systems (docs/contracts.md#unit-systems: units act through the hub's API); administrators
@@ -34,14 +35,14 @@ export class ApiKeysController {
       properties: { unitCode: { type: 'string' }, kind: { type: 'string', enum: ['open311'] }, name: { type: 'string', maxLength: 100 }, expiresInDays: { type: 'integer', minimum: 1, maximum: 730 } },
     },
   })
-  create(@CurrentActor() actor: HubActor, @Body() body: unknown): Promise<NewApiKeyAnswer | (Open311KeyView & { apiKey: string })> {
-    return isOpen311KeyRequest(body) ? this.open311.create(actor, body) : this.credentials.createKey(actor, body);
+  create(@CurrentActor() actor: HubActor, @Body() body: CreateApiKeyDto): Promise<NewApiKeyAnswer | (Open311KeyView & { apiKey: string })> {
+    return body.kind === 'open311' ? this.open311.create(actor, body) : this.credentials.createKey(actor, body);
   }
 
   @Post(':keyId/rotate')
   @ApiOperation({ summary: 'A successor key; the old one keeps working for overlapHours (default 168), then expires' })
   @ApiBody({ required: false, schema: { type: 'object', properties: { overlapHours: { type: 'integer', minimum: 0, maximum: 720 }, expiresInDays: { type: 'integer' } } } })
-  rotate(@CurrentActor() actor: HubActor, @Param('keyId') keyId: string, @Body() body: unknown): Promise<NewApiKeyAnswer | (Open311KeyView & { apiKey: string })> {
+  rotate(@CurrentActor() actor: HubActor, @Param('keyId') keyId: string, @Body() body: RotateApiKeyDto): Promise<NewApiKeyAnswer | (Open311KeyView & { apiKey: string })> {
     return isOpen311KeyId(keyId) ? this.open311.rotate(actor, keyId, body) : this.credentials.rotateKey(actor, keyId, body);
   }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentActor, HubActor, Public, Roles } from '@hub/common';
+import { ChangeOwnPasswordDto, LoginDto } from './auth.dto';
 import { CredentialsService, type LoginAnswer } from './credentials.service';
 
 /** Signing in to the hub's own API (docs/security.md). */
@@ -15,7 +16,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Username and password → a short-lived access token (Bearer JWT, HUB_ACCESS_TOKEN_TTL_S, 15 min by default)' })
   @ApiBody({ schema: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string', format: 'password' } } } })
-  login(@Body() body: unknown, @Req() req: FastifyRequest): Promise<LoginAnswer> {
+  login(@Body() body: LoginDto, @Req() req: FastifyRequest): Promise<LoginAnswer> {
     return this.credentials.login(body, req.ip);
   }
 
@@ -33,7 +34,7 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change your own password (current password required)' })
   @ApiBody({ schema: { type: 'object', required: ['currentPassword', 'newPassword'], properties: { currentPassword: { type: 'string' }, newPassword: { type: 'string', minLength: 12 } } } })
-  password(@CurrentActor() actor: HubActor, @Body() body: unknown): Promise<{ changed: true }> {
+  password(@CurrentActor() actor: HubActor, @Body() body: ChangeOwnPasswordDto): Promise<{ changed: true }> {
     return this.credentials.changeOwnPassword(actor, body);
   }
 }

@@ -1,4 +1,4 @@
-import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@hub/common';
 import { USER_ROLES, type UserRole } from '@hub/store';
 
@@ -24,8 +24,21 @@ export class UpdateUserDto {
   @IsOptional() @IsString() @Length(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH) password?: string;
 }
 
+/** `POST /auth/api-keys`: a unit's key (`unitCode`), or with `kind: "open311"` an Open311 client's (`name`, docs/open311.md). */
 export class CreateApiKeyDto {
-  @IsDefined() @IsString() @Matches(UNIT_CODE, { message: 'unitCode must be a unit code of the directory' }) unitCode!: string;
+  @IsOptional() @IsIn(['unit', 'open311']) kind?: 'unit' | 'open311';
+  /** required for a unit's key */
+  @ValidateIf((k: CreateApiKeyDto) => k.kind !== 'open311')
+  @IsDefined()
+  @IsString()
+  @Matches(UNIT_CODE, { message: 'unitCode must be a unit code of the directory' })
+  unitCode!: string;
+  /** required for an Open311 client's key: who the client is (an app, a kiosk, a platform), shown in key lists and the audit */
+  @ValidateIf((k: CreateApiKeyDto) => k.kind === 'open311')
+  @IsDefined()
+  @IsString()
+  @Matches(/^\S(.{0,98}\S)?$/u, { message: 'name must be 1–100 characters without leading or trailing spaces' })
+  name!: string;
   @IsOptional() @IsInt() @Min(1) @Max(730) expiresInDays?: number;
 }
 

@@ -36,9 +36,7 @@ import {
   type ApiKeyRecord,
   type UserRecord,
 } from '@hub/store';
-import { validateBody } from '@hub/connectors/common';
-import type { ClassConstructor } from 'class-transformer';
-import { ChangeOwnPasswordDto, CreateApiKeyDto, CreateUserDto, LoginDto, RotateApiKeyDto, UNIT_CODE, UpdateUserDto } from './auth.dto';
+import { UNIT_CODE, type ChangeOwnPasswordDto, type CreateApiKeyDto, type CreateUserDto, type LoginDto, type RotateApiKeyDto, type UpdateUserDto } from './auth.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_MS = 86_400_000;
@@ -78,12 +76,6 @@ export interface ApiKeyView {
 export interface NewApiKeyAnswer extends ApiKeyView {
   /** `<keyId>.<secret>`, shown this once: the hub keeps only a hash of the secret */
   apiKey: string;
-}
-
-function parse<T extends object>(dto: ClassConstructor<T>, body: unknown, emptyAllowed = false): T {
-  const v = validateBody(dto, body === undefined && emptyAllowed ? {} : body);
-  if (!v.ok) throw new ValidationFailed(v.fields);
-  return v.value;
 }
 
 const userView = (u: UserRecord): UserView => ({
@@ -133,10 +125,9 @@ export class CredentialsService {
    * anything is looked up or hashed; per username and address; a username's recent failures slow
    * its next attempts (never lock the real user out); at most a few hashes at once.
    */
-  async login(body: unknown, clientIp: string): Promise<LoginAnswer> {
+  async login(dto: LoginDto, clientIp: string): Promise<LoginAnswer> {
     const address = addressKey(clientIp);
     await this.limiter.hit('loginAddressPerMin', `ip:${address}`);
-    const dto = parse(LoginDto, body);
     const name = dto.username.toLowerCase();
     await this.limiter.hit('loginPerMin', `ip:${address}|user:${name}`);
     const delay = loginDelayMs(await this.failures.failures(`login:${name}`));
@@ -155,8 +146,7 @@ export class CredentialsService {
     return { accessToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds, role: user.role, ...(user.unitCode ? { unitCode: user.unitCode } : {}) };
   }
 
-  async changeOwnPassword(actor: HubActor, body: unknown): Promise<{ changed: true }> {
-    const dto = parse(ChangeOwnPasswordDto, body);
+  async changeOwnPassword(actor: HubActor, dto: ChangeOwnPasswordDto): Promise<{ changed: true }> {
     if (actor.role === 'unit_system') throw new HubError(403, 'forbidden', 'API keys have no password; rotate the key instead');
     await this.limiter.hit('loginPerMin', `user-id:${actor.id}`);
     const user = UUID.test(actor.id) ? await findUser(this.ds, actor.id) : undefined;
@@ -173,8 +163,7 @@ export class CredentialsService {
     return (await listUsers(this.ds)).map(userView);
   }
 
-  async createUser(actor: HubActor, body: unknown): Promise<UserView> {
-    const dto = parse(CreateUserDto, body);
+  async createUser(actor: HubActor, dto: CreateUserDto): Promise<UserView> {
     if (dto.role === 'unit_staff' && !dto.unitCode) throw new ValidationFailed([{ path: 'unitCode', message: 'unit staff act for one unit: unitCode is required' }]);
     if (dto.role !== 'unit_staff' && dto.unitCode) throw new ValidationFailed([{ path: 'unitCode', message: `a ${dto.role} acts for no unit: leave unitCode out` }]);
     if (dto.unitCode) await this.knownUnit(dto.unitCode);
@@ -188,9 +177,8 @@ export class CredentialsService {
     return userView(u);
   }
 
-  async updateUser(actor: HubActor, id: string, body: unknown): Promise<UserView> {
+  async updateUser(actor: HubActor, id: string, dto: UpdateUserDto): Promise<UserView> {
     if (!UUID.test(id)) throw new HubError(404, 'not_found', 'user not found');
-    const dto = parse(UpdateUserDto, body);
     if (dto.active === undefined && dto.password === undefined) throw new ValidationFailed([{ path: '', message: 'give active and/or password' }]);
     const passwordHash = dto.password === undefined ? undefined : await hashPassword(dto.password);
     const u = await this.ds.transaction(async (tx) => {
@@ -213,8 +201,7 @@ export class CredentialsService {
     return (await listApiKeys(this.ds, unitCode)).map(keyView);
   }
 
-  async createKey(actor: HubActor, body: unknown): Promise<NewApiKeyAnswer> {
-    const dto = parse(CreateApiKeyDto, body);
+  async createKey(actor: HubActor, dto: CreateApiKeyDto): Promise<NewApiKeyAnswer> {
     await this.knownUnit(dto.unitCode);
     return this.ds.transaction(async (tx) => {
       await lockUnitKeys(tx, dto.unitCode);
@@ -230,9 +217,8 @@ export class CredentialsService {
   }
 
   /** A successor for the same unit; the old key keeps working for `overlapHours` (default 7 days). */
-  async rotateKey(actor: HubActor, keyId: string, body: unknown): Promise<NewApiKeyAnswer> {
+  async rotateKey(actor: HubActor, keyId: string, dto: RotateApiKeyDto): Promise<NewApiKeyAnswer> {
     if (!isApiKeyId(keyId)) throw new HubError(404, 'not_found', 'API key not found');
-    const dto = parse(RotateApiKeyDto, body, true);
     const old = await findApiKey(this.ds, keyId);
     if (!old) throw new HubError(404, 'not_found', 'API key not found');
     return this.ds.transaction(async (tx) => {

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, HubActor, HubError, OFFICE_ROLES, Roles, ValidationFailed } from '@hub/common';
-import { validateBody } from '@hub/connectors/common';
 import { eventsOf } from '@hub/store';
 import { DataSource } from 'typeorm';
 import { TryRouteDto } from './directory.dto';
@@ -51,10 +50,8 @@ export class DirectoryController {
   @HttpCode(200)
   @Roles('admin', ...OFFICE_ROLES)
   @ApiOperation({ summary: 'Route a hypothetical ticket against the active (or ?version=) directory; nothing is stored' })
-  try(@Body() body: unknown, @Query('version') version: string | undefined) {
-    const v = validateBody(TryRouteDto, body);
-    if (!v.ok) throw new ValidationFailed(v.fields);
-    return this.directory.tryRoute(v.value, parseVersionId(version, 'version'));
+  try(@Body() body: TryRouteDto, @Query('version') version: string | undefined) {
+    return this.directory.tryRoute(body, parseVersionId(version, 'version'));
   }
 
   @Post('routing/replay')

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ValidationFailed, type HubActor } from '@hub/common';
-import { validateBody } from '@hub/connectors/common';
+import { BodyValidationPipe, type HubActor } from '@hub/common';
 import { officeSetting, saveOfficeSetting } from '@hub/store';
 import { SETTINGS, settingName } from './office-settings.dto';
+
+// The body's class depends on the setting named in the path: the app's pipe, given that class here.
+const bodies = new BodyValidationPipe();
 
 /** The office's own rules for intake, merging and work orders (office_settings); the router reads them on every ticket. */
 @Injectable()
@@ -17,9 +19,8 @@ export class OfficeSettingsService {
 
   async put(name: string, body: unknown, actor: HubActor): Promise<unknown> {
     const n = settingName(name);
-    const v = validateBody(SETTINGS[n].dto as new () => object, body);
-    if (!v.ok) throw new ValidationFailed(v.fields);
-    await saveOfficeSetting(this.ds, n, v.value, `${actor.role}:${actor.id}`);
-    return v.value;
+    const value = (await bodies.transform(body, { type: 'body', metatype: SETTINGS[n].dto as new () => object })) as object;
+    await saveOfficeSetting(this.ds, n, value, `${actor.role}:${actor.id}`);
+    return value;
   }
 }

@@ -1,20 +1,17 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { HUB_CONFIG, HubActor, HubConfig, HubError, ValidationFailed, apiSecretMatches, hashApiSecret } from '@hub/common';
+import { HUB_CONFIG, HubActor, HubConfig, HubError, apiSecretMatches, hashApiSecret } from '@hub/common';
 import { auditAuth } from '@hub/store';
-import { validateBody } from '@hub/connectors/common';
 import { forbidden } from '@hub/connectors/open311';
 import { expireOpen311KeyBy, findOpen311Key, insertOpen311Key, listOpen311Keys, revokeOpen311Key, type Open311KeyRecord } from '@hub/store';
-import { CreateOpen311KeyDto, RotateOpen311KeyDto } from './open311.dto';
+import type { CreateApiKeyDto, RotateApiKeyDto } from '../auth/auth.dto';
 
 const DAY_MS = 86_400_000;
 const KEY_ID = /^ok_[A-Za-z0-9_-]{16}$/;
 const API_KEY = /^(ok_[A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{43})$/;
 
 export const isOpen311KeyId = (keyId: string): boolean => KEY_ID.test(keyId);
-/** `POST /auth/api-keys` with `kind: "open311"` creates an Open311 client's key. */
-export const isOpen311KeyRequest = (body: unknown): boolean => typeof body === 'object' && body !== null && (body as { kind?: unknown }).kind === 'open311';
 
 export interface Open311KeyView {
   kind: 'open311';
@@ -41,12 +38,6 @@ const view = (k: Open311KeyRecord): Open311KeyView => ({
 });
 
 const by = (a: HubActor): string => `${a.role}:${a.id}`;
-
-function parse<T extends object>(dto: new () => T, body: unknown): T {
-  const v = validateBody(dto, body ?? {});
-  if (!v.ok) throw new ValidationFailed(v.fields);
-  return v.value;
-}
 
 /**
  * Open311 clients' api_keys (docs/open311.md "Keys"): the ones administrators create, rotate and
@@ -89,8 +80,7 @@ export class Open311KeysService {
     return (await listOpen311Keys(this.ds)).map(view);
   }
 
-  async create(actor: HubActor, body: unknown): Promise<Open311KeyView & { apiKey: string }> {
-    const dto = parse(CreateOpen311KeyDto, body);
+  async create(actor: HubActor, dto: CreateApiKeyDto): Promise<Open311KeyView & { apiKey: string }> {
     const k = newKey();
     return this.ds.transaction(async (tx) => {
       const rec = await insertOpen311Key(tx, { keyId: k.keyId, secretHash: k.secretHash, name: dto.name, createdBy: by(actor), expiresAt: new Date(Date.now() + (dto.expiresInDays ?? 365) * DAY_MS) });
@@ -100,8 +90,7 @@ export class Open311KeysService {
   }
 
   /** A successor with the same name; the old key keeps working for overlapHours (default 168). */
-  async rotate(actor: HubActor, keyId: string, body: unknown): Promise<Open311KeyView & { apiKey: string }> {
-    const dto = parse(RotateOpen311KeyDto, body);
+  async rotate(actor: HubActor, keyId: string, dto: RotateApiKeyDto): Promise<Open311KeyView & { apiKey: string }> {
     return this.ds.transaction(async (tx) => {
       const old = await findOpen311Key(tx, keyId);
       if (!old) throw new HubError(404, 'not_found', 'API key not found');
