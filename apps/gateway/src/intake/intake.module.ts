@@ -9,5 +9,7 @@ import { YwtbController } from './ywtb.controller';
 @Module({
   controllers: [HotlineController, YwtbController],
   providers: [IntakeService, UpstreamAuthService, NationalPollerService],
+  // the Open311 door stores its requests through the same intake
+  exports: [IntakeService],
 })
 export class IntakeModule {}

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { NOW, systemNow } from '@hub/common';
 import { ReportService } from '@hub/workflow/reports';
 import { AssessmentSettingsController, OfficeReportsController, UnitReportsController } from './reports.controller';
 import { ReportsGatewayService } from './reports-gateway.service';
@@ -10,6 +9,6 @@ import { ReportsGatewayService } from './reports-gateway.service';
  */
 @Module({
   controllers: [AssessmentSettingsController, OfficeReportsController, UnitReportsController],
-  providers: [{ provide: NOW, useValue: systemNow }, ReportService, ReportsGatewayService],
+  providers: [ReportService, ReportsGatewayService],
 })
 export class ReportsModule {}
