@@ -47,8 +47,8 @@ export interface PlanMatcher {
 export type RequestHandler = (req: RecordedRequest) => FakeResponse | undefined;
 
 export interface FakeUpstreamOptions {
-  /** verify signatures with these keys (all accepted, as the real systems do) */
-  keyRing?: KeyRing;
+  /** verify signatures with these keys (all accepted, as the real systems do); a function picks them by path (one key per unit) */
+  keyRing?: KeyRing | ((pathname: string) => KeyRing);
   /** answer 401 {"error": code} to badly signed requests instead of only recording them */
   rejectInvalidSignatures?: boolean;
   /** default answer once the scripts are used up; 200 {"ok": true} unless set */
@@ -256,7 +256,7 @@ export class FakeUpstream {
         method,
         path,
         rawBody,
-        this.options.keyRing,
+        typeof this.options.keyRing === 'function' ? this.options.keyRing(parsedUrl.pathname) : this.options.keyRing,
         Math.floor(Date.now() / 1000),
         this.nonces,
       );

@@ -25,6 +25,7 @@ import { parseKeyRing } from '@hub/connectors/signing';
 import { nationalTransfer } from '../factories/tickets.factory';
 import { FakeNational } from './fake-national';
 import { FakeUpstream, type RecordedRequest } from './fake-upstream';
+import { unitSystemKeys } from './unit-keys';
 
 const KEEP = 200;
 const port = (name: string, fallback: number): number => {
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     ],
     keepRequests: KEEP,
   });
-  const unit = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_UNITS_KEYS', KEYS.units), rejectInvalidSignatures: true, port: port('SANDBOX_UNIT_PORT', 4004), keepRequests: KEEP });
+  const unit = await FakeUpstream.start({ keyRing: unitSystemKeys(KEYS.units, [UNIT_CODE]), rejectInvalidSignatures: true, port: port('SANDBOX_UNIT_PORT', 4004), keepRequests: KEEP });
 
   hotline.onRecorded((r) => print('hotline', r));
   ywtb.onRecorded((r) => print('ywtb', r));

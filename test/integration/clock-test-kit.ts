@@ -17,6 +17,7 @@ import { ClockService } from '@hub/workflow/clock';
 import { ClockTimersService } from '../../apps/router/src/clock/clock-timers.service';
 import { CLOCK_SETTINGS, loadClockSettings, type ClockSettings } from '@hub/workflow/clock';
 import { FakeUpstream, type RecordedRequest } from '../fakes/fake-upstream';
+import { unitSystemKeys } from '../fakes/unit-keys';
 import { RunningHub, SHANGHAI_DIRECTORY, eventually, flushRedis, resetDatabase, startHub, testConfig } from '../support/harness';
 
 export const HOTLINE_KEYS = 'hk1:clock-hotline-secret:hmac-sha256';
@@ -64,7 +65,7 @@ export interface ClockHub {
 export async function startClockHub(startAt: string, settings: Partial<ClockSettings> = {}): Promise<ClockHub> {
   await flushRedis();
   const hotline = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_HOTLINE_KEYS', HOTLINE_KEYS), rejectInvalidSignatures: true });
-  const units = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_UNITS_KEYS', UNITS_KEYS), rejectInvalidSignatures: true });
+  const units = await FakeUpstream.start({ keyRing: unitSystemKeys(UNITS_KEYS, [UNIT, PARENT]), rejectInvalidSignatures: true });
   const config = testConfig({ HUB_HOTLINE_URL: hotline.url, HUB_HOTLINE_KEYS: HOTLINE_KEYS, HUB_UNITS_KEYS: UNITS_KEYS });
   const hub = await startHub(config, ['gateway', 'notifier'], { fresh: true });
   const clock = new TestClock(startAt);

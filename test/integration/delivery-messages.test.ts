@@ -9,6 +9,7 @@ import { loadOutbox, type OutboxMessage } from '@hub/store';
 import { nationalReceipt, nationalResult, nationalReturn, statusMessage, unitWorkOrder } from '@hub/connectors';
 import { FakeNational } from '../fakes/fake-national';
 import { FakeUpstream, type RecordedRequest } from '../fakes/fake-upstream';
+import { unitSystemKeys } from '../fakes/unit-keys';
 import { RunningHub, eventually, resetDatabase, startHub, testConfig } from '../support/harness';
 import { activateUnitEndpoints, insertTicket, write } from '../factories/outbox.factory';
 
@@ -31,7 +32,7 @@ describe('outbound messages: paths, signatures and bodies of docs/contracts.md',
     hotline = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_HOTLINE_KEYS', HOTLINE_KEYS), rejectInvalidSignatures: true });
     ywtb = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_YWTB_KEYS', YWTB_KEYS), rejectInvalidSignatures: true });
     national = await FakeNational.start({ keyRing: parseKeyRing('HUB_NATIONAL_KEYS', NATIONAL_KEYS) });
-    unit = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_UNITS_KEYS', UNITS_KEYS), rejectInvalidSignatures: true });
+    unit = await FakeUpstream.start({ keyRing: unitSystemKeys(UNITS_KEYS, [UNIT]), rejectInvalidSignatures: true });
     hub = await startHub(
       testConfig({
         HUB_HOTLINE_URL: hotline.url,
@@ -163,7 +164,7 @@ describe('outbound messages: paths, signatures and bodies of docs/contracts.md',
     });
   });
 
-  it("a unit's own system (docs/contracts.md#unit-systems): POST {endpoint}/work-orders, signed with HUB_UNITS_KEYS (hmac-sm3)", async () => {
+  it("a unit's own system (docs/contracts.md#unit-systems): POST {endpoint}/work-orders, signed with the unit's own key derived from HUB_UNITS_KEYS (hmac-sm3)", async () => {
     await activateUnitEndpoints(hub.ds, { [UNIT]: `${unit.url}/biz/` });
     const t = await insertTicket(hub.ds);
     const ticket = { title: '餐馆后厨卫生问题', categoryCode: '0101', citizen: { name: '张*', phone: '139****0001', anonymous: false, confidential: true } };

@@ -8,6 +8,7 @@ import { parseKeyRing } from '@hub/connectors/signing';
 import { loadOutbox } from '@hub/store';
 import { unitWorkOrder } from '@hub/connectors';
 import { FakeUpstream } from '../fakes/fake-upstream';
+import { unitSystemKeys } from '../fakes/unit-keys';
 import { authHeader } from '../support/auth';
 import { RunningHub, eventually, resetDatabase, startHub, testConfig } from '../support/harness';
 import { activateUnitEndpoints, insertTicket, insertTickets, outboxStates, status, write } from '../factories/outbox.factory';
@@ -50,7 +51,7 @@ describe('office API for dead letters', () => {
 
   beforeAll(async () => {
     hotline = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_HOTLINE_KEYS', HOTLINE_KEYS), rejectInvalidSignatures: true });
-    unit = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_UNITS_KEYS', UNITS_KEYS), rejectInvalidSignatures: true });
+    unit = await FakeUpstream.start({ keyRing: unitSystemKeys(UNITS_KEYS, ['310104-MARKET']), rejectInvalidSignatures: true });
     hub = await startHub(testConfig({ HUB_HOTLINE_URL: hotline.url, HUB_HOTLINE_KEYS: HOTLINE_KEYS, HUB_UNITS_KEYS: UNITS_KEYS }), ['gateway', 'notifier'], { fresh: true });
     operator = await authHeader(hub, { role: 'operator', id: 'op-7', name: '值班员7' });
   });

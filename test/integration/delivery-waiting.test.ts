@@ -7,6 +7,7 @@ import { parseKeyRing } from '@hub/connectors/signing';
 import { attemptsOf, loadOutbox } from '@hub/store';
 import { unitWorkOrder } from '@hub/connectors';
 import { FakeUpstream } from '../fakes/fake-upstream';
+import { unitSystemKeys } from '../fakes/unit-keys';
 import { RunningHub, eventually, resetDatabase, startHub, testConfig } from '../support/harness';
 import { activateUnitEndpoints, eventIdOf, insertTicket, status, write } from '../factories/outbox.factory';
 
@@ -23,7 +24,7 @@ describe('messages for systems not (yet) connected wait in the outbox', () => {
   beforeAll(async () => {
     hotline = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_HOTLINE_KEYS', HOTLINE_KEYS), rejectInvalidSignatures: true });
     ywtb = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_YWTB_KEYS', YWTB_KEYS), rejectInvalidSignatures: true });
-    unit = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_UNITS_KEYS', UNITS_KEYS), rejectInvalidSignatures: true });
+    unit = await FakeUpstream.start({ keyRing: unitSystemKeys(UNITS_KEYS, ['310104-MARKET']), rejectInvalidSignatures: true });
   });
   afterEach(async () => {
     await hub?.close();

@@ -10,6 +10,7 @@ import type { HubActor } from '@hub/common';
 import type { DirectoryDocument } from '@hub/rules/directory';
 import { importDirectory } from '@hub/store';
 import { FakeUpstream, type RecordedRequest } from '../fakes/fake-upstream';
+import { unitSystemKeys } from '../fakes/unit-keys';
 import { FakeNational } from '../fakes/fake-national';
 import { SignedClient } from '../fakes/signed-client';
 import { authHeader } from '../support/auth';
@@ -84,7 +85,7 @@ export async function startLifecycleHub(apps: AppName[] = ['gateway', 'router', 
   await flushRedis(process.env.REDIS_URL);
   const hotlineFake = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_HOTLINE_KEYS', HOTLINE_KEYS), rejectInvalidSignatures: true });
   const ywtbFake = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_YWTB_KEYS', YWTB_KEYS), rejectInvalidSignatures: true });
-  const units = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_UNITS_KEYS', UNITS_KEYS), rejectInvalidSignatures: true });
+  const units = await FakeUpstream.start({ keyRing: unitSystemKeys(UNITS_KEYS, UNITS_WITH_SYSTEMS), rejectInvalidSignatures: true });
   const national = await FakeNational.start({ keyRing: parseKeyRing('HUB_NATIONAL_KEYS', NATIONAL_KEYS) });
   const hub = await startHub(
     testConfig({

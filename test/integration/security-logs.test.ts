@@ -13,6 +13,7 @@ import { parseKeyRing, type SigningKey } from '@hub/connectors/signing';
 import { DataSource } from 'typeorm';
 import { importDirectory } from '@hub/store';
 import { FakeUpstream } from '../fakes/fake-upstream';
+import { unitSystemKeys } from '../fakes/unit-keys';
 import { SignedClient } from '../fakes/signed-client';
 import { hotlineOrder, testPhone, validIdCard, validUscc, ywtbEvaluation, ywtbSuggestion } from '../factories/tickets.factory';
 import { SHANGHAI_DIRECTORY, eventually, flushRedis, resetDatabase } from '../support/harness';
@@ -43,7 +44,7 @@ describe('security: the log output of a full flow holds no citizen in clear', ()
     await ds.initialize();
     await resetDatabase(ds);
     hotlineFake = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_HOTLINE_KEYS', HOTLINE_KEYS) });
-    unitFake = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_UNITS_KEYS', UNITS_KEYS) });
+    unitFake = await FakeUpstream.start({ keyRing: unitSystemKeys(UNITS_KEYS, ['310104-MARKET']) });
     const doc = JSON.parse(readFileSync(SHANGHAI_DIRECTORY, 'utf8')) as { units: Array<{ code: string; endpoint?: string }> };
     for (const u of doc.units) if (u.code === '310104-MARKET') u.endpoint = `${unitFake.url}/310104-MARKET`;
     expect((await importDirectory(ds, doc, 'test', true)).ok).toBe(true);

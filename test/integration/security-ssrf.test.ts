@@ -8,11 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { checkUnitEndpoint, pinnedLookup, type UnitEndpointPolicy } from '@hub/common';
 import { SignedHttpTransport, buildTargetUrl } from '@hub/connectors/delivery';
-import { parseKeyRing } from '@hub/connectors/signing';
+import { parseKeyRing, unitKeyRing } from '@hub/connectors/signing';
 import { unitWorkOrder } from '@hub/connectors';
 import { loadOutbox } from '@hub/store';
 import { UnitEndpoints } from '../../apps/notifier/src/delivery/unit-endpoints.service';
 import { FakeUpstream } from '../fakes/fake-upstream';
+import { unitSystemKeys } from '../fakes/unit-keys';
 import { authHeader } from '../support/auth';
 import { RunningHub, SHANGHAI_DIRECTORY, eventually, resetDatabase, startHub, testConfig } from '../support/harness';
 import { activateUnitEndpoints, insertTicket, write } from '../factories/outbox.factory';
@@ -31,7 +32,7 @@ const withEndpoints = (version: string, endpoints: Record<string, string>): Doc 
 describe('security: units endpoints (SSRF)', () => {
   let unit: FakeUpstream;
   beforeAll(async () => {
-    unit = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_UNITS_KEYS', UNITS_KEYS), rejectInvalidSignatures: true });
+    unit = await FakeUpstream.start({ keyRing: unitSystemKeys(UNITS_KEYS, [UNIT]), rejectInvalidSignatures: true });
   });
   afterAll(async () => unit?.close());
 
@@ -99,7 +100,7 @@ describe('security: units endpoints (SSRF)', () => {
 
   describe('at send time', () => {
     const policy: UnitEndpointPolicy = { allowHttp: true, allowNets: [] };
-    const key = parseKeyRing('HUB_UNITS_KEYS', UNITS_KEYS).signingKey!;
+    const key = unitKeyRing(parseKeyRing('HUB_UNITS_KEYS', UNITS_KEYS), UNIT).signingKey!;
 
     it('DNS rebinding: a name public for the check and loopback for the connection is not connected to', async () => {
       unit.reset();

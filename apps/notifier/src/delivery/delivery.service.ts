@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { GENERIC_PLAN_POOL, HUB_CONFIG, HubConfig, deliveries, deliveryDuration, pinnedLookup } from '@hub/common';
 import { DataProtection, outboxPayloadContext } from '@hub/common/crypto';
-import { KeyRing, parseKeyRing } from '@hub/connectors/signing';
+import { KeyRing, parseKeyRing, unitKeyRing } from '@hub/connectors/signing';
 import { SignedHttpTransport, SignedSender, type DeliveryResult } from '@hub/connectors/delivery';
 import { OutboxRow, loadOutboxes, recordSteps, releaseClaim, type AttemptOutcome, type Queryable, type DeliveryStep, type StepResult } from '@hub/store';
 import { RetryPolicy, retriesExhausted, retryDelayMs } from '@hub/queues';
@@ -31,7 +31,12 @@ const UPSTREAMS: readonly UpstreamName[] = ['hotline', 'ywtb', 'national'];
 @Injectable()
 export class DeliveryService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryService.name);
-  private readonly senders = new Map<UpstreamName | 'units', SignedSender>();
+  private readonly senders = new Map<UpstreamName, SignedSender>();
+  /** HUB_UNITS_KEYS: the master keys each unit's own key is derived from (unitKeyRing) */
+  private readonly unitsMaster?: KeyRing;
+  private readonly unitSenders = new Map<string, SignedSender>();
+  /** units' systems get their own pool whose sockets connect only to addresses the policy allows */
+  private readonly unitsTransport: SignedHttpTransport;
   private readonly policy: RetryPolicy;
   private readonly loads: MicroBatcher<string, (OutboxRow & { behind: boolean }) | undefined>;
   private readonly steps: MicroBatcher<DeliveryStep, StepResult>;
@@ -52,7 +57,9 @@ export class DeliveryService implements BeforeApplicationShutdown {
     // Parsed at boot: a malformed HUB_*_KEYS stops the notifier with a message naming the variable,
     // instead of every delivery to that system failing later.
     for (const name of UPSTREAMS) this.addSender(name, config.upstreams[name].keys, `HUB_${name.toUpperCase()}_KEYS`);
-    this.addSender('units', config.upstreams.units.keys, 'HUB_UNITS_KEYS');
+    const master = parseKeyRing('HUB_UNITS_KEYS', config.upstreams.units.keys);
+    if (master.size > 0) this.unitsMaster = master;
+    this.unitsTransport = new SignedHttpTransport({ lookup: pinnedLookup(config.unitEndpoints) });
   }
 
   /** Finish the message in hand; claim no more, give back what is claimed (the relay offers it again). */
@@ -65,7 +72,7 @@ export class DeliveryService implements BeforeApplicationShutdown {
    * The others' messages wait in the outbox, unclaimed, until a restart with their settings.
    */
   deliverableTargets(): { targets: string[]; units: boolean } {
-    return { targets: UPSTREAMS.filter((n) => this.config.upstreams[n].url && this.senders.has(n)), units: this.senders.has('units') };
+    return { targets: UPSTREAMS.filter((n) => this.config.upstreams[n].url && this.senders.has(n)), units: this.unitsMaster !== undefined };
   }
 
   async deliver(outboxId: string, attempt: number, now: () => Date = () => new Date()): Promise<DeliveryJobResult> {
@@ -139,7 +146,7 @@ export class DeliveryService implements BeforeApplicationShutdown {
 
   private async resolve(row: OutboxRow): Promise<{ baseUrl: string; sender: SignedSender } | { refused: string } | undefined> {
     if (row.target.startsWith('unit:')) {
-      const sender = this.senders.get('units');
+      const sender = this.unitSender(row.target.slice(5));
       const endpoint = sender && (await this.units.endpointOf(row.target.slice(5)));
       if (endpoint && 'refused' in endpoint) return endpoint;
       return endpoint && sender ? { baseUrl: endpoint.url, sender } : undefined;
@@ -159,12 +166,21 @@ export class DeliveryService implements BeforeApplicationShutdown {
     return this.consequence(row, result, t);
   }
 
-  private addSender(name: UpstreamName | 'units', keys: string, variable: string): void {
+  private addSender(name: UpstreamName, keys: string, variable: string): void {
     const ring: KeyRing = parseKeyRing(variable, keys);
     if (ring.size === 0) return;
-    // Units' systems get their own pool whose sockets connect only to addresses the policy allows.
-    const transport = name === 'units' ? new SignedHttpTransport({ lookup: pinnedLookup(this.config.unitEndpoints) }) : undefined;
-    this.senders.set(name, new SignedSender({ keyRing: ring, timeoutMs: this.config.delivery.timeoutMs, transport }));
+    this.senders.set(name, new SignedSender({ keyRing: ring, timeoutMs: this.config.delivery.timeoutMs }));
+  }
+
+  /** Signs with the unit's own key, derived from HUB_UNITS_KEYS: a unit cannot forge another's work orders. */
+  private unitSender(unitCode: string): SignedSender | undefined {
+    if (!this.unitsMaster) return undefined;
+    let sender = this.unitSenders.get(unitCode);
+    if (!sender) {
+      sender = new SignedSender({ keyRing: unitKeyRing(this.unitsMaster, unitCode), timeoutMs: this.config.delivery.timeoutMs, transport: this.unitsTransport });
+      this.unitSenders.set(unitCode, sender);
+    }
+    return sender;
   }
 }
 
