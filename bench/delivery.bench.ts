@@ -60,7 +60,7 @@ const RATE_ONE = Number(process.env.BENCH_RATE_ONE ?? 1_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TARGET_DELAY_MS = Number(process.env.BENCH_TARGET_DELAY_MS ?? 0);
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'burst1,burst1000,steady1,steady1000').split(',');
-const KEYS = 'bench-k1:bench-delivery-secret:hmac-sha256';
+const KEYS = 'bench-k1:bench-delivery-secret-of-at-least-32-bytes:hmac-sha256';
 const WRITE_CHUNK = 500;
 
 type Db = DataSource;

@@ -30,7 +30,7 @@ const DB = `postgres://postgres@127.0.0.1:5432/${DB_NAME}`;
 // Ports and Redis database of this run (several people may bench on one machine).
 const PORT = Number(process.env.BENCH_PORT_BASE ?? 3100);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
-const KEYS = 'bk1:bench-hotline-secret:hmac-sha256';
+const KEYS = 'bk1:bench-hotline-secret-of-at-least-32-bytes:hmac-sha256';
 
 async function main(): Promise<void> {
   const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });

@@ -59,7 +59,7 @@ const GATEWAY: 'ts' | 'dist' | 'build' = process.env.BENCH_GATEWAY === 'dist' ||
 /** BENCH_GATEWAY=build compiles here (git-ignored), leaving the shared dist/ alone. */
 const BUILD_DIR = 'bench/results/dist';
 const FLOOR_POOL = Number(process.env.BENCH_POOL ?? CONCURRENCY);
-const KEYS = 'bench-hk:bench-hotline-secret:hmac-sha256';
+const KEYS = 'bench-hk:bench-hotline-secret-of-at-least-32-bytes:hmac-sha256';
 const KEY = parseKeyRing('HUB_HOTLINE_KEYS', KEYS).signingKey!;
 const ORDER_PATH = '/connectors/hotline/orders';
 const RUN = Date.now().toString(36);

@@ -37,10 +37,10 @@ const port = (name: string, fallback: number): number => {
 const keys = (name: string, fallback: string): string => process.env[name] || fallback;
 
 const KEYS = {
-  hotline: keys('HUB_HOTLINE_KEYS', 'sandbox-hl:sandbox-hotline-secret:hmac-sha256'),
-  ywtb: keys('HUB_YWTB_KEYS', 'sandbox-yw:sandbox-ywtb-secret:hmac-sm3'),
-  national: keys('HUB_NATIONAL_KEYS', 'sandbox-gb:sandbox-national-secret:hmac-sm3'),
-  units: keys('HUB_UNITS_KEYS', 'sandbox-unit:sandbox-units-secret:hmac-sha256'),
+  hotline: keys('HUB_HOTLINE_KEYS', 'sandbox-hl:sandbox-hotline-secret-of-at-least-32-bytes:hmac-sha256'),
+  ywtb: keys('HUB_YWTB_KEYS', 'sandbox-yw:sandbox-ywtb-secret-of-at-least-32-bytes:hmac-sm3'),
+  national: keys('HUB_NATIONAL_KEYS', 'sandbox-gb:sandbox-national-secret-of-at-least-32-bytes:hmac-sm3'),
+  units: keys('HUB_UNITS_KEYS', 'sandbox-unit:sandbox-units-secret-of-at-least-32-bytes:hmac-sha256'),
 };
 const UNIT_CODE = process.env.SANDBOX_UNIT_CODE || '310104-MARKET';
 

@@ -20,8 +20,8 @@ import { FakeUpstream, type RecordedRequest } from '../fakes/fake-upstream';
 import { unitSystemKeys } from '../fakes/unit-keys';
 import { RunningHub, SHANGHAI_DIRECTORY, eventually, flushRedis, resetDatabase, startHub, testConfig } from '../support/harness';
 
-export const HOTLINE_KEYS = 'hk1:clock-hotline-secret:hmac-sha256';
-export const UNITS_KEYS = 'uk1:clock-units-secret:hmac-sha256';
+export const HOTLINE_KEYS = 'hk1:clock-hotline-secret-of-at-least-32-bytes:hmac-sha256';
+export const UNITS_KEYS = 'uk1:clock-units-secret-of-at-least-32-bytes:hmac-sha256';
 
 /** Units that get their own system in these tests: a district branch and its city line (parent). */
 export const UNIT = '310115-MARKET';

@@ -7,10 +7,10 @@ import { type HotlineStatusEvent, HotlineStatusClient, UnitSystemsClient, type Y
 import { FakeNational } from '../fakes/fake-national';
 import { FakeUpstream } from '../fakes/fake-upstream';
 
-const HOTLINE_KEYS = parseKeyRing('HUB_HOTLINE_KEYS', 'hl-2026:hotline-secret-new:hmac-sha256,hl-2025:hotline-secret-old:hmac-sha256');
-const YWTB_KEYS = parseKeyRing('HUB_YWTB_KEYS', 'yw-1:ywtb-secret:hmac-sm3');
-const NATIONAL_KEYS = parseKeyRing('HUB_NATIONAL_KEYS', 'gb-1:national-secret:hmac-sm3');
-const UNITS_KEYS = parseKeyRing('HUB_UNITS_KEYS', 'unit-1:units-secret:hmac-sha256');
+const HOTLINE_KEYS = parseKeyRing('HUB_HOTLINE_KEYS', 'hl-2026:hotline-secret-new-of-at-least-32-bytes:hmac-sha256,hl-2025:hotline-secret-old-of-at-least-32-bytes:hmac-sha256');
+const YWTB_KEYS = parseKeyRing('HUB_YWTB_KEYS', 'yw-1:ywtb-secret-of-at-least-32-bytes:hmac-sm3');
+const NATIONAL_KEYS = parseKeyRing('HUB_NATIONAL_KEYS', 'gb-1:national-secret-of-at-least-32-bytes:hmac-sm3');
+const UNITS_KEYS = parseKeyRing('HUB_UNITS_KEYS', 'unit-1:units-secret-of-at-least-32-bytes:hmac-sha256');
 
 function statusEvent(orderNo: string, eventId = `ev-${orderNo}`): HotlineStatusEvent {
   return {
@@ -301,7 +301,7 @@ describe('outbound clients', () => {
     });
 
     it('is refused (401) when signed with a key the platform does not have', async () => {
-      const wrong = new NationalClient({ baseUrl: national.url, keyRing: parseKeyRing('X', 'gb-1:guess:hmac-sm3'), transport });
+      const wrong = new NationalClient({ baseUrl: national.url, keyRing: parseKeyRing('X', 'gb-1:guess-of-at-least-32-bytes-xxxxx:hmac-sm3'), transport });
       await expect(wrong.pullTransfers({ limit: 10 })).resolves.toMatchObject({ outcome: 'permanent', status: 401, error: 'http_401: bad_signature' });
     });
 

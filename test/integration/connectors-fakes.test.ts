@@ -6,7 +6,7 @@ import { parseKeyRing, type SigningKey } from '@hub/connectors';
 import { FakeUpstream } from '../fakes/fake-upstream';
 import { SignedClient } from '../fakes/signed-client';
 
-const RING = parseKeyRing('HUB_HOTLINE_KEYS', 'k-new:secret-new:hmac-sm3,k-old:secret-old:hmac-sha256');
+const RING = parseKeyRing('HUB_HOTLINE_KEYS', 'k-new:secret-new-of-at-least-32-bytes-:hmac-sm3,k-old:secret-old-of-at-least-32-bytes-:hmac-sha256');
 const KEY: SigningKey = RING.signingKey!;
 
 describe('signed client → verifying fake', () => {

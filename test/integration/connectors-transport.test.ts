@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildTargetUrl, InMemoryNonceStore, parseKeyRing, SignedHttpTransport, verifySignature } from '@hub/connectors';
 
-const KEYS = parseKeyRing('HUB_HOTLINE_KEYS', 'hl-2026:hotline-secret-new:hmac-sha256');
+const KEYS = parseKeyRing('HUB_HOTLINE_KEYS', 'hl-2026:hotline-secret-new-of-at-least-32-bytes:hmac-sha256');
 
 interface Seen {
   method: string;

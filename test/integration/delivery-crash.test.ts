@@ -13,7 +13,7 @@ import { eventually, resetDatabase } from '../support/harness';
 import { startNotifierProcess, type NotifierProcess } from '../support/notifier-process';
 import { eventIdOf, firstArrivals, insertTickets, orderViolations, outboxStates, status, write } from '../factories/outbox.factory';
 
-const HOTLINE_KEYS = 'hk-1:crash-hotline-secret:hmac-sha256';
+const HOTLINE_KEYS = 'hk-1:crash-hotline-secret-of-at-least-32-bytes:hmac-sha256';
 
 describe('notifier killed mid-delivery', () => {
   let ds: DataSource;

@@ -10,7 +10,7 @@ import { FakeUpstream } from '../fakes/fake-upstream';
 import { RunningHub, eventually, flushRedis, resetDatabase, startHub, testConfig } from '../support/harness';
 import { eventIdOf, firstArrivals, insertTicket, insertTickets, orderViolations, outboxStates, status, write } from '../factories/outbox.factory';
 
-const HOTLINE_KEYS = 'hk-1:delivery-faults-secret:hmac-sha256';
+const HOTLINE_KEYS = 'hk-1:delivery-faults-secret-of-at-least-32-bytes:hmac-sha256';
 const ORDERS = '/api/orders/';
 
 describe('delivery faults', () => {

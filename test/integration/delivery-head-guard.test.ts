@@ -11,7 +11,7 @@ import { eventIdOf, insertTicket, status, write } from '../factories/outbox.fact
 import { RunningHub, eventually, flushRedis, startHub, testConfig } from '../support/harness';
 
 describe('the notifier sends a job only for the head of its key', () => {
-  const KEYS = 'hk-1:self-queue-hotline-secret:hmac-sha256';
+  const KEYS = 'hk-1:self-queue-hotline-secret-of-at-least-32-bytes:hmac-sha256';
   let hotline: FakeUpstream;
   let hub: RunningHub;
   let deliver: Queue;

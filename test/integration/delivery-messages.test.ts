@@ -14,10 +14,10 @@ import { RunningHub, eventually, resetDatabase, startHub, testConfig } from '../
 import { activateUnitEndpoints, insertTicket, write } from '../factories/outbox.factory';
 
 // Each system signs with the first of its keys; the algorithms differ on purpose.
-const HOTLINE_KEYS = 'hk-new:hotline-secret-new:hmac-sha256,hk-old:hotline-secret-old:hmac-sm3';
-const YWTB_KEYS = 'yk-1:ywtb-secret:hmac-sm3';
-const NATIONAL_KEYS = 'gb-1:national-secret:hmac-sha256,gb-2:national-secret-2:hmac-sm3';
-const UNITS_KEYS = 'uk-1:units-secret:hmac-sm3';
+const HOTLINE_KEYS = 'hk-new:hotline-secret-new-of-at-least-32-bytes:hmac-sha256,hk-old:hotline-secret-old-of-at-least-32-bytes:hmac-sm3';
+const YWTB_KEYS = 'yk-1:ywtb-secret-of-at-least-32-bytes:hmac-sm3';
+const NATIONAL_KEYS = 'gb-1:national-secret-of-at-least-32-bytes:hmac-sha256,gb-2:national-secret-2-of-at-least-32-bytes:hmac-sm3';
+const UNITS_KEYS = 'uk-1:units-secret-of-at-least-32-bytes:hmac-sm3';
 const UNIT = '310104-MARKET';
 const AT = '2026-11-20T09:12:33+08:00';
 

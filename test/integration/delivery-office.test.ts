@@ -13,8 +13,8 @@ import { authHeader } from '../support/auth';
 import { RunningHub, eventually, resetDatabase, startHub, testConfig } from '../support/harness';
 import { activateUnitEndpoints, insertTicket, insertTickets, outboxStates, status, write } from '../factories/outbox.factory';
 
-const HOTLINE_KEYS = 'hk-1:office-hotline-secret:hmac-sha256';
-const UNITS_KEYS = 'uk-1:office-units-secret:hmac-sha256';
+const HOTLINE_KEYS = 'hk-1:office-hotline-secret-of-at-least-32-bytes:hmac-sha256';
+const UNITS_KEYS = 'uk-1:office-units-secret-of-at-least-32-bytes:hmac-sha256';
 
 interface Item {
   id: string;

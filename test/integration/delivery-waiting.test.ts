@@ -11,9 +11,9 @@ import { unitSystemKeys } from '../fakes/unit-keys';
 import { RunningHub, eventually, resetDatabase, startHub, testConfig } from '../support/harness';
 import { activateUnitEndpoints, eventIdOf, insertTicket, status, write } from '../factories/outbox.factory';
 
-const HOTLINE_KEYS = 'hk-1:waiting-hotline-secret:hmac-sha256';
-const YWTB_KEYS = 'yk-1:waiting-ywtb-secret:hmac-sm3';
-const UNITS_KEYS = 'uk-1:waiting-units-secret:hmac-sha256';
+const HOTLINE_KEYS = 'hk-1:waiting-hotline-secret-of-at-least-32-bytes:hmac-sha256';
+const YWTB_KEYS = 'yk-1:waiting-ywtb-secret-of-at-least-32-bytes:hmac-sm3';
+const UNITS_KEYS = 'uk-1:waiting-units-secret-of-at-least-32-bytes:hmac-sha256';
 
 describe('messages for systems not (yet) connected wait in the outbox', () => {
   let hub: RunningHub | undefined;

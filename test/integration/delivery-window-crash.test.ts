@@ -12,7 +12,7 @@ import { eventually, resetDatabase } from '../support/harness';
 import { startNotifierProcess, type NotifierProcess } from '../support/notifier-process';
 import { eventIdOf, firstArrivals, insertTicket, outboxStates, status, write } from '../factories/outbox.factory';
 
-const HOTLINE_KEYS = 'hk-1:window-crash-secret:hmac-sha256';
+const HOTLINE_KEYS = 'hk-1:window-crash-secret-of-at-least-32-bytes:hmac-sha256';
 
 describe('notifier killed in the middle of a window', () => {
   let ds: DataSource;

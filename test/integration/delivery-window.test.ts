@@ -14,7 +14,7 @@ import { FakeUpstream, type RecordedRequest } from '../fakes/fake-upstream';
 import { RunningHub, eventually, resetDatabase, startHub, testConfig } from '../support/harness';
 import { eventIdOf, insertTicket, outboxStates, status, write } from '../factories/outbox.factory';
 
-const HOTLINE_KEYS = 'hk-1:delivery-window-secret:hmac-sha256';
+const HOTLINE_KEYS = 'hk-1:delivery-window-secret-of-at-least-32-bytes:hmac-sha256';
 const ORDERS = '/api/orders/';
 const DELIVERED: AttemptOutcome = { outcome: 'delivered', status: 200, durationMs: 1 };
 

@@ -14,7 +14,7 @@ import { eventually, resetDatabase } from '../support/harness';
 import { hotlineOrder } from '../factories/tickets.factory';
 
 const ROOT = path.resolve(__dirname, '../..');
-const HOTLINE_KEYS = 'hk-crash:hotline-crash-secret:hmac-sha256';
+const HOTLINE_KEYS = 'hk-crash:hotline-crash-secret-of-at-least-32-bytes:hmac-sha256';
 const hotlineKey: SigningKey = parseKeyRing('HUB_HOTLINE_KEYS', HOTLINE_KEYS).signingKey!;
 
 jest.setTimeout(240_000);

@@ -4,8 +4,8 @@ import { SignedClient } from '../fakes/signed-client';
 import { RunningHub, resetDatabase, startHub, testConfig } from '../support/harness';
 import { hotlineOrder, validIdCard, validUscc, ywtbEvaluation, ywtbSuggestion } from '../factories/tickets.factory';
 
-const HOTLINE_KEYS = 'hk-old:hotline-secret-old:hmac-sha256,hk-new:hotline-secret-new:hmac-sm3';
-const YWTB_KEYS = 'yk1:ywtb-secret:hmac-sm3';
+const HOTLINE_KEYS = 'hk-old:hotline-secret-old-of-at-least-32-bytes:hmac-sha256,hk-new:hotline-secret-new-of-at-least-32-bytes:hmac-sm3';
+const YWTB_KEYS = 'yk1:ywtb-secret-of-at-least-32-bytes:hmac-sm3';
 const key = (keys: string, i = 0): SigningKey => {
   const ring = parseKeyRing('X', keys);
   return ring.find(ring.keyIds()[i])!;

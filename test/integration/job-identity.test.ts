@@ -15,7 +15,7 @@ import { FakeUpstream } from '../fakes/fake-upstream';
 import { eventIdOf, insertTicket, status, write } from '../factories/outbox.factory';
 import { RunningHub, eventually, flushRedis, startHub, testConfig } from '../support/harness';
 
-const KEYS = 'jk1:identity-hotline-secret:hmac-sha256';
+const KEYS = 'jk1:identity-hotline-secret-of-at-least-32-bytes:hmac-sha256';
 const PER_HUB = 30;
 
 describe('job identity: two hubs on one Redis and prefix', () => {

@@ -17,10 +17,10 @@ import { authHeader } from '../support/auth';
 import { RunningHub, SHANGHAI_DIRECTORY, eventually, flushRedis, resetDatabase, startHub, testConfig, type AppName } from '../support/harness';
 import { hotlineOrder, testPhone } from '../factories/tickets.factory';
 
-const HOTLINE_KEYS = 'hk1:lifecycle-hotline-secret:hmac-sha256';
-const YWTB_KEYS = 'yk1:lifecycle-ywtb-secret:hmac-sm3';
-const NATIONAL_KEYS = 'nk1:lifecycle-national-secret:hmac-sha256';
-const UNITS_KEYS = 'uk1:lifecycle-units-secret:hmac-sha256';
+const HOTLINE_KEYS = 'hk1:lifecycle-hotline-secret-of-at-least-32-bytes:hmac-sha256';
+const YWTB_KEYS = 'yk1:lifecycle-ywtb-secret-of-at-least-32-bytes:hmac-sm3';
+const NATIONAL_KEYS = 'nk1:lifecycle-national-secret-of-at-least-32-bytes:hmac-sha256';
+const UNITS_KEYS = 'uk1:lifecycle-units-secret-of-at-least-32-bytes:hmac-sha256';
 const first = (keys: string): SigningKey => parseKeyRing('X', keys).signingKey!;
 
 /** 徐汇区市场监管局: where a food-safety complaint in 徐汇 goes (category 0101, region 310104). */

@@ -8,7 +8,7 @@ import { nationalTransfer } from '../factories/tickets.factory';
 import { CALENDAR_LOCK } from '@hub/store';
 
 // Two keys, the first (SM3) signs the pulls: the fake accepts either, as the platform would.
-const NATIONAL_KEYS = 'gb-1:national-secret-one:hmac-sm3,gb-2:national-secret-two:hmac-sha256';
+const NATIONAL_KEYS = 'gb-1:national-secret-one-of-at-least-32-bytes:hmac-sm3,gb-2:national-secret-two-of-at-least-32-bytes:hmac-sha256';
 const ring = parseKeyRing('HUB_NATIONAL_KEYS', NATIONAL_KEYS);
 
 function transfers(n: number): TransferFixture[] {

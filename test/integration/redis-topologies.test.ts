@@ -17,7 +17,7 @@ import { hotlineOrder, validIdCard } from '../factories/tickets.factory';
 import { RunningHub, SHANGHAI_DIRECTORY, startHub, testConfig } from '../support/harness';
 import { startRedisCluster, startRedisSentinel, type RedisServers } from '../support/redis-servers';
 
-const HOTLINE_KEYS = 'hk1:hotline-secret-topology:hmac-sha256';
+const HOTLINE_KEYS = 'hk1:hotline-secret-topology-of-at-least-32-bytes:hmac-sha256';
 const PREFIX = `{t${process.pid}}`;
 const directory = JSON.parse(readFileSync(SHANGHAI_DIRECTORY, 'utf8')) as Record<string, unknown>;
 jest.setTimeout(180_000);

@@ -13,7 +13,7 @@ import { eventIdOf, insertTicket, status, write } from '../factories/outbox.fact
 import { RunningHub, eventually, flushRedis, startHub, testConfig } from '../support/harness';
 import { DeliveryProcessor } from '../../apps/notifier/src/delivery/delivery.processor';
 
-const KEYS = 'wk1:wipe-hotline-secret:hmac-sha256';
+const KEYS = 'wk1:wipe-hotline-secret-of-at-least-32-bytes:hmac-sha256';
 const TICKETS = 20;
 
 describe('relay after a wiped Redis', () => {

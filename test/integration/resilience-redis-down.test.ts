@@ -12,7 +12,8 @@ import { hotlineOrder } from '../factories/tickets.factory';
 import { RunningHub, eventually, startHub, testConfig } from '../support/harness';
 import { request } from '../fuzz/security-kit';
 
-const HOTLINE_KEYS = 'hk1:hotline-secret-redis-down:hmac-sha256';
+const METRICS_TOKEN = 'health-details-metrics-token';
+const HOTLINE_KEYS = 'hk1:hotline-secret-redis-down-of-at-least-32-bytes:hmac-sha256';
 jest.setTimeout(240_000);
 
 function freePort(): Promise<number> {
@@ -65,7 +66,7 @@ describe('Redis down: intake answers 503 fast, /health says so, nothing replays 
   beforeAll(async () => {
     port = await freePort();
     redis = await startRedis(port);
-    hub = await startHub(testConfig({ REDIS_URL: `redis://127.0.0.1:${port}/0`, HUB_HOTLINE_KEYS: HOTLINE_KEYS }), ['gateway']);
+    hub = await startHub(testConfig({ REDIS_URL: `redis://127.0.0.1:${port}/0`, HUB_HOTLINE_KEYS: HOTLINE_KEYS, HUB_METRICS_TOKEN: METRICS_TOKEN }), ['gateway']);
     const r = parseKeyRing('X', HOTLINE_KEYS);
     client = new SignedClient(hub.url, r.find(r.keyIds()[0])!);
     // an answer of this machine now, to scale the bounds below on a busy machine
@@ -111,6 +112,16 @@ describe('Redis down: intake answers 503 fast, /health says so, nothing replays 
     expect(h.body.details.redis).toEqual({ status: 'down', message: 'unreachable' });
     expect(JSON.stringify(h.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|Stream isn't writeable/);
     expect(hms).toBeLessThan(2000 + baselineMs);
+    // the driver's words, for operators holding the metrics token (a wrong token sees what everyone sees)
+    const detailed = await request<{ details: Record<string, { status: string; message?: string; error?: string }> }>(hub.url, {
+      method: 'GET',
+      path: '/health',
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    expect(detailed.body.details.redis).toEqual({ status: 'down', message: 'unreachable', error: expect.any(String) });
+    expect(detailed.body.details.redis.error!.length).toBeGreaterThan(0);
+    const wrong = await request<{ details: Record<string, unknown> }>(hub.url, { method: 'GET', path: '/health', headers: { authorization: 'Bearer not-the-metrics-token' } });
+    expect(wrong.body.details.redis).toEqual({ status: 'down', message: 'unreachable' });
 
     redis = await startRedis(port);
     await eventually(async () => (await request(hub.url, { method: 'GET', path: '/health' })).status === 200, 30_000, 200);

@@ -8,10 +8,10 @@ import { RunningHub, SHANGHAI_DIRECTORY, eventually, resetDatabase, startHub, te
 import { authHeader } from '../support/auth';
 import { hotlineOrder, nationalTransfer, ywtbSuggestion } from '../factories/tickets.factory';
 
-const HOTLINE_KEYS = 'hk1:hotline-secret:hmac-sha256';
-const YWTB_KEYS = 'yk1:ywtb-secret:hmac-sm3';
-const NATIONAL_KEYS = 'nk1:national-secret:hmac-sha256';
-const UNITS_KEYS = 'uk1:units-secret:hmac-sha256';
+const HOTLINE_KEYS = 'hk1:hotline-secret-of-at-least-32-bytes:hmac-sha256';
+const YWTB_KEYS = 'yk1:ywtb-secret-of-at-least-32-bytes:hmac-sm3';
+const NATIONAL_KEYS = 'nk1:national-secret-of-at-least-32-bytes:hmac-sha256';
+const UNITS_KEYS = 'uk1:units-secret-of-at-least-32-bytes:hmac-sha256';
 const first = (keys: string): SigningKey => parseKeyRing('X', keys).signingKey!;
 const directory = JSON.parse(readFileSync(SHANGHAI_DIRECTORY, 'utf8')) as Record<string, unknown>;
 

@@ -17,7 +17,7 @@ import { hotlineOrder } from '../factories/tickets.factory';
 import { RunningHub, SHANGHAI_DIRECTORY, eventually, flushRedis, resetDatabase, startHub, testConfig } from '../support/harness';
 import { OTHER_UNIT, OWN_UNIT, headersOf, request, tableCounts, type MatrixActor } from '../fuzz/security-kit';
 
-const HOTLINE_KEYS = 'hk1:hotline-secret-1:hmac-sha256';
+const HOTLINE_KEYS = 'hk1:hotline-secret-1-of-at-least-32-bytes:hmac-sha256';
 const ACTORS: MatrixActor[] = ['anonymous', 'unit_staff', 'unit_staff_other', 'unit_system', 'unit_system_other', 'operator', 'supervisor', 'admin'];
 type Role = 'unit_staff' | 'unit_system' | 'operator' | 'supervisor' | 'admin';
 const roleOf = (a: MatrixActor): Role | undefined => (a === 'anonymous' ? undefined : (a.replace(/_other$/, '') as Role));

@@ -13,8 +13,8 @@ const ADMIN_PASSWORD = 'bootstrap-admin-password-1';
 const METRICS_TOKEN = 'metrics-scrape-token-0123456789';
 const OLD_JWT = 'old-jwt-secret-that-is-at-least-32-characters';
 const NEW_JWT = 'new-jwt-secret-that-is-at-least-32-characters';
-const HOTLINE_KEYS = 'hk1:hotline-secret-1:hmac-sha256,hk2:hotline-secret-2:hmac-sm3';
-const YWTB_KEYS = 'yk1:ywtb-secret-1:hmac-sha256';
+const HOTLINE_KEYS = 'hk1:hotline-secret-1-of-at-least-32-bytes:hmac-sha256,hk2:hotline-secret-2-of-at-least-32-bytes:hmac-sm3';
+const YWTB_KEYS = 'yk1:ywtb-secret-1-of-at-least-32-bytes:hmac-sha256';
 const ring = (keys: string, i = 0): SigningKey => {
   const r = parseKeyRing('X', keys);
   return r.find(r.keyIds()[i])!;

@@ -19,8 +19,8 @@ import { authHeader } from '../support/auth';
 import { FUZZ_RUNS, FUZZ_SEED, INJECTIONS, hostile, invalidBody, nastyText, pathTrick, preview, queryTrick, type HostileBody, type Schema } from '../fuzz/arbitraries';
 import { request, tableCounts } from '../fuzz/security-kit';
 
-const HOTLINE_KEYS = 'hk1:hotline-secret-1:hmac-sha256';
-const YWTB_KEYS = 'yk1:ywtb-secret-1:hmac-sm3';
+const HOTLINE_KEYS = 'hk1:hotline-secret-1-of-at-least-32-bytes:hmac-sha256';
+const YWTB_KEYS = 'yk1:ywtb-secret-1-of-at-least-32-bytes:hmac-sm3';
 const key = (keys: string): SigningKey => {
   const r = parseKeyRing('X', keys);
   return r.find(r.keyIds()[0])!;

@@ -3,7 +3,8 @@
  * event (补充 / 催办 / 撤诉) is kept and forwarded as the connector validated it — unknown fields
  * dropped — its person objects sealed at rest like the ticket's, and what units' history and
  * systems receive of a person follows the ticket's anonymous and confidential flags. Black-box:
- * signed hotline events and Open311 updates in, the units' fake system and API out.
+ * signed hotline events and Open311 updates in, the units' fake system and API out. And what a
+ * unit's system receives in clear is in pii_access_log, like a read in the API.
  */
 import { testPhone } from '../factories/tickets.factory';
 import { eventually } from '../support/harness';
@@ -58,6 +59,16 @@ describe('security: inbound events keep and forward only what was validated', ()
     expect(view).not.toContain('李四');
     // the same event again is a redelivery (the hash is of the validated event, as before)
     expect((await h.hotline.post(`/connectors/hotline/orders/${orderNo}/events`, sent)).status).toBe(200);
+
+    // the citizen in clear went to UNIT_A's system twice (assigned, supplement): both in the access log
+    const log = (await h.hub.ds.query(
+      `SELECT actor_id, actor_role, actor_unit, fields, purpose FROM pii_access_log WHERE ticket_id = $1 AND actor_role = 'unit_system' ORDER BY id`,
+      [ticketId],
+    )) as Body[];
+    expect(log).toEqual([
+      { actor_id: `unit_system:${UNIT_A}`, actor_role: 'unit_system', actor_unit: UNIT_A, fields: ['name', 'phone'], purpose: 'unit_system_work_order' },
+      { actor_id: `unit_system:${UNIT_A}`, actor_role: 'unit_system', actor_unit: UNIT_A, fields: ['name', 'phone'], purpose: 'unit_system_work_order' },
+    ]);
   });
 
   const report = (extra: Record<string, string>): Record<string, string> => ({
@@ -110,5 +121,7 @@ describe('security: inbound events keep and forward only what was validated', ()
     const wo = await supplementSent(id);
     expect((wo.citizenEvent as Body).citizen).toEqual({ anonymous: true, confidential: false });
     expect(JSON.stringify(wo)).not.toMatch(/王|wang\.ming|enc:v1/);
+    // nothing of the citizen went out in clear: nothing in the access log
+    expect(await h.hub.ds.query(`SELECT 1 FROM pii_access_log WHERE ticket_id = $1 AND actor_role = 'unit_system'`, [id])).toEqual([]);
   });
 });

@@ -19,9 +19,9 @@ import { hotlineOrder, testPhone, validIdCard, validUscc, ywtbEvaluation, ywtbSu
 import { SHANGHAI_DIRECTORY, eventually, flushRedis, resetDatabase } from '../support/harness';
 import { TEST_PHONE_RE, request } from '../fuzz/security-kit';
 
-const HOTLINE_KEYS = 'hk1:hotline-secret-for-logs:hmac-sha256';
-const YWTB_KEYS = 'yk1:ywtb-secret-for-logs:hmac-sm3';
-const UNITS_KEYS = 'uk1:units-secret-for-logs:hmac-sha256';
+const HOTLINE_KEYS = 'hk1:hotline-secret-for-logs-of-at-least-32-bytes:hmac-sha256';
+const YWTB_KEYS = 'yk1:ywtb-secret-for-logs-of-at-least-32-bytes:hmac-sm3';
+const UNITS_KEYS = 'uk1:units-secret-for-logs-of-at-least-32-bytes:hmac-sha256';
 const ADMIN_PASSWORD = 'log-scan-admin-password-9';
 const STAFF_PASSWORD = 'log-scan-staff-password-9';
 const first = (keys: string): SigningKey => parseKeyRing('X', keys).signingKey!;

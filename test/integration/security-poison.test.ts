@@ -12,9 +12,9 @@ import { RunningHub, SHANGHAI_DIRECTORY, eventually, resetDatabase, startHub, te
 import { authHeader } from '../support/auth';
 import { hotlineOrder, nationalTransfer, ywtbEvaluation, ywtbSuggestion } from '../factories/tickets.factory';
 
-const HOTLINE_KEYS = 'hk1:hotline-secret:hmac-sha256';
-const YWTB_KEYS = 'yk1:ywtb-secret:hmac-sha256';
-const NATIONAL_KEYS = 'nk1:national-secret:hmac-sha256';
+const HOTLINE_KEYS = 'hk1:hotline-secret-of-at-least-32-bytes:hmac-sha256';
+const YWTB_KEYS = 'yk1:ywtb-secret-of-at-least-32-bytes:hmac-sha256';
+const NATIONAL_KEYS = 'nk1:national-secret-of-at-least-32-bytes:hmac-sha256';
 const first = (keys: string): SigningKey => parseKeyRing('X', keys).signingKey!;
 const POISON = 'enc:v1:a256gcm:zz:A:B:C';
 

@@ -8,8 +8,8 @@ import { SignedClient } from '../fakes/signed-client';
 import { hotlineOrder, testPhone, validIdCard, ywtbEvaluation } from '../factories/tickets.factory';
 import { RunningHub, resetDatabase, startHub, testConfig } from '../support/harness';
 
-const HOTLINE_KEYS = 'hk1:hotline-secret-1:hmac-sha256';
-const YWTB_KEYS = 'yk1:ywtb-secret-1:hmac-sha256';
+const HOTLINE_KEYS = 'hk1:hotline-secret-1-of-at-least-32-bytes:hmac-sha256';
+const YWTB_KEYS = 'yk1:ywtb-secret-1-of-at-least-32-bytes:hmac-sha256';
 const KEY_A = `ka:${randomBytes(32).toString('base64')}`;
 const KEY_B = `kb:${randomBytes(32).toString('base64')}`;
 const SEARCH = randomBytes(32).toString('base64');

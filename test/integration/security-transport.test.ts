@@ -10,7 +10,7 @@ import { hotlineOrder } from '../factories/tickets.factory';
 import { RunningHub, resetDatabase, startHub, testConfig } from '../support/harness';
 import { tableCounts } from '../fuzz/security-kit';
 
-const HOTLINE_KEYS = 'hk1:hotline-secret-1:hmac-sha256';
+const HOTLINE_KEYS = 'hk1:hotline-secret-1-of-at-least-32-bytes:hmac-sha256';
 const TIMEOUT_MS = 1000;
 
 interface RawExchange {

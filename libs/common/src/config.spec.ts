@@ -1,4 +1,4 @@
-import { ConfigError, trustProxySetting } from './config';
+import { ConfigError, loadConfig, trustProxySetting, unitEndpointsAllow } from './config';
 
 describe('HUB_TRUST_PROXY (whose X-Forwarded-For is believed)', () => {
   it('believes no one by default, or when set to false', () => {
@@ -31,5 +31,41 @@ describe('HUB_TRUST_PROXY (whose X-Forwarded-For is believed)', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe('HUB_TRUST_PROXY');
     expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe('shared HMAC secrets of the outside systems (HUB_*_KEYS)', () => {
+  const base = { HUB_JWT_SECRET: 'j'.repeat(32), HUB_DATA_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`, HUB_SEARCH_KEY: Buffer.alloc(32, 2).toString('base64') };
+  const failure = (env: Record<string, string>): ConfigError | undefined => {
+    try {
+      loadConfig({ ...base, ...env });
+    } catch (e) {
+      return e as ConfigError;
+    }
+    return undefined;
+  };
+
+  it.each(['HUB_HOTLINE_KEYS', 'HUB_YWTB_KEYS', 'HUB_NATIONAL_KEYS', 'HUB_UNITS_KEYS'])('%s: a secret under 32 bytes stops the start, naming the variable and the entry, never the secret', (name) => {
+    const e = failure({ [name]: `k2:${'s'.repeat(32)}:hmac-sm3,k1:short-secret:hmac-sha256` });
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(e!.variable).toBe(name);
+    expect(e!.message).toMatch(/entry 2 of 2 \("k1:\*\*\*"\) has a secret of 12 bytes; at least 32 are required/);
+    expect(e!.message).not.toContain('short-secret');
+  });
+
+  it('takes 32 bytes and more (UTF-8 bytes, not characters)', () => {
+    expect(failure({ HUB_HOTLINE_KEYS: `k1:${'s'.repeat(32)}:hmac-sha256` })).toBeUndefined();
+    expect(failure({ HUB_HOTLINE_KEYS: `k1:${'密'.repeat(11)}:hmac-sm3` })).toBeUndefined();
+    expect(failure({ HUB_HOTLINE_KEYS: `k1:${'密'.repeat(10)}:hmac-sm3` })?.variable).toBe('HUB_HOTLINE_KEYS');
+  });
+});
+
+describe('HUB_UNIT_ENDPOINTS_ALLOW', () => {
+  it('takes http, addresses and CIDR ranges; nothing by default', () => {
+    expect(unitEndpointsAllow({})).toEqual({ allowHttp: false, allowNets: [] });
+    expect(unitEndpointsAllow({ HUB_UNIT_ENDPOINTS_ALLOW: 'http, 10.20.0.0/16,::1' })).toEqual({ allowHttp: true, allowNets: ['10.20.0.0/16', '::1'] });
+  });
+  it.each(['https', 'loopback', '10.0.0.0/40', 'unit.example.cn'])('refuses %p, naming the variable', (v) => {
+    expect(() => unitEndpointsAllow({ HUB_UNIT_ENDPOINTS_ALLOW: v })).toThrow(/HUB_UNIT_ENDPOINTS_ALLOW/);
   });
 });

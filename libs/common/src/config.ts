@@ -156,6 +156,28 @@ function url(env: Env, name: string, protocols: string[], fallback?: string): st
   return value.replace(/\/+$/, '');
 }
 
+/** Shortest shared HMAC secret accepted (docs/security.md "Secrets"): 256 bits, the hash's own size. */
+export const MIN_HMAC_SECRET_BYTES = 32;
+
+/**
+ * `keyId:secret:algorithm,…` of an outside system: every secret at least 32 bytes, or the app does
+ * not start (a short shared secret can be guessed offline from one signed request). The rest of the
+ * form is checked where the ring is parsed (parseKeyRing), also at boot.
+ */
+function hmacKeys(env: Env, name: string): string {
+  const raw = env[name] ?? '';
+  raw.split(',').forEach((entry, i, all) => {
+    const first = entry.indexOf(':');
+    const last = entry.lastIndexOf(':');
+    if (first < 0 || first === last) return;
+    const bytes = Buffer.byteLength(entry.slice(first + 1, last).trim(), 'utf8');
+    if (bytes < MIN_HMAC_SECRET_BYTES) {
+      throw new ConfigError(name, `entry ${i + 1} of ${all.length} ("${entry.slice(0, first).trim()}:***") has a secret of ${bytes} bytes; at least ${MIN_HMAC_SECRET_BYTES} are required`);
+    }
+  });
+  return raw;
+}
+
 /** Never echo a password from a connection string. */
 export function redactUrl(value: string): string {
   return value.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
@@ -191,10 +213,10 @@ export function loadConfig(env: Env = process.env): HubConfig {
     queuePrefix,
     logLevel: level,
     upstreams: {
-      hotline: { url: url(env, 'HUB_HOTLINE_URL', ['http:', 'https:']), keys: env.HUB_HOTLINE_KEYS ?? '' },
-      ywtb: { url: url(env, 'HUB_YWTB_URL', ['http:', 'https:']), keys: env.HUB_YWTB_KEYS ?? '' },
-      national: { url: url(env, 'HUB_NATIONAL_URL', ['http:', 'https:']), keys: env.HUB_NATIONAL_KEYS ?? '' },
-      units: { url: undefined, keys: env.HUB_UNITS_KEYS ?? '' },
+      hotline: { url: url(env, 'HUB_HOTLINE_URL', ['http:', 'https:']), keys: hmacKeys(env, 'HUB_HOTLINE_KEYS') },
+      ywtb: { url: url(env, 'HUB_YWTB_URL', ['http:', 'https:']), keys: hmacKeys(env, 'HUB_YWTB_KEYS') },
+      national: { url: url(env, 'HUB_NATIONAL_URL', ['http:', 'https:']), keys: hmacKeys(env, 'HUB_NATIONAL_KEYS') },
+      units: { url: undefined, keys: hmacKeys(env, 'HUB_UNITS_KEYS') },
     },
     nationalPollMs: int(env, 'HUB_NATIONAL_POLL_MS', 60000, 100, 86_400_000),
     nationalPageLimit: int(env, 'HUB_NATIONAL_PAGE_LIMIT', 100, 1, 100),

@@ -1,5 +1,5 @@
 import { CONFIDENTIAL_PLACEHOLDER, citizenView, ticketTextView, type ChainPosition, type CitizenData } from '@hub/common/crypto';
-import type { TicketRow } from '@hub/store';
+import { recordPiiAccess, type Queryable, type TicketRow } from '@hub/store';
 
 /**
  * The ticket as a unit's own system sees it (docs/contracts.md#unit-systems `ticket`). What of the citizen shows
@@ -53,4 +53,39 @@ export function citizenEventView(t: TicketRow, position: ChainPosition, event: R
   }
   if (citizenView({ ...flags }, { office: false, chain: position }).contentHidden && typeof out.content === 'string') out.content = CONFIDENTIAL_PLACEHOLDER;
   return out;
+}
+
+/** The citizen's fields a unit's system receives in clear in one work order (recorded in pii_access_log). */
+export interface Disclosure {
+  unitCode: string;
+  fields: string[];
+}
+
+/** What `workOrderTicket` (and `citizenEventView`, for an event) show this unit in clear. */
+export function disclosedTo(unitCode: string, t: TicketRow, position: ChainPosition, event?: unknown): Disclosure | undefined {
+  const flags = { anonymous: t.ticket.citizen.anonymous, confidential: t.ticket.citizen.confidential };
+  const fields = new Set<string>(citizenView(t.ticket.citizen, { office: false, chain: position }).clearFields);
+  if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
+    for (const k of PERSON_KEYS) {
+      const p = (event as Record<string, unknown>)[k];
+      if (typeof p !== 'object' || p === null || Array.isArray(p)) continue;
+      const person = p as Partial<CitizenData>;
+      const view = citizenView({ ...person, anonymous: flags.anonymous || person.anonymous === true, confidential: flags.confidential || person.confidential === true }, { office: false, chain: position });
+      view.clearFields.forEach((f) => fields.add(f));
+    }
+  }
+  return fields.size > 0 ? { unitCode, fields: [...fields] } : undefined;
+}
+
+/**
+ * Clear citizen data the hub sends to units' own systems goes to pii_access_log like a read in the
+ * API (docs/security.md "What a reader sees"), in the transaction that writes the work order, once
+ * per work order (a retry of its delivery is the same disclosure).
+ */
+export async function recordDisclosures(tx: Queryable, ticketId: string, list: ReadonlyArray<Disclosure | undefined>): Promise<void> {
+  for (const d of list) {
+    if (!d) continue;
+    const actor = { id: `unit_system:${d.unitCode}`, role: 'unit_system' as const, unitCode: d.unitCode, name: `${d.unitCode} unit system` };
+    await recordPiiAccess(tx, actor, [{ ticketId, fields: d.fields, purpose: 'unit_system_work_order' }]);
+  }
 }

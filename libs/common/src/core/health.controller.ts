@@ -26,9 +26,13 @@ function within<T>(p: Promise<T>): Promise<T> {
   });
 }
 
-/** What /health says of a failed check: no driver text (hosts, users, versions) to whoever probes it. */
-function down(e: unknown): { message: string } {
-  return { message: /timeout|timed out/i.test((e as Error).message) ? 'no answer' : 'unreachable' };
+/**
+ * What /health says of a failed check: no driver text (hosts, users, versions) to whoever probes it;
+ * the driver's own words only to a caller holding the metrics token (operators debugging).
+ */
+function down(e: unknown, detailed: boolean): { message: string; error?: string } {
+  const message = /timeout|timed out/i.test((e as Error).message) ? 'no answer' : 'unreachable';
+  return detailed ? { message, error: (e as Error).message.slice(0, 500) } : { message };
 }
 
 /** Health of one app: PostgreSQL, Redis and the queues it works with; Prometheus metrics. */
@@ -47,7 +51,10 @@ export class HealthController {
 
   @Get('health')
   @HealthCheck()
-  check() {
+  check(@Headers('authorization') authorization: string | undefined) {
+    const token = this.config.security.metricsToken;
+    // details (the driver's error text) only with HUB_METRICS_TOKEN; without one set, never
+    const detailed = token !== undefined && sameSecret(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '', token);
     return this.health.check([
       async () => {
         const i = this.indicator.check('postgres');
@@ -55,7 +62,7 @@ export class HealthController {
           await within(this.dbPing());
           return i.up();
         } catch (e) {
-          return i.down(down(e));
+          return i.down(down(e, detailed));
         }
       },
       async () => {
@@ -64,7 +71,7 @@ export class HealthController {
           await within(this.redis.ping());
           return i.up();
         } catch (e) {
-          return i.down(down(e));
+          return i.down(down(e, detailed));
         }
       },
       ...(this.queues ?? []).map((q) => async () => {
@@ -73,7 +80,7 @@ export class HealthController {
           const counts = await within(q.getJobCounts('waiting', 'active', 'delayed', 'failed'));
           return i.up(counts);
         } catch (e) {
-          return i.down(down(e));
+          return i.down(down(e, detailed));
         }
       }),
     ]);

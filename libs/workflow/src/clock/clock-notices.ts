@@ -5,7 +5,7 @@ import { formatInstant } from '@hub/rules/calendar';
 import { formatClockDue, type ClockType, type SupervisionLevel } from '@hub/rules/deadlines';
 import type { CompiledDirectory, DirectoryUnit } from '@hub/rules/directory';
 import { appendEvent, openClocksOf, wireDue, writeOutbox, type ClockRow, type OutboxMessage, type Queryable, type TicketRow } from '@hub/store';
-import { workOrderTicket } from '../work-order-ticket';
+import { disclosedTo, recordDisclosures, workOrderTicket } from '../work-order-ticket';
 
 /** How a supervision level is written for people (event data and the source's `reason`). */
 const LEVEL_LABEL: Record<SupervisionLevel, string> = { unit: '承办单位', parent: '上级单位', office: '热线管理办公室' };
@@ -28,6 +28,7 @@ export async function warnClock(tx: Queryable, t: TicketRow, c: ClockRow, dir: C
   if (unit?.endpoint) {
     const msg = unitWorkOrder(unit.code, t.id, 'warning', 'lead', due, workOrderTicket(t, 'lead'));
     await writeOutbox(tx, [withBody(msg, { clock: c.type, dueDate: c.dueDate })]);
+    await recordDisclosures(tx, t.id, [disclosedTo(unit.code, t, 'lead')]);
   }
   logger.log({ ticketId: t.id, clockId: c.id, clock: c.type, dueDate: c.dueDate, unitCode }, 'clock warning');
 }
@@ -69,7 +70,10 @@ export async function superviseClock(
   });
   const supervision = { clock: c.type, dueDate: c.dueDate, round: round + 1, level, notifiedUnit: notifiedRef };
   const msgs: Array<OutboxMessage | null> = [];
-  if (handling?.endpoint) msgs.push(withBody(unitWorkOrder(handling.code, t.id, 'supervised', 'lead', due, workOrderTicket(t, 'lead')), { supervision }));
+  if (handling?.endpoint) {
+    msgs.push(withBody(unitWorkOrder(handling.code, t.id, 'supervised', 'lead', due, workOrderTicket(t, 'lead')), { supervision }));
+    await recordDisclosures(tx, t.id, [disclosedTo(handling.code, t, 'lead')]);
+  }
   if (notified && notified.code !== handling?.code && notified.endpoint) {
     // The contract's roles are lead|co; a supervisor is sent as `co` with the `supervision` block
     // saying why, and sees the ticket as one outside the handling chain (masked).

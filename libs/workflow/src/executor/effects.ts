@@ -14,7 +14,7 @@ import { nationalResult, nationalReturn, unitWorkOrder, type NationalResultConte
 import { statusMessagesWithMerged } from '../status-messages';
 import type { ClockService } from '../clock/clock.service';
 import type { ActionDef, ActionStep } from '../actions/action';
-import { citizenEventView, workOrderTicket } from '../work-order-ticket';
+import { citizenEventView, disclosedTo, recordDisclosures, workOrderTicket, type Disclosure } from '../work-order-ticket';
 import { unitRef, withBody } from './helpers';
 
 /**
@@ -59,6 +59,7 @@ export async function messagesOf(s: ActionStep, def: ActionDef, effects: readonl
   let openDue: Record<string, string> | undefined;
   const currentDue = async (): Promise<Record<string, string>> => (openDue ??= wireDue(await openClocksOf(tx, t.id), tz));
   const hasStarted = Object.keys(started).length > 0;
+  const disclosed: Array<Disclosure | undefined> = [];
 
   for (const e of effects) {
     if (e.kind === 'status') {
@@ -70,6 +71,7 @@ export async function messagesOf(s: ActionStep, def: ActionDef, effects: readonl
       const due = e.type === 'redispatched_away' ? {} : hasStarted && (e.type === 'assigned' || e.type === 'reopened') ? { ...(await currentDue()), ...started } : await currentDue();
       const msg = unitMessage(t, e, dir, due, opts.workOrderBody);
       if (msg) out.push(msg);
+      if (msg) disclosed.push(disclosedTo(e.unit, t, e.type === 'redispatched_away' ? 'none' : e.role, opts.workOrderBody?.citizenEvent));
     } else if (e.kind === 'national') {
       out.push(await national(tx, t, e, occurredAt));
     }
@@ -84,6 +86,7 @@ export async function messagesOf(s: ActionStep, def: ActionDef, effects: readonl
       out.push(nationalResult(m.id, m.externalId, body));
     }
   }
+  await recordDisclosures(tx, t.id, disclosed);
   return out;
 }
 
