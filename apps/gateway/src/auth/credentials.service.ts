@@ -37,9 +37,9 @@ import {
   type UserRecord,
 } from '@hub/store';
 import { UNIT_CODE, type ChangeOwnPasswordDto, type CreateApiKeyDto, type CreateUserDto, type LoginDto, type RotateApiKeyDto, type UpdateUserDto } from './auth.dto';
+import { actorRef, keyExpiry, keyLife, overlapEnd, type KeyLife } from './key-life';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DAY_MS = 86_400_000;
 /** Live keys per unit: the one in use and its successor during a rotation. */
 export const MAX_LIVE_KEYS_PER_UNIT = 2;
 
@@ -62,15 +62,9 @@ export interface UserView {
   passwordChangedAt: string;
 }
 
-export interface ApiKeyView {
+export interface ApiKeyView extends KeyLife {
   keyId: string;
   unitCode: string;
-  createdAt: string;
-  createdBy: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  replaces: string | null;
-  live: boolean;
 }
 
 export interface NewApiKeyAnswer extends ApiKeyView {
@@ -89,18 +83,7 @@ const userView = (u: UserRecord): UserView => ({
   passwordChangedAt: u.passwordChangedAt.toISOString(),
 });
 
-const keyView = (k: ApiKeyRecord): ApiKeyView => ({
-  keyId: k.keyId,
-  unitCode: k.unitCode,
-  createdAt: k.createdAt.toISOString(),
-  createdBy: k.createdBy,
-  expiresAt: k.expiresAt.toISOString(),
-  revokedAt: k.revokedAt ? k.revokedAt.toISOString() : null,
-  replaces: k.replaces,
-  live: k.revokedAt === null && k.expiresAt.getTime() > Date.now(),
-});
-
-const by = (a: HubActor): string => `${a.role}:${a.id}`;
+const keyView = (k: ApiKeyRecord): ApiKeyView => ({ keyId: k.keyId, unitCode: k.unitCode, ...keyLife(k) });
 
 /**
  * Users and units' API keys (docs/security.md): login, and the administrators' management of both.
@@ -155,7 +138,7 @@ export class CredentialsService {
       throw new HubError(401, 'invalid_credentials', 'current password is wrong');
     }
     await updateUser(this.ds, full.id, { passwordHash: await hashPassword(dto.newPassword) });
-    await auditAuth(this.ds, by(actor), 'password_changed', `user:${full.id}`);
+    await auditAuth(this.ds, actorRef(actor), 'password_changed', `user:${full.id}`);
     return { changed: true };
   }
 
@@ -169,8 +152,8 @@ export class CredentialsService {
     if (dto.unitCode) await this.knownUnit(dto.unitCode);
     const passwordHash = await hashPassword(dto.password);
     const u = await this.ds.transaction(async (tx) => {
-      const created = await insertUser(tx, { username: dto.username, passwordHash, role: dto.role, unitCode: dto.unitCode ?? null, createdBy: by(actor) });
-      if (created) await auditAuth(tx, by(actor), 'user_created', `user:${created.id}`, { username: created.username, role: created.role, unitCode: created.unitCode });
+      const created = await insertUser(tx, { username: dto.username, passwordHash, role: dto.role, unitCode: dto.unitCode ?? null, createdBy: actorRef(actor) });
+      if (created) await auditAuth(tx, actorRef(actor), 'user_created', `user:${created.id}`, { username: created.username, role: created.role, unitCode: created.unitCode });
       return created;
     });
     if (!u) throw new HubError(409, 'conflict', `username ${dto.username} is taken`);
@@ -189,7 +172,7 @@ export class CredentialsService {
         if ((await activeAdminCount(tx)) <= 1) throw new HubError(409, 'last_admin', 'the last active administrator cannot be disabled');
       }
       const after = await updateUser(tx, id, { active: dto.active, passwordHash });
-      await auditAuth(tx, by(actor), 'user_updated', `user:${id}`, { active: dto.active, passwordChanged: passwordHash !== undefined });
+      await auditAuth(tx, actorRef(actor), 'user_updated', `user:${id}`, { active: dto.active, passwordChanged: passwordHash !== undefined });
       return after;
     });
     if (!u) throw new HubError(404, 'not_found', 'user not found');
@@ -210,8 +193,8 @@ export class CredentialsService {
         throw new HubError(409, 'too_many_keys', `unit ${dto.unitCode} already has ${live.length} live keys: rotate or revoke one`, { liveKeys: live.map((k) => k.keyId) });
       }
       const k = newApiKey();
-      const rec = await insertApiKey(tx, { keyId: k.keyId, secretHash: k.secretHash, unitCode: dto.unitCode, createdBy: by(actor), expiresAt: new Date(Date.now() + (dto.expiresInDays ?? 365) * DAY_MS) });
-      await auditAuth(tx, by(actor), 'api_key_created', `api_key:${k.keyId}`, { unitCode: dto.unitCode, expiresAt: rec.expiresAt });
+      const rec = await insertApiKey(tx, { keyId: k.keyId, secretHash: k.secretHash, unitCode: dto.unitCode, createdBy: actorRef(actor), expiresAt: keyExpiry(dto.expiresInDays) });
+      await auditAuth(tx, actorRef(actor), 'api_key_created', `api_key:${k.keyId}`, { unitCode: dto.unitCode, expiresAt: rec.expiresAt });
       return { ...keyView(rec), apiKey: k.apiKey };
     });
   }
@@ -233,13 +216,13 @@ export class CredentialsService {
         keyId: k.keyId,
         secretHash: k.secretHash,
         unitCode: old.unitCode,
-        createdBy: by(actor),
-        expiresAt: new Date(Date.now() + (dto.expiresInDays ?? 365) * DAY_MS),
+        createdBy: actorRef(actor),
+        expiresAt: keyExpiry(dto.expiresInDays),
         replaces: keyId,
       });
-      const overlapUntil = new Date(Date.now() + (dto.overlapHours ?? 168) * 3_600_000);
+      const overlapUntil = overlapEnd(dto.overlapHours);
       await expireApiKeyBy(tx, keyId, overlapUntil);
-      await auditAuth(tx, by(actor), 'api_key_rotated', `api_key:${keyId}`, { successor: k.keyId, oldKeyUntil: overlapUntil });
+      await auditAuth(tx, actorRef(actor), 'api_key_rotated', `api_key:${keyId}`, { successor: k.keyId, oldKeyUntil: overlapUntil });
       return { ...keyView(rec), apiKey: k.apiKey };
     });
   }
@@ -254,7 +237,7 @@ export class CredentialsService {
     if (!isApiKeyId(keyId)) throw new HubError(404, 'not_found', 'API key not found');
     const rec = await this.ds.transaction(async (tx) => {
       const r = await revokeApiKey(tx, keyId);
-      if (r) await auditAuth(tx, by(actor), 'api_key_revoked', `api_key:${keyId}`, { unitCode: r.unitCode });
+      if (r) await auditAuth(tx, actorRef(actor), 'api_key_revoked', `api_key:${keyId}`, { unitCode: r.unitCode });
       return r;
     });
     if (!rec) throw new HubError(404, 'not_found', 'API key not found');

@@ -6,38 +6,20 @@ import { auditAuth } from '@hub/store';
 import { forbidden } from '@hub/connectors/open311';
 import { expireOpen311KeyBy, findOpen311Key, insertOpen311Key, listOpen311Keys, revokeOpen311Key, type Open311KeyRecord } from '@hub/store';
 import type { CreateApiKeyDto, RotateApiKeyDto } from '../auth/auth.dto';
+import { actorRef, keyExpiry, keyLife, overlapEnd, type KeyLife } from '../auth/key-life';
 
-const DAY_MS = 86_400_000;
 const KEY_ID = /^ok_[A-Za-z0-9_-]{16}$/;
 const API_KEY = /^(ok_[A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{43})$/;
 
 export const isOpen311KeyId = (keyId: string): boolean => KEY_ID.test(keyId);
 
-export interface Open311KeyView {
+export interface Open311KeyView extends KeyLife {
   kind: 'open311';
   keyId: string;
   name: string;
-  createdAt: string;
-  createdBy: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  replaces: string | null;
-  live: boolean;
 }
 
-const view = (k: Open311KeyRecord): Open311KeyView => ({
-  kind: 'open311',
-  keyId: k.keyId,
-  name: k.name,
-  createdAt: k.createdAt.toISOString(),
-  createdBy: k.createdBy,
-  expiresAt: k.expiresAt.toISOString(),
-  revokedAt: k.revokedAt ? k.revokedAt.toISOString() : null,
-  replaces: k.replaces,
-  live: k.revokedAt === null && k.expiresAt.getTime() > Date.now(),
-});
-
-const by = (a: HubActor): string => `${a.role}:${a.id}`;
+const view = (k: Open311KeyRecord): Open311KeyView => ({ kind: 'open311', keyId: k.keyId, name: k.name, ...keyLife(k) });
 
 /**
  * Open311 clients' api_keys (docs/open311.md "Keys"): the ones administrators create, rotate and
@@ -83,8 +65,8 @@ export class Open311KeysService {
   async create(actor: HubActor, dto: CreateApiKeyDto): Promise<Open311KeyView & { apiKey: string }> {
     const k = newKey();
     return this.ds.transaction(async (tx) => {
-      const rec = await insertOpen311Key(tx, { keyId: k.keyId, secretHash: k.secretHash, name: dto.name, createdBy: by(actor), expiresAt: new Date(Date.now() + (dto.expiresInDays ?? 365) * DAY_MS) });
-      await auditAuth(tx, by(actor), 'open311_key_created', `open311_key:${k.keyId}`, { name: dto.name, expiresAt: rec.expiresAt });
+      const rec = await insertOpen311Key(tx, { keyId: k.keyId, secretHash: k.secretHash, name: dto.name, createdBy: actorRef(actor), expiresAt: keyExpiry(dto.expiresInDays) });
+      await auditAuth(tx, actorRef(actor), 'open311_key_created', `open311_key:${k.keyId}`, { name: dto.name, expiresAt: rec.expiresAt });
       return { ...view(rec), apiKey: k.apiKey };
     });
   }
@@ -96,10 +78,10 @@ export class Open311KeysService {
       if (!old) throw new HubError(404, 'not_found', 'API key not found');
       if (old.revokedAt !== null || old.expiresAt.getTime() <= Date.now()) throw new HubError(409, 'key_not_live', `API key ${keyId} is revoked or expired: create a new key instead`);
       const k = newKey();
-      const rec = await insertOpen311Key(tx, { keyId: k.keyId, secretHash: k.secretHash, name: old.name, createdBy: by(actor), expiresAt: new Date(Date.now() + (dto.expiresInDays ?? 365) * DAY_MS), replaces: keyId });
-      const until = new Date(Date.now() + (dto.overlapHours ?? 168) * 3_600_000);
+      const rec = await insertOpen311Key(tx, { keyId: k.keyId, secretHash: k.secretHash, name: old.name, createdBy: actorRef(actor), expiresAt: keyExpiry(dto.expiresInDays), replaces: keyId });
+      const until = overlapEnd(dto.overlapHours);
       await expireOpen311KeyBy(tx, keyId, until);
-      await auditAuth(tx, by(actor), 'open311_key_rotated', `open311_key:${keyId}`, { successor: k.keyId, oldKeyUntil: until });
+      await auditAuth(tx, actorRef(actor), 'open311_key_rotated', `open311_key:${keyId}`, { successor: k.keyId, oldKeyUntil: until });
       return { ...view(rec), apiKey: k.apiKey };
     });
   }
@@ -107,7 +89,7 @@ export class Open311KeysService {
   async revoke(actor: HubActor, keyId: string): Promise<Open311KeyView> {
     const rec = await this.ds.transaction(async (tx) => {
       const r = await revokeOpen311Key(tx, keyId);
-      if (r) await auditAuth(tx, by(actor), 'open311_key_revoked', `open311_key:${keyId}`, { name: r.name });
+      if (r) await auditAuth(tx, actorRef(actor), 'open311_key_revoked', `open311_key:${keyId}`, { name: r.name });
       return r;
     });
     if (!rec) throw new HubError(404, 'not_found', 'API key not found');
