@@ -1,7 +1,7 @@
 import type { CompiledDirectory } from '@hub/rules/directory';
 import type { DirectoryCategory } from '@hub/rules/directory/directory.types';
 import { TICKET_KINDS } from '@hub/rules/model/ticket';
-import type { Open311Attribute, Open311Service, Open311ServiceDefinition } from './open311.types';
+import type { Open311Attribute, Open311AttributeValue, Open311Service, Open311ServiceDefinition } from './open311.types';
 
 /** Attribute codes (ASCII, as the issue asks); what each feeds is in docs/open311.md. */
 export const ATTR = {
@@ -76,69 +76,26 @@ export function serviceDefinition(dir: CompiledDirectory, code: string): Open311
 export function hubAttributes(dir: CompiledDirectory): Open311Attribute[] {
   const regions = [...dir.regions.values()].sort((a, b) => (a.code < b.code ? -1 : 1)).map((r) => ({ key: r.code, name: r.name }));
   return [
-    {
-      variable: true,
-      code: ATTR.region,
-      datatype: 'singlevaluelist',
-      required: false,
-      datatype_description: '行政区划代码',
-      order: 1,
-      description: `事发地所在区（${dir.jurisdiction.name}）。未提供地址或地址中没有区名时请选择，以便派单。`,
-      values: regions,
-    },
-    {
-      variable: true,
-      code: ATTR.kind,
-      datatype: 'singlevaluelist',
-      required: false,
-      datatype_description: null,
-      order: 2,
-      description: `诉求类型，默认为${KIND_NAMES[DEFAULT_KIND]}`,
-      values: OPEN311_KINDS.map((k) => ({ key: k, name: KIND_NAMES[k] })),
-    },
-    {
-      variable: true,
-      code: ATTR.urgency,
-      datatype: 'singlevaluelist',
-      required: false,
-      datatype_description: null,
-      order: 3,
-      description: '紧急程度，默认为一般',
-      values: [
-        { key: 'normal', name: '一般' },
-        { key: 'urgent', name: '紧急' },
-      ],
-    },
-    {
-      variable: true,
-      code: ATTR.confidential,
-      datatype: 'singlevaluelist',
-      required: false,
-      datatype_description: null,
-      order: 4,
-      description: '是否要求保密（保密件的内容只向承办单位和热线办公室公开）',
-      values: [
-        { key: 'no', name: '否' },
-        { key: 'yes', name: '是' },
-      ],
-    },
-    {
-      variable: true,
-      code: ATTR.respondent,
-      datatype: 'string',
-      required: false,
-      datatype_description: '单位或个人名称',
-      order: 5,
-      description: '被投诉、被举报的单位或个人（如有）',
-    },
-    {
-      variable: true,
-      code: ATTR.occurredAt,
-      datatype: 'datetime',
-      required: false,
-      datatype_description: 'ISO 8601，含时区，如 2026-12-06T09:30:00+08:00',
-      order: 6,
-      description: '问题发生或发现的时间',
-    },
+    choice(ATTR.region, 1, `事发地所在区（${dir.jurisdiction.name}）。未提供地址或地址中没有区名时请选择，以便派单。`, regions, '行政区划代码'),
+    choice(ATTR.kind, 2, `诉求类型，默认为${KIND_NAMES[DEFAULT_KIND]}`, OPEN311_KINDS.map((k) => ({ key: k, name: KIND_NAMES[k] }))),
+    choice(ATTR.urgency, 3, '紧急程度，默认为一般', [
+      { key: 'normal', name: '一般' },
+      { key: 'urgent', name: '紧急' },
+    ]),
+    choice(ATTR.confidential, 4, '是否要求保密（保密件的内容只向承办单位和热线办公室公开）', [
+      { key: 'no', name: '否' },
+      { key: 'yes', name: '是' },
+    ]),
+    value(ATTR.respondent, 'string', 5, '被投诉、被举报的单位或个人（如有）', '单位或个人名称'),
+    value(ATTR.occurredAt, 'datetime', 6, '问题发生或发现的时间', 'ISO 8601，含时区，如 2026-12-06T09:30:00+08:00'),
   ];
+}
+
+// Every hub attribute is optional (GeoReport: `variable`, not `required`); the keys in the spec's order.
+function choice(code: string, order: number, description: string, values: Open311AttributeValue[], datatypeDescription: string | null = null): Open311Attribute {
+  return { variable: true, code, datatype: 'singlevaluelist', required: false, datatype_description: datatypeDescription, order, description, values };
+}
+
+function value(code: string, datatype: 'string' | 'datetime', order: number, description: string, datatypeDescription: string): Open311Attribute {
+  return { variable: true, code, datatype, required: false, datatype_description: datatypeDescription, order, description };
 }
