@@ -4,6 +4,7 @@ import { CurrentActor, OFFICE_ROLES, Roles, type HubActor } from '@hub/common';
 import { DELIVERY_STATUSES } from '@hub/store';
 import { DeliveriesService, type DeliveryDetail, type DeliveryPage, type DeliverySummary } from './deliveries.service';
 import { MAX_PAGE, MAX_REASON } from './delivery.errors';
+import { DiscardDto, RetryTargetDto } from './deliveries.dto';
 
 const TARGET_DOC = 'hotline, ywtb, national, router, or unit:<unit code>';
 
@@ -40,7 +41,7 @@ export class DeliveriesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Send every failed message of one target again (after the target fixed what it refused)' })
   @ApiBody({ schema: { type: 'object', required: ['target'], properties: { target: { type: 'string', description: TARGET_DOC, example: 'hotline' } } } })
-  retryTarget(@Body() body: unknown, @CurrentActor() actor: HubActor): Promise<{ target: string; retried: number }> {
+  retryTarget(@Body() body: RetryTargetDto, @CurrentActor() actor: HubActor): Promise<{ target: string; retried: number }> {
     return this.deliveries.retryTarget(body, `${actor.role}:${actor.id}`);
   }
 
@@ -64,7 +65,7 @@ export class DeliveriesController {
   @ApiOperation({ summary: 'Give up one failed message, with the reason (kept on the message); 409 unless it is failed' })
   @ApiParam({ name: 'id', example: '42' })
   @ApiBody({ schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: MAX_REASON, example: '热线系统已人工补录该状态' } } } })
-  discard(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: HubActor): Promise<DeliverySummary> {
+  discard(@Param('id') id: string, @Body() body: DiscardDto, @CurrentActor() actor: HubActor): Promise<DeliverySummary> {
     return this.deliveries.discard(id, body, `${actor.role}:${actor.id}`);
   }
 }

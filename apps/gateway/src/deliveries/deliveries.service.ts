@@ -6,13 +6,12 @@ import { attemptsOf, discardFailed, listDeliveries, loadOutbox, retryFailed, typ
 import {
   checkDeliveryId,
   checkLimit,
-  checkReason,
   checkStatus,
   checkTarget,
   deliveryNotFailed,
   deliveryNotFound,
-  objectBody,
 } from './delivery.errors';
+import type { DiscardDto, RetryTargetDto } from './deliveries.dto';
 
 /** One outbox message as the office sees it in a list. */
 export interface DeliverySummary {
@@ -120,20 +119,16 @@ export class DeliveriesService {
     return summary(row);
   }
 
-  async retryTarget(body: unknown, by: string): Promise<{ target: string; retried: number }> {
-    const fields: FieldError[] = [];
-    const target = checkTarget(objectBody(body).target, 'target', fields);
-    if (target === undefined) throw new ValidationFailed(fields);
+  async retryTarget({ target }: RetryTargetDto, by: string): Promise<{ target: string; retried: number }> {
     const retried = await retryFailed(this.ds, { target });
     this.logger.log({ target, retried, by }, 'dead letters of a target sent again');
     return { target, retried };
   }
 
-  async discard(rawId: string, body: unknown, by: string): Promise<DeliverySummary> {
+  async discard(rawId: string, { reason }: DiscardDto, by: string): Promise<DeliverySummary> {
     const fields: FieldError[] = [];
     const id = checkDeliveryId(rawId, 'id', fields);
-    const reason = checkReason(objectBody(body).reason, 'reason', fields);
-    if (id === undefined || reason === undefined) throw new ValidationFailed(fields);
+    if (id === undefined) throw new ValidationFailed(fields);
     const done = await discardFailed(this.ds, id, reason);
     const row = await loadOutbox(this.ds, id);
     if (!row) throw deliveryNotFound(id);

@@ -1,4 +1,4 @@
-import { HubError, ValidationFailed, type FieldError } from '@hub/common';
+import { HubError, type FieldError } from '@hub/common';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '@hub/store';
 
 /** The dead-letter API's error codes (one enum per feature; the global filter maps HubError to `{error, message, ...}`). */
@@ -29,10 +29,13 @@ export function checkDeliveryId(value: unknown, path: string, fields: FieldError
 }
 
 /** `hotline`, `ywtb`, `national`, `router` (internal work) or `unit:<unit code>`. */
-const TARGET = /^(hotline|ywtb|national|router|unit:[A-Za-z0-9._-]{1,64})$/;
+export const TARGET = /^(hotline|ywtb|national|router|unit:[A-Za-z0-9._-]{1,64})$/;
+/** What a target that is none of them is told. */
+export const targetRefusal = (value: unknown): string => `must be hotline, ywtb, national, router or unit:<unit code>, got ${JSON.stringify(value)}`;
+
 export function checkTarget(value: unknown, path: string, fields: FieldError[]): string | undefined {
   if (typeof value !== 'string' || !TARGET.test(value)) {
-    fields.push({ path, message: `must be hotline, ywtb, national, router or unit:<unit code>, got ${JSON.stringify(value)}` });
+    fields.push({ path, message: targetRefusal(value) });
     return undefined;
   }
   return value;
@@ -56,23 +59,3 @@ export function checkLimit(value: unknown, path: string, fields: FieldError[]): 
 }
 
 export const MAX_REASON = 500;
-export function checkReason(value: unknown, path: string, fields: FieldError[]): string | undefined {
-  if (typeof value !== 'string' || value.trim() === '') {
-    fields.push({ path, message: 'is required: why this message is given up (1–500 characters)' });
-    return undefined;
-  }
-  const reason = value.trim();
-  if (Array.from(reason).length > MAX_REASON) {
-    fields.push({ path, message: `must be at most ${MAX_REASON} characters, got ${Array.from(reason).length}` });
-    return undefined;
-  }
-  return reason;
-}
-
-/** A JSON object body, or a 400 naming the body. */
-export function objectBody(body: unknown): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ValidationFailed([{ path: '', message: 'must be a JSON object' }]);
-  }
-  return body as Record<string, unknown>;
-}
