@@ -5,6 +5,7 @@
  */
 import { NationalPollerService } from '../../apps/gateway/src/intake/national-poller.service';
 import { ClockService } from '@hub/workflow/clock';
+import { authHeader } from '../support/auth';
 import { shanghaiCalendar } from '@hub/rules/calendar/shanghai-calendar.fixture';
 import { nationalTransfer, ywtbEvaluation } from '../factories/tickets.factory';
 import { REPLY, SATISFIED, UNIT_A, UNIT_B, UNSATISFIED, footprint, intakeOrder, order, workOrdersAt, resetWorld, settled, startLifecycleHub, statuses, waitState, type Body, type LifecycleHub } from './lifecycle-kit';
@@ -255,6 +256,49 @@ describe('issue 12: the rules, exactly', () => {
     await expire(objectedId, 'objection');
     const [afterObjection] = (await h.hub.ds.query(`SELECT state, unit_code FROM tickets WHERE id = $1`, [objectedId])) as Body[];
     expect(afterObjection).toEqual({ state: 'signed', unit_code: UNIT_A });
+  });
+
+  /** PUT an office setting as the supervisor (the office's rules are the supervisor's to change). */
+  const putSetting = async (name: string, value: unknown): Promise<{ status: number; body: Body }> => {
+    const headers = { ...(await authHeader(h.hub, { role: 'supervisor' })), 'content-type': 'application/json' };
+    const res = await fetch(`${h.hub.url}/office/settings/${name}`, { method: 'PUT', headers, body: JSON.stringify(value) });
+    return { status: res.status, body: (await res.json()) as Body };
+  };
+
+  it('item 8 (city practice: urgent tiers in hours): the order\'s urgency picks an hour policy through the office\'s settings; the due keeps its wire form; a calendar change leaves it', async () => {
+    await resetWorld(h);
+    const URGENT = { id: 'urgent-2h-24h', name: '紧急：2 小时联系，24 小时办结', days: { contact: { n: 2, unit: 'hour' }, resolve: { n: 24, unit: 'hour' } }, dispatchClocks: ['contact', 'resolve'] };
+    const table = { rules: [{ source: 'national', policyId: 'national' }, { source: 'hotline', urgency: 'urgent', policyId: URGENT.id }], defaultPolicyId: 'shanghai-1-5-15' };
+    // Refused precisely, nothing saved: a bad unit, a rule naming no policy.
+    const bad = await putSetting('clocks', { policies: [{ ...URGENT, days: { contact: { n: 2, unit: 'minute' } } }], table: { ...table, rules: [{ urgency: 'urgent', policyId: 'nope' }] } });
+    expect(bad.status).toBe(400);
+    expect((bad.body.fields as Body[]).map((f) => f.path)).toEqual(['policies[0]', 'table.rules[0].policyId']);
+    expect((await putSetting('clocks', { policies: [URGENT], table })).status).toBe(200);
+
+    const urgent = await intakeOrder(h, order({ urgency: 'urgent' }));
+    const normal = await intakeOrder(h, order());
+    const clocksOf = async (ticketId: string): Promise<Body[]> =>
+      (await h.hub.ds.query(`SELECT type, policy_id AS "policyId", span_unit AS unit, days, started_at AS "startedAt", due FROM ticket_clocks WHERE ticket_id = $1 AND state = 'running' ORDER BY type`, [ticketId])) as Body[];
+    const u = await clocksOf(urgent.ticketId);
+    expect(u.map((c) => [c.type, c.policyId, c.unit, c.days])).toEqual([['contact', URGENT.id, 'hour', 2], ['resolve', URGENT.id, 'hour', 24]]);
+    for (const c of u) expect((c.due as Date).getTime() - (c.startedAt as Date).getTime()).toBe((c.days as number) * 3_600_000);
+    expect((await clocksOf(normal.ticketId)).map((c) => [c.type, c.policyId, c.unit])).toEqual([['contact', 'shanghai-1-5-15', 'workday'], ['objection', 'shanghai-1-5-15', 'workday'], ['resolve', 'shanghai-1-5-15', 'workday']]);
+
+    // The source hears the due as always: the last second inside the period, in the jurisdiction's zone.
+    await settled(h, urgent.ticketId);
+    const dispatched = statuses(h.hotlineFake, 'orders', urgent.orderNo).find((b) => b.type === 'dispatched');
+    const lastSecond = (d: Date): string => new Date(d.getTime() - 1000 + 8 * 3_600_000).toISOString().slice(0, 19) + '+08:00';
+    expect(dispatched?.due).toEqual({ contact: lastSecond(u[0].due as Date), resolve: lastSecond(u[1].due as Date) });
+
+    // Recomputing every running clock under the calendar leaves hour clocks where they are.
+    const clocks = h.hub.apps.router!.get(ClockService);
+    await h.hub.ds.transaction((tx) => clocks.recomputeOpenClocks(tx, 'all'));
+    expect((await clocksOf(urgent.ticketId)).map((c) => (c.due as Date).getTime())).toEqual(u.map((c) => (c.due as Date).getTime()));
+    // An hour clock is not extended.
+    const a = await h.unit(UNIT_A);
+    await a.post(`/work-orders/${urgent.ticketId}/sign`);
+    const asked = await a.post(`/work-orders/${urgent.ticketId}/extension-requests`, { dueDate: cal.addWorkingDays(new Date(), 3).dueDate, reason: '需要更多时间' });
+    expect(asked).toMatchObject({ status: 422, body: { error: 'extension_not_extendable' } });
   });
 
   it('item 9b (沪府办〔2020〕49号 Art. 4(四) "100%回访"): a callback that reaches nobody closes the ticket after the office\'s number of calls, outside the satisfaction figures', async () => {

@@ -17,7 +17,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { HubError } from '@hub/common';
+import { HubError, type FieldError } from '@hub/common';
+import { DEFAULT_CLOCK_SETTINGS, compileClockSettings, type OfficeClockSettings } from '@hub/rules/deadlines';
 import { NoNestedArrays } from '@hub/connectors/common';
 import { DEFAULT_INTAKE_CONFIG } from '@hub/rules/dispatch';
 import { DEFAULT_WORK_ORDER_CONFIG } from '@hub/rules/lifecycle';
@@ -65,10 +66,30 @@ class WorkOrderSettingsDto {
   @IsOptional() @IsInt() @Min(1) @Max(10) callbackAttempts?: number;
 }
 
+/**
+ * The office's clock policies and the table choosing one per source, kind and urgency
+ * (docs/clock.md#policies); each policy and rule is checked by compileClockSettings.
+ */
+class ClockSettingsDto {
+  @IsDefined() @IsArray() @ArrayMaxSize(50) @IsObject({ each: true }) policies!: object[];
+  @IsDefined() @IsObject() table!: object;
+}
+
+/** Checks beyond the DTO's shape, each problem by its path; none for most settings. */
+const noCheck = (): FieldError[] => [];
+
 export const SETTINGS = {
-  intake: { dto: IntakeSettingsDto, defaults: DEFAULT_INTAKE_CONFIG },
-  merge: { dto: MergeSettingsDto, defaults: DEFAULT_MERGE_CONFIG },
-  work_order: { dto: WorkOrderSettingsDto, defaults: DEFAULT_WORK_ORDER_CONFIG },
+  intake: { dto: IntakeSettingsDto, defaults: DEFAULT_INTAKE_CONFIG, check: noCheck },
+  merge: { dto: MergeSettingsDto, defaults: DEFAULT_MERGE_CONFIG, check: noCheck },
+  work_order: { dto: WorkOrderSettingsDto, defaults: DEFAULT_WORK_ORDER_CONFIG, check: noCheck },
+  clocks: {
+    dto: ClockSettingsDto,
+    defaults: DEFAULT_CLOCK_SETTINGS,
+    check: (v: unknown): FieldError[] => {
+      const r = compileClockSettings(v as OfficeClockSettings);
+      return r.ok ? [] : r.errors;
+    },
+  },
 } as const;
 export type SettingName = keyof typeof SETTINGS;
 

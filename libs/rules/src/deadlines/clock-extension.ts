@@ -45,7 +45,9 @@ export function applyExtension(
 ): ExtensionResult {
   const requestedIsWorking = calendar.isWorkingDay(requestedDueDate);
   const cap = policy.extensionCap;
-  if (clock.type !== 'resolve' || clock.days === null || clock.state !== 'running' || !cap) {
+  // Hour and calendar-day clocks (urgent tiers, docs/clock.md#units) are not extended.
+  const inWorkdays = clock.unit === undefined || clock.unit === 'workday';
+  if (clock.type !== 'resolve' || clock.days === null || clock.state !== 'running' || !cap || !inWorkdays) {
     return { ok: false, error: 'not_extendable', cap: clock.dueDate };
   }
   const capDays = Math.max(clock.complex ? cap.complex : cap.normal, clock.days);

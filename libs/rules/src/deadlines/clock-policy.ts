@@ -5,6 +5,7 @@
  * regulations (docs/domain.md#the-clocks, docs/domain.md#regulations).
  */
 import type { NationalLevel } from '../model/ticket';
+import { CLOCK_UNITS, asStep, type ClockStep } from './clock-span';
 
 /**
  * - `contact`   先行联系: reach the citizen (Shanghai "1", 沪府办〔2020〕49号 Art. 5)
@@ -32,8 +33,11 @@ export interface ExtensionCap {
 export interface ClockPolicy {
   id: string;
   name: string;
-  /** working days per clock type; a type that is absent does not exist under this policy */
-  days: Readonly<Partial<Record<ClockType, number>>>;
+  /**
+   * Per clock type: working days, or a step `{n, unit}` in working days, calendar days or hours
+   * (clock-span.ts); a type that is absent does not exist under this policy.
+   */
+  days: Readonly<Partial<Record<ClockType, number | ClockStep>>>;
   /** working days of the resolve clock for a complex matter (Shanghai's "15") */
   complexDays?: number;
   /** resolve extensions (申请延期): cap on the total; absent = resolve clocks cannot be extended */
@@ -81,7 +85,11 @@ export function defineClockPolicy(input: ClockPolicyInput): ClockPolicy {
   };
   for (const [type, days] of Object.entries(policy.days)) {
     if (!(CLOCK_TYPES as readonly string[]).includes(type)) throw new RangeError(`${policy.id}: unknown clock type ${type}`);
-    nonNegativeInteger(days, `${policy.id}: days.${type}`);
+    if (typeof days === 'object' && days !== null) {
+      if (!(CLOCK_UNITS as readonly string[]).includes(days.unit)) throw new RangeError(`${policy.id}: days.${type}.unit must be one of ${CLOCK_UNITS.join(', ')}`);
+      nonNegativeInteger(days.n, `${policy.id}: days.${type}.n`);
+      (policy.days as Record<string, ClockStep>)[type] = Object.freeze({ n: days.n, unit: days.unit });
+    } else nonNegativeInteger(days as number, `${policy.id}: days.${type}`);
   }
   if (policy.complexDays !== undefined) nonNegativeInteger(policy.complexDays, `${policy.id}: complexDays`);
   nonNegativeInteger(policy.warnBeforeDays, `${policy.id}: warnBeforeDays`);
@@ -92,8 +100,11 @@ export function defineClockPolicy(input: ClockPolicyInput): ClockPolicy {
     if (policy.days[type] === undefined) throw new RangeError(`${policy.id}: dispatch clock ${type} has no days`);
   }
   if (policy.extensionCap) {
-    const resolve = policy.days.resolve;
-    if (resolve === undefined) throw new RangeError(`${policy.id}: extensionCap without a resolve clock`);
+    const resolveStep = policy.days.resolve;
+    if (resolveStep === undefined) throw new RangeError(`${policy.id}: extensionCap without a resolve clock`);
+    // Extensions are counted in working days (applyExtension): only a working-day resolve clock has them.
+    if (asStep(resolveStep).unit !== 'workday') throw new RangeError(`${policy.id}: extensionCap needs a resolve clock in working days`);
+    const resolve = asStep(resolveStep).n;
     nonNegativeInteger(policy.extensionCap.normal, `${policy.id}: extensionCap.normal`);
     nonNegativeInteger(policy.extensionCap.complex, `${policy.id}: extensionCap.complex`);
     if (policy.extensionCap.normal < resolve) throw new RangeError(`${policy.id}: extensionCap.normal below days.resolve`);

@@ -26,11 +26,14 @@ export interface RecomputeResult {
 /**
  * The clock re-derived from `startedAt` and `days` under `calendar` (due, dueDate, warnAt,
  * provisional). A clock fixed upstream (`days === null`) keeps its due; only its warnAt is
- * re-derived.
+ * re-derived. A clock in hours or calendar days is returned unchanged.
  */
 export function recomputeClock(clock: DeadlineClock, calendar: WorkingCalendar): RecomputeResult {
   let next: DeadlineClock;
-  if (clock.days === null) {
+  if (clock.unit !== undefined && clock.unit !== 'workday') {
+    // Hours and calendar days do not depend on the working-day schedule (clock-span.ts): nothing moves.
+    next = clock;
+  } else if (clock.days === null) {
     next = { ...clock, warnAt: warnAtFor(calendar, clock.startedAt, clock.due, clock.warnBeforeDays) };
   } else {
     const r = calendar.addWorkingDays(clock.startedAt, clock.days);

@@ -10,6 +10,7 @@ import type { NationalLevel } from '../model/ticket';
 import { formatDue, formatInstant, parseInstant } from '../calendar/rfc3339-format';
 import type { WorkingCalendar } from '../calendar/working-calendar';
 import type { ClockPolicy, ClockType } from './clock-policy';
+import { asStep, spanEnd, spanWarnAt, type ClockStep, type ClockUnit } from './clock-span';
 
 /** `stopped`: the obligation was met or dropped (the lifecycle decides); the clock no longer runs. */
 export type ClockState = 'running' | 'stopped';
@@ -27,6 +28,8 @@ export interface DeadlineClock {
    * not derived from the calendar.
    */
   days: number | null;
+  /** what `days` counts (clock-span.ts); absent: working days */
+  unit?: ClockUnit;
   /** days before any extension (for reports: how much was granted) */
   baseDays: number | null;
   /** complex matter (复杂件): decides the resolve days and the extension cap */
@@ -74,7 +77,7 @@ export function applyCeiling(clock: DeadlineClock, calendar: WorkingCalendar): D
     due: limit.due,
     dueDate: limit.dueDate,
     provisional: limit.provisional,
-    warnAt: warnAtFor(calendar, clock.startedAt, limit.due, clock.warnBeforeDays),
+    warnAt: spanWarnAt(calendar, clock.startedAt, limit.due, clock.warnBeforeDays, clock.unit),
   };
 }
 
@@ -93,11 +96,18 @@ export function warnAtFor(calendar: WorkingCalendar, startedAt: Date, due: Date,
   return warn.getTime() < startedAt.getTime() ? new Date(startedAt.getTime()) : warn;
 }
 
-/** Working days of a clock type under a policy for a subject (complex → complexDays for resolve). */
-export function clockDays(policy: ClockPolicy, type: ClockType, complex: boolean): number {
+/** The step of a clock type under a policy for a subject (complex → complexDays, working days, for resolve). */
+export function clockStep(policy: ClockPolicy, type: ClockType, complex: boolean): ClockStep {
   const days = type === 'resolve' && complex && policy.complexDays !== undefined ? policy.complexDays : policy.days[type];
   if (days === undefined) throw new RangeError(`policy ${policy.id} has no ${type} clock`);
-  return days;
+  return asStep(days);
+}
+
+/** Working days of a working-day clock type (throws for an hour or calendar-day step). */
+export function clockDays(policy: ClockPolicy, type: ClockType, complex: boolean): number {
+  const step = clockStep(policy, type, complex);
+  if (step.unit !== 'workday') throw new RangeError(`policy ${policy.id}: ${type} is counted in ${step.unit}s, not working days`);
+  return step.n;
 }
 
 /**
@@ -137,19 +147,21 @@ export function startClocks(
         state: 'running',
       };
     }
-    const days = clockDays(policy, type, subject.complex);
-    const { due, dueDate, provisional } = calendar.addWorkingDays(startedAt, days);
+    const step = clockStep(policy, type, subject.complex);
+    const days = step.n;
+    const { due, dueDate, provisional } = spanEnd(calendar, startedAt, step);
     const ceiling = ceilingFor(policy, type, subject);
     return applyCeiling({
       type,
       policyId: policy.id,
       startedAt: new Date(startedAt.getTime()),
       days,
+      ...(step.unit === 'workday' ? {} : { unit: step.unit }),
       baseDays: days,
       complex: subject.complex,
       due,
       dueDate,
-      warnAt: warnAtFor(calendar, startedAt, due, policy.warnBeforeDays),
+      warnAt: spanWarnAt(calendar, startedAt, due, policy.warnBeforeDays, step.unit),
       warnBeforeDays: policy.warnBeforeDays,
       provisional,
       state: 'running',

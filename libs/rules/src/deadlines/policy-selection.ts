@@ -4,11 +4,15 @@
  */
 import type { Source, TicketKind } from '../model/ticket';
 
+export type Urgency = 'normal' | 'urgent';
+
 export interface PolicySelectionRule {
   /** matches any source when absent */
   source?: Source;
   /** matches any kind when absent */
   kind?: TicketKind;
+  /** the order's urgency (hotline `urgency`, docs/contracts.md#hotline-orders); matches any when absent */
+  urgency?: Urgency;
   policyId: string;
 }
 
@@ -28,17 +32,18 @@ export const DEFAULT_POLICY_TABLE: PolicySelectionTable = Object.freeze({
 });
 
 /**
- * The policy id for a ticket. The most specific matching rule wins (source and kind named beats
- * one named beats none); among equally specific rules the first listed wins, so the table reads
- * top-down without surprises. No match → `defaultPolicyId`.
+ * The policy id for a ticket. The most specific matching rule wins (more of source, kind and
+ * urgency named beats fewer); among equally specific rules the first listed wins, so the table
+ * reads top-down without surprises. No match → `defaultPolicyId`.
  */
-export function selectPolicy(table: PolicySelectionTable, source: Source, kind: TicketKind): string {
+export function selectPolicy(table: PolicySelectionTable, source: Source, kind: TicketKind, urgency: Urgency = 'normal'): string {
   let best: PolicySelectionRule | undefined;
   let bestScore = -1;
   for (const rule of table.rules) {
     if (rule.source !== undefined && rule.source !== source) continue;
     if (rule.kind !== undefined && rule.kind !== kind) continue;
-    const score = (rule.source !== undefined ? 1 : 0) + (rule.kind !== undefined ? 1 : 0);
+    if (rule.urgency !== undefined && rule.urgency !== urgency) continue;
+    const score = (rule.source !== undefined ? 1 : 0) + (rule.kind !== undefined ? 1 : 0) + (rule.urgency !== undefined ? 1 : 0);
     if (score > bestScore) {
       best = rule;
       bestScore = score;

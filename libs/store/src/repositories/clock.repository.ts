@@ -7,7 +7,7 @@
  * Dates: `date` columns are always read as `::text` (`YYYY-MM-DD`). node-postgres would otherwise
  * turn them into a `Date` at local midnight of the *server's* zone, which is not the calendar's.
  */
-import type { ClockType, DeadlineClock } from '@hub/rules/deadlines';
+import type { ClockType, ClockUnit, DeadlineClock } from '@hub/rules/deadlines';
 import { formatClockDue } from '@hub/rules/deadlines';
 import type { Source, SourceRecord } from '@hub/rules/model/ticket';
 import { queryRows, type Queryable } from '../db';
@@ -38,6 +38,8 @@ export interface ClockRow {
   unitCode: string | null;
   startedAt: Date;
   days: number | null;
+  /** what `days` counts (docs/clock.md#units) */
+  spanUnit: ClockUnit;
   baseDays: number | null;
   /** exclusive end */
   due: Date;
@@ -62,7 +64,7 @@ export interface ClockRow {
 }
 
 const CLOCK_COLUMNS = `id::text AS id, ticket_id::text AS "ticketId", type, policy_id AS "policyId", state, complex,
-  unit_code AS "unitCode", started_at AS "startedAt", days, base_days AS "baseDays", due, due_date::text AS "dueDate",
+  unit_code AS "unitCode", started_at AS "startedAt", days, span_unit AS "spanUnit", base_days AS "baseDays", due, due_date::text AS "dueDate",
   warn_before_days AS "warnBeforeDays", warn_at AS "warnAt", provisional, warned_at AS "warnedAt", missed_at AS "missedAt",
   met_at AS "metAt", stopped_at AS "stoppedAt", supervise_count AS "superviseCount", last_supervised_at AS "lastSupervisedAt",
   next_fire_at AS "nextFireAt", scheduled_for AS "scheduledFor", ceiling_from AS "ceilingFrom", ceiling_days AS "ceilingDays", created_at AS "createdAt", updated_at AS "updatedAt"`;
@@ -74,6 +76,7 @@ export function toDeadlineClock(row: ClockRow): DeadlineClock {
     policyId: row.policyId,
     startedAt: row.startedAt,
     days: row.days,
+    ...(row.spanUnit === 'workday' ? {} : { unit: row.spanUnit }),
     baseDays: row.baseDays,
     complex: row.complex,
     due: row.due,
@@ -128,18 +131,18 @@ export async function insertClocks(
     db,
     `WITH input AS (
        SELECT * FROM unnest($2::text[], $3::text[], $4::boolean[], $5::timestamptz[], $6::int[], $7::int[], $8::timestamptz[], $9::date[],
-                            $10::int[], $11::timestamptz[], $12::boolean[], $13::timestamptz[], $15::timestamptz[], $16::int[])
+                            $10::int[], $11::timestamptz[], $12::boolean[], $13::timestamptz[], $15::timestamptz[], $16::int[], $17::text[])
          WITH ORDINALITY AS i(type, policy_id, complex, started_at, days, base_days, due, due_date, warn_before_days, warn_at, provisional, next_fire_at,
-                              ceiling_from, ceiling_days, ord)),
+                              ceiling_from, ceiling_days, span_unit, ord)),
      stopped AS (
        UPDATE ticket_clocks SET state = 'stopped', stopped_at = $14::timestamptz, next_fire_at = NULL, scheduled_for = NULL, updated_at = now()
         WHERE $14::timestamptz IS NOT NULL AND ticket_id = $1 AND type IN (SELECT type FROM input) AND state IN ('running','missed')
        RETURNING id),
      ins AS (
        INSERT INTO ticket_clocks (ticket_id, type, policy_id, state, complex, unit_code, started_at, days, base_days, due, due_date,
-           warn_before_days, warn_at, provisional, next_fire_at, ceiling_from, ceiling_days)
+           warn_before_days, warn_at, provisional, next_fire_at, ceiling_from, ceiling_days, span_unit)
        SELECT t.id, i.type, i.policy_id, 'running', i.complex, t.unit_code, i.started_at, i.days, i.base_days, i.due, i.due_date,
-              i.warn_before_days, i.warn_at, i.provisional, i.next_fire_at, i.ceiling_from, i.ceiling_days
+              i.warn_before_days, i.warn_at, i.provisional, i.next_fire_at, i.ceiling_from, i.ceiling_days, i.span_unit
          FROM input i CROSS JOIN tickets t
         -- "after stopped": the open-clock unique index must see the old rows stopped first
         WHERE t.id = $1 AND (SELECT count(*) FROM stopped) >= 0
@@ -163,6 +166,7 @@ export async function insertClocks(
       opts.stopAt ?? null,
       col((c) => c.ceiling?.from ?? null),
       col((c) => c.ceiling?.days ?? null),
+      col((c) => c.unit ?? 'workday'),
     ],
   );
   if (rows.length !== clocks.length) throw new Error(`ticket ${ticketId} does not exist`);
@@ -332,7 +336,7 @@ export async function forgetScheduled(db: Queryable, until: Date): Promise<numbe
 // --- calendar recomputation --------------------------------------------------------------------------
 
 /**
- * Tickets with a running clock whose counted span (started_at's day, due_date] meets the days in
+ * Tickets with a running working-day clock (hours and calendar days do not depend on the schedule) whose counted span (started_at's day, due_date] meets the days in
  * [firstDay, endExclusive): only those can move when that stretch of the calendar changes. No range
  * means every ticket with a running clock.
  */
@@ -340,10 +344,10 @@ export async function ticketsWithRunningClocks(db: Queryable, range?: { firstDay
   const rows = range
     ? await queryRows<{ id: string }>(
         db,
-        `SELECT DISTINCT ticket_id::text AS id FROM ticket_clocks WHERE state = 'running' AND due_date >= $1::date AND started_at < $2 ORDER BY 1`,
+        `SELECT DISTINCT ticket_id::text AS id FROM ticket_clocks WHERE state = 'running' AND span_unit = 'workday' AND due_date >= $1::date AND started_at < $2 ORDER BY 1`,
         [range.firstDay, range.endExclusive],
       )
-    : await queryRows<{ id: string }>(db, `SELECT DISTINCT ticket_id::text AS id FROM ticket_clocks WHERE state = 'running' ORDER BY 1`);
+    : await queryRows<{ id: string }>(db, `SELECT DISTINCT ticket_id::text AS id FROM ticket_clocks WHERE state = 'running' AND span_unit = 'workday' ORDER BY 1`);
   return rows.map((r) => r.id);
 }
 

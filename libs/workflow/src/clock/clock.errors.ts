@@ -52,7 +52,7 @@ export function extensionError(error: ExtensionError, requestedDueDate: string, 
         details,
       );
     case 'not_extendable':
-      return new HubError(422, ClockErrorCode.NotExtendable, '该工单的办结时限不可延期（如国办转办件最长25个工作日）(this deadline cannot be extended)', details);
+      return new HubError(422, ClockErrorCode.NotExtendable, '该工单的办结时限不可延期（如国办转办件最长25个工作日；按小时或自然日计的紧急时限）(this deadline cannot be extended)', details);
   }
 }
 

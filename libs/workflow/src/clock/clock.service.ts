@@ -4,10 +4,7 @@ import { formatInstant, type WorkingCalendar } from '@hub/rules/calendar';
 import {
   applicableClocks,
   applyExtension,
-  defineClockPolicy,
   formatClockDue,
-  getClockPolicy,
-  selectPolicy,
   startClocks,
   supervisionPlan,
   type ClockPolicy,
@@ -41,6 +38,7 @@ import {
 } from '@hub/store';
 import { statusMessage } from '@hub/connectors';
 import { CLOCK_SETTINGS, type ClockSettings } from './clock.settings';
+import { ClockPolicies } from './clock-policies';
 import { recomputeOpenClocks, type RecomputeSummary } from './calendar-change';
 import {
   alreadyDecided,
@@ -89,39 +87,31 @@ const MAX_CATCH_UP_ROUNDS = 400;
 @Injectable()
 export class ClockService {
   private readonly logger = new Logger(ClockService.name);
-  private readonly policies = new Map<string, ClockPolicy>();
+  private readonly policies: ClockPolicies;
   private windowExpired?: (tx: Queryable, ticketId: string, type: ClockType, at: Date) => Promise<void>;
 
   constructor(
     readonly calendars: CalendarLoader,
     readonly directories: DirectoryCache,
     @Inject(NOW) private readonly now: NowFn,
-    @Inject(CLOCK_SETTINGS) private readonly settings: ClockSettings,
-  ) {}
+    @Inject(CLOCK_SETTINGS) settings: ClockSettings,
+  ) {
+    this.policies = new ClockPolicies(settings);
+  }
 
   /** The effective calendar: the active directory's, overlaid by the office's replaced years. */
   calendar(db: Queryable): Promise<WorkingCalendar> {
     return this.calendars.load(db);
   }
 
-  /** A policy by id with the installation's warning and supervision settings applied. */
-  policy(id: string): ClockPolicy {
-    let p = this.policies.get(id);
-    if (!p) {
-      const base = getClockPolicy(id);
-      const { warnBeforeDays, superviseEveryDays } = this.settings;
-      p =
-        warnBeforeDays === undefined && superviseEveryDays === undefined
-          ? base
-          : defineClockPolicy({ ...base, warnBeforeDays: warnBeforeDays ?? base.warnBeforeDays, superviseEveryDays: superviseEveryDays ?? base.superviseEveryDays });
-      this.policies.set(id, p);
-    }
-    return p;
+  /** A policy by id (presets and the office's own) with the installation's warning and supervision settings applied. */
+  policy(db: Queryable, id: string): Promise<ClockPolicy> {
+    return this.policies.byId(db, id);
   }
 
-  /** The policy of a ticket, from the (source, kind) table (national → NATIONAL, else 1/5/15). */
-  policyFor(t: TicketRow): ClockPolicy {
-    return this.policy(selectPolicy(this.settings.policyTable, t.source, t.ticket.kind));
+  /** The policy of a ticket by the office's table (source, kind, urgency; default: national → NATIONAL, else 1/5/15). */
+  policyFor(db: Queryable, t: TicketRow): Promise<ClockPolicy> {
+    return this.policies.forTicket(db, t);
   }
 
   // --- starting and stopping (called by dispatch and the lifecycle) -------------------------------
@@ -144,7 +134,7 @@ export class ClockService {
    */
   async start(tx: Queryable, ticket: TicketRow, types: readonly ClockType[] | undefined, at: Date): Promise<Record<string, string>> {
     const calendar = await this.calendars.loadForWrite(tx);
-    const policy = this.policyFor(ticket);
+    const policy = await this.policyFor(tx, ticket);
     // An anonymous citizen has nobody to contact: no contact duty (docs/rules.md, item 9).
     const wanted = applicableClocks([...new Set(types ?? policy.dispatchClocks)], ticket.ticket.citizen).filter((t) => policy.days[t] !== undefined);
     const skipped = (types ?? []).filter((t) => policy.days[t] === undefined);
@@ -188,7 +178,7 @@ export class ClockService {
    * order, 沪府办〔2020〕49号 Art. 6(二)) is still open at `at`. A policy without it: open.
    */
   async windowOpen(tx: Queryable, ticket: TicketRow, type: ClockType, from: Date, at: Date): Promise<boolean> {
-    const policy = this.policyFor(ticket);
+    const policy = await this.policyFor(tx, ticket);
     if (policy.days[type] === undefined) return true;
     const calendar = await this.calendars.loadForWrite(tx);
     const [clock] = startClocks(policy, subjectOf(ticket), from, calendar, [type]);
@@ -227,7 +217,7 @@ export class ClockService {
     if (ticket.unitCode !== unitCode) throw notHandlingUnit(unitCode);
     const calendar = await this.calendars.loadForWrite(tx);
     const clock = await openResolveClock(tx, ticketId);
-    const verdict = applyExtension(this.policy(clock.policyId), toDeadlineClock(clock), requestedDueDate, calendar);
+    const verdict = applyExtension(await this.policy(tx, clock.policyId), toDeadlineClock(clock), requestedDueDate, calendar);
     if (!verdict.ok) {
       clockExtensions.inc({ outcome: `rejected:${verdict.error}` });
       throw extensionError(verdict.error, requestedDueDate, clock.dueDate, verdict.cap);
@@ -273,7 +263,7 @@ export class ClockService {
 
     const calendar = await this.calendars.loadForWrite(tx);
     const clock = await openResolveClock(tx, ticket.id);
-    const verdict = applyExtension(this.policy(clock.policyId), toDeadlineClock(clock), request.requestedDueDate, calendar);
+    const verdict = applyExtension(await this.policy(tx, clock.policyId), toDeadlineClock(clock), request.requestedDueDate, calendar);
     if (!verdict.ok) {
       clockExtensions.inc({ outcome: `rejected:${verdict.error}` });
       throw extensionError(verdict.error, request.requestedDueDate, clock.dueDate, verdict.cap);
@@ -343,7 +333,7 @@ export class ClockService {
     if (expectedAt !== undefined && c.nextFireAt.getTime() !== expectedAt) return 'stale';
     if (c.nextFireAt.getTime() > now.getTime()) return 'early';
 
-    const policy = this.policy(c.policyId);
+    const policy = await this.policy(tx, c.policyId);
     const dir = (await this.directories.current(tx))?.compiled;
     const tz = calendar.timeZone;
 
