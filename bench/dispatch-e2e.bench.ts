@@ -11,8 +11,11 @@
  * BENCH_PG_TOP (n: top statements from pg_stat_statements), BENCH_AUTO_EXPLAIN_MS (n: plans of slower
  * statements to the server log, bench database only), BENCH_DB, BENCH_PORT_BASE (3100: gateway, +1
  * router, +2 notifier), BENCH_REDIS_URL, BENCH_REPORT_FACTS=off (the A side of the reports A/B: the
- * report triggers and the reports' clock index removed, docs/reports.md).
+ * report triggers and the reports' clock index removed, docs/reports.md), BENCH_REPORT_ROLLUP=off (the A
+ * side of the rollup's A/B: what the rollup added to the hot path removed — ix_report_facts_at, the
+ * unit and born-late clock indexes, the moved-deadline trigger).
  */
+import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { parseKeyRing, signRequest } from '@hub/connectors/signing';
@@ -55,6 +58,11 @@ async function main(): Promise<void> {
     await ds.query('DROP TRIGGER trg_tickets_report_fact ON tickets');
     await ds.query('DROP INDEX ix_ticket_clocks_report');
   }
+  if (process.env.BENCH_REPORT_ROLLUP === 'off') {
+    for (const ix of ['ix_report_facts_at', 'ix_ticket_clocks_unit_report', 'ix_ticket_clocks_born_late']) await ds.query(`DROP INDEX ${ix}`);
+    await ds.query('DROP TRIGGER trg_ticket_clocks_due_change ON ticket_clocks');
+  }
+  console.log(`uptime at start: ${execSync('uptime').toString().trim()}; BENCH_REPORT_FACTS=${process.env.BENCH_REPORT_FACTS ?? 'on'} BENCH_REPORT_ROLLUP=${process.env.BENCH_REPORT_ROLLUP ?? 'on'}`);
   const doc = JSON.parse(readFileSync('data/shanghai-directory.json', 'utf8')) as unknown;
   const imp = await importDirectory(ds, doc, 'bench', true);
   if (!imp.ok) throw new Error('directory import failed');
@@ -173,6 +181,7 @@ async function main(): Promise<void> {
   ];
   console.log('\nintake → dispatched (issue 4 target: p99 < 1 s at 200/s)');
   for (const [k, v] of rows) console.log(`  ${k.padEnd(40)} ${v}`);
+  console.log(`  uptime at the end: ${execSync('uptime').toString().trim()}`);
   if (pgTop > 0) {
     await printPgTop(stats, pgTop, total);
     await stats.end();

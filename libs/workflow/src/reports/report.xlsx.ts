@@ -2,6 +2,7 @@
  * Reports as Excel workbooks, written as a stream (exceljs WorkbookWriter): rows are committed as
  * they are made, so a long drill-down export keeps the gateway's memory bounded.
  */
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { FIGURE_COLUMNS, figureAt } from '@hub/rules/reports';
@@ -44,6 +45,10 @@ export async function writeTicketsXlsx(stream: Writable, meta: { figure: string;
   for (let page = await next(); page.length > 0; page = await next()) {
     for (const r of page) sheet.addRow([r.ticketId, r.at, r.unitCode, r.what]).commit();
     n += page.length;
+    // A slow reader: the zip stops reading the sheet when the response is full, and committed rows
+    // would pile up in memory; the next page waits until the response takes more.
+    if (stream.writableNeedDrain) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+    if (stream.destroyed) return n; // the reader went away: stop reading the list
   }
   sheet.commit();
   await wb.commit();
