@@ -6,39 +6,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { UNIT_A } from '../integration/lifecycle-kit';
-import { PASSWORD, resetConsoleWorld, startConsoleWorld, type ConsoleWorld } from './e2e-kit';
-import { signIn, watchedPage, type WatchedPage } from './browser';
+import { PASSWORD, consoleJourneys } from './e2e-kit';
+import { signIn } from './browser';
 
-let w: ConsoleWorld;
-let pages: WatchedPage[] = [];
-
-beforeAll(async () => {
-  w = await startConsoleWorld();
-}, 180_000);
-afterAll(async () => {
-  await w?.close();
-});
-beforeEach(async () => {
-  await resetConsoleWorld(w, [
+const w = consoleJourneys([
     { username: 'admin-1', role: 'admin' },
     { username: 'supervisor-1', role: 'supervisor' },
   ]);
-});
-afterEach(async () => {
-  const problems = pages.flatMap((p) => p.problems);
-  for (const p of pages) await p.close();
-  pages = [];
-  expect(problems).toEqual([]);
-});
-
-async function open(journey: string): Promise<WatchedPage> {
-  const p = await watchedPage(w.browser, journey);
-  pages.push(p);
-  return p;
-}
 
 it('an administrator creates a unit user through the form, who then signs in; a unit key is shown once', async () => {
-  const admin = await open('admin-users');
+  const admin = await w.open('admin-users');
   const { page } = admin;
   // a refused user (password too short) is explained next to the field; what was typed stays
   admin.expect(400, /\/auth\/users$/);
@@ -73,7 +50,7 @@ it('an administrator creates a unit user through the form, who then signs in; a 
   await page.getByRole('button', { name: '我已保存' }).click();
   await page.getByTestId('keys').getByText(UNIT_A).waitFor();
 
-  const staff = await open('admin-new-user');
+  const staff = await w.open('admin-new-user');
   await staff.page.goto(`${w.url}/login`);
   await signIn(staff, 'staff-new', PASSWORD);
   await staff.page.waitForURL(/\/my\/orders$/);
@@ -81,7 +58,7 @@ it('an administrator creates a unit user through the form, who then signs in; a 
 });
 
 it('the office tries the routing of a ticket, reads the calendar and the deliveries', async () => {
-  const p = await open('office-pages');
+  const p = await w.open('office-pages');
   const { page } = p;
   await page.goto(`${w.url}/login`);
   await signIn(p, 'supervisor-1', PASSWORD);

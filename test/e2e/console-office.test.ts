@@ -5,37 +5,14 @@
  */
 import { REPLY, UNIT_A, UNIT_B, hotlineTypes, intakeOrder, order, waitState, workOrdersAt } from '../integration/lifecycle-kit';
 import { eventually } from '../support/harness';
-import { PASSWORD, resetConsoleWorld, startConsoleWorld, type ConsoleWorld } from './e2e-kit';
-import { signIn, watchedPage, type WatchedPage } from './browser';
+import { PASSWORD, consoleJourneys } from './e2e-kit';
+import { signIn, type WatchedPage } from './browser';
 
-let w: ConsoleWorld;
-let pages: WatchedPage[] = [];
-
-beforeAll(async () => {
-  w = await startConsoleWorld();
-}, 180_000);
-afterAll(async () => {
-  await w?.close();
-});
-beforeEach(async () => {
-  await resetConsoleWorld(w, [
+const w = consoleJourneys([
     { username: 'staff-a', role: 'unit_staff', unitCode: UNIT_A },
     { username: 'staff-b', role: 'unit_staff', unitCode: UNIT_B },
     { username: 'operator-1', role: 'operator' },
   ]);
-});
-afterEach(async () => {
-  const problems = pages.flatMap((p) => p.problems);
-  for (const p of pages) await p.close();
-  pages = [];
-  expect(problems).toEqual([]);
-});
-
-async function open(journey: string): Promise<WatchedPage> {
-  const p = await watchedPage(w.browser, journey);
-  pages.push(p);
-  return p;
-}
 
 /** Picks a unit in a UnitPicker by typing part of its name. */
 async function pickUnit(p: WatchedPage, label: string, text: string, code: string): Promise<void> {
@@ -47,7 +24,7 @@ async function pickUnit(p: WatchedPage, label: string, text: string, code: strin
 
 it('the office designates a disputed ticket; the unit and the hotline hear of it', async () => {
   const { ticketId, orderNo } = await intakeOrder(w.h, order({ location: undefined }), 'disputed');
-  const p = await open('office-designate');
+  const p = await w.open('office-designate');
   const { page } = p;
   await page.goto(`${w.url}/`);
   await signIn(p, 'operator-1', PASSWORD);
@@ -76,7 +53,7 @@ it('the office designates a disputed ticket; the unit and the hotline hear of it
 
 it('a unit objects, the office accepts, and the ticket appears at the suggested unit', async () => {
   const { ticketId, orderNo } = await intakeOrder(w.h, order());
-  const unitA = await open('objection-unit');
+  const unitA = await w.open('objection-unit');
   await unitA.page.goto(`${w.url}/my/orders/${ticketId}`);
   await unitA.page.waitForURL(/\/login\?redirect=/);
   await signIn(unitA, 'staff-a', PASSWORD);
@@ -92,7 +69,7 @@ it('a unit objects, the office accepts, and the ticket appears at the suggested 
   await unitA.page.getByTestId('sign-out').click();
   await unitA.page.waitForURL(/\/login$/);
 
-  const office = await open('objection-office');
+  const office = await w.open('objection-office');
   await office.page.goto(`${w.url}/login`);
   await signIn(office, 'operator-1', PASSWORD);
   await office.page.waitForURL(/\/desk\/todo/);
@@ -105,7 +82,7 @@ it('a unit objects, the office accepts, and the ticket appears at the suggested 
   await office.page.getByTestId('order-state').filter({ hasText: '待签收' }).waitFor();
   expect(await office.page.getByTestId('order-unit').innerText()).toContain(UNIT_B);
 
-  const unitB = await open('objection-unit-b');
+  const unitB = await w.open('objection-unit-b');
   await unitB.page.goto(`${w.url}/login`);
   await signIn(unitB, 'staff-b', PASSWORD);
   await unitB.page.getByRole('link', { name: orderNo }).waitFor();
@@ -121,13 +98,13 @@ it('an unsatisfied callback reopens the work order, which turns up again in the 
   expect((await api.post(`/work-orders/${ticketId}/reply`, REPLY)).status).toBe(200);
   await waitState(w.h, ticketId, 'replied');
 
-  const unit = await open('callback-unit');
+  const unit = await w.open('callback-unit');
   await unit.page.goto(`${w.url}/login`);
   await signIn(unit, 'staff-a', PASSWORD);
   // the unit's list shows what it still has to do: a replied order is done for it
   await unit.page.getByTestId('total').filter({ hasText: '共 0 条' }).waitFor();
 
-  const office = await open('callback-office');
+  const office = await w.open('callback-office');
   await office.page.goto(`${w.url}/login`);
   await signIn(office, 'operator-1', PASSWORD);
   await office.page.getByTestId('tab-callbacks').click();

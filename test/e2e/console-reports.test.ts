@@ -3,27 +3,10 @@
  * rates' trend (ECharts), the units' ranking, and from a number to the tickets behind it.
  */
 import { REPLY, SATISFIED, UNIT_A, intakeOrder, order } from '../integration/lifecycle-kit';
-import { PASSWORD, resetConsoleWorld, startConsoleWorld, type ConsoleWorld } from './e2e-kit';
-import { signIn, watchedPage, type WatchedPage } from './browser';
+import { PASSWORD, consoleJourneys } from './e2e-kit';
+import { signIn } from './browser';
 
-let w: ConsoleWorld;
-let pages: WatchedPage[] = [];
-
-beforeAll(async () => {
-  w = await startConsoleWorld();
-}, 180_000);
-afterAll(async () => {
-  await w?.close();
-});
-beforeEach(async () => {
-  await resetConsoleWorld(w, [{ username: 'operator-1', role: 'operator' }]);
-});
-afterEach(async () => {
-  const problems = pages.flatMap((p) => p.problems);
-  for (const p of pages) await p.close();
-  pages = [];
-  expect(problems).toEqual([]);
-});
+const w = consoleJourneys([{ username: 'operator-1', role: 'operator' }]);
 
 it('the office reads a month: totals, rates, trend, ranking, and the tickets behind a number', async () => {
   // Two hotline orders received in November 2026 (the factory's receipt time); one handled and called back.
@@ -34,8 +17,7 @@ it('the office reads a month: totals, rates, trend, ranking, and the tickets beh
   expect((await a.post(`/work-orders/${one.ticketId}/reply`, REPLY)).status).toBe(200);
   expect((await w.h.office.post(`/office/tickets/${one.ticketId}/callback`, { ...SATISFIED, resolved: true })).status).toBe(200);
 
-  const p = await watchedPage(w.browser, 'reports');
-  pages.push(p);
+  const p = await w.open('reports');
   const { page } = p;
   await page.goto(`${w.url}/desk/reports?period=2026-11`);
   await signIn(p, 'operator-1', PASSWORD);

@@ -4,37 +4,21 @@
  * by hand shows the not-found page.
  */
 import { UNIT_A, UNIT_B, hotlineTypes, intakeOrder, order } from '../integration/lifecycle-kit';
-import { PASSWORD, resetConsoleWorld, startConsoleWorld, type ConsoleWorld } from './e2e-kit';
-import { signIn, watchedPage, type WatchedPage } from './browser';
+import { PASSWORD, consoleJourneys } from './e2e-kit';
+import { signIn } from './browser';
 
 /** JavaScript the sign-in page may load, uncompressed (docs/console.md has the figures). */
 const LOGIN_JS_BUDGET = 600 * 1024;
 
-let w: ConsoleWorld;
-let p: WatchedPage;
-
-beforeAll(async () => {
-  w = await startConsoleWorld();
-}, 180_000);
-afterAll(async () => {
-  await w?.close();
-});
-beforeEach(async () => {
-  await resetConsoleWorld(w, [
+const w = consoleJourneys([
     { username: 'staff-a', role: 'unit_staff', unitCode: UNIT_A },
     { username: 'staff-b', role: 'unit_staff', unitCode: UNIT_B },
   ]);
-});
-afterEach(async () => {
-  const problems = p ? [...p.problems] : [];
-  await p?.close();
-  expect(problems).toEqual([]);
-});
 
 it('a unit signs, contacts and replies to a new order; the hotline hears every step', async () => {
   const o = order();
   const { ticketId, orderNo } = await intakeOrder(w.h, o);
-  p = await watchedPage(w.browser, 'unit-reply');
+  const p = await w.open('unit-reply');
   const { page } = p;
   // code-split: the sign-in page loads the shell and the form, not the work-order pages or exceljs
   const scripts: Array<{ url: string; bytes: number }> = [];
@@ -100,7 +84,7 @@ it('a unit signs, contacts and replies to a new order; the hotline hears every s
 
 it("a unit cannot see or open another unit's work order: typed by hand, it is not found", async () => {
   const { ticketId, orderNo } = await intakeOrder(w.h, order());
-  p = await watchedPage(w.browser, 'unit-not-found');
+  const p = await w.open('unit-not-found');
   const { page } = p;
   p.expect(404, new RegExp(`/work-orders/${ticketId}$`));
 
