@@ -135,7 +135,7 @@ it('a callback that reaches an anonymous citizen nobody (回访未接通) closes
   expect((await api.post(`/work-orders/${ticketId}/reply`, REPLY)).status).toBe(200);
   await waitState(w.h, ticketId, 'replied');
 
-  const office = await open('callback-unreachable');
+  const office = await w.open('callback-unreachable');
   await office.page.goto(`${w.url}/login`);
   await signIn(office, 'operator-1', PASSWORD);
   await office.page.getByTestId('tab-callbacks').click();
