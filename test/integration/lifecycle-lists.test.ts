@@ -68,7 +68,7 @@ describe('work-order lists and the API description', () => {
     expect(late.body.items[0]).toMatchObject({ overdue: true });
 
     // Another unit's list is its own.
-    expect((await (await h.unit(UNIT_B)).get<Page>(`/work-orders`)).body).toEqual({ items: [], total: 0, nextCursor: null });
+    expect((await (await h.unit(UNIT_B)).get<Page>(`/work-orders`)).body).toEqual({ items: [], total: 0, totalExact: true, nextCursor: null });
     // The office sees all, and can ask per unit.
     expect((await h.office.get<Page>(`/office/tickets?unit=${UNIT_A}&state=signed`)).body.total).toBe(2);
     expect((await h.office.get<Page>(`/office/tickets?flagged=true`)).body.total).toBe(0);

@@ -5,6 +5,7 @@ import type { ListEntry } from './WorkOrderTable.vue';
 interface Page {
   items: ListEntry[];
   total: number;
+  totalExact: boolean;
   nextCursor: string | null;
 }
 
@@ -12,6 +13,7 @@ interface Page {
 export function useCursorList(path: string, filters: () => Record<string, string | undefined>) {
   const rows = ref<ListEntry[]>([]);
   const total = ref(0);
+  const totalExact = ref(true);
   const page = ref(1);
   const size = ref(50);
   const loading = ref(false);
@@ -26,6 +28,7 @@ export function useCursorList(path: string, filters: () => Record<string, string
       const p = await get<Page>(`${path}${query({ ...filters(), limit: size.value, cursor: cursors[page.value - 1] })}`);
       rows.value = p.items;
       total.value = p.total;
+      totalExact.value = p.totalExact !== false;
       next = p.nextCursor;
       hasNext.value = next !== null;
       error.value = '';
@@ -56,5 +59,5 @@ export function useCursorList(path: string, filters: () => Record<string, string
     size.value = n;
     return reset();
   };
-  return { rows, total, page, size, loading, error, hasNext, load, reset, goNext, goPrev, setSize };
+  return { rows, total, totalExact, page, size, loading, error, hasNext, load, reset, goNext, goPrev, setSize };
 }

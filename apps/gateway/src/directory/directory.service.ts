@@ -6,6 +6,7 @@ import { route, type RoutingDecision, type RoutingInput } from '@hub/rules/dispa
 import { CalendarLoader, activateVersion, activeDirectoryId, directoryVersion, importDirectory, listDirectoryVersions, recentRoutedTickets } from '@hub/store';
 import { recomputeOpenClocks } from '@hub/workflow/clock';
 import type { DirectoryVersionInfo } from '@hub/store';
+import { CompiledVersions } from './compiled-versions';
 
 export interface UnitSummary {
   code: string;
@@ -33,7 +34,7 @@ export interface ReplayChange {
  */
 @Injectable()
 export class DirectoryService {
-  private readonly compiled = new Map<number, CompiledDirectory>();
+  private readonly compiled = new CompiledVersions();
   constructor(
     private readonly ds: DataSource,
     private readonly calendars: CalendarLoader,

@@ -60,7 +60,10 @@ export interface WorkOrderListEntry {
 
 export interface WorkOrderPage {
   items: WorkOrderListEntry[];
+  /** matching work orders, counted up to 1000 (LIST_COUNT_CAP) */
   total: number;
+  /** false when more match than were counted: the console shows "1000+" */
+  totalExact: boolean;
   /** pass as `cursor` for the next page; null on the last page */
   nextCursor: string | null;
 }
@@ -89,7 +92,7 @@ export class WorkOrderViews {
   async list(q: ListQuery, unitCode: string | undefined, office: boolean): Promise<WorkOrderPage> {
     const now = this.now();
     const { phone, ...search } = q.search;
-    const { items, total } = await listWorkOrders(this.ds, {
+    const { items, total, totalExact } = await listWorkOrders(this.ds, {
       ...search,
       // the citizen's phone is searched through its keyed hash only (docs/security.md)
       ...(phone !== undefined ? { phoneHash: this.protection.hashes({ phone }).phoneHash ?? '' } : {}),
@@ -110,6 +113,7 @@ export class WorkOrderViews {
     return {
       items: page.map((i) => this.entry(i, tz, dir, now, office)),
       total,
+      totalExact,
       nextCursor: items.length > q.limit && last ? encodeCursor(last.createdAtKey, last.id) : null,
     };
   }

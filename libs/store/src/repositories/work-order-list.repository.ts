@@ -54,10 +54,17 @@ export interface WorkOrderListItem {
 }
 
 /**
- * One page of work orders and the total matching the filters. Newest first by (created_at, id),
- * which never changes for a ticket, so a cursor stays valid while tickets move between states.
+ * A list's total is counted up to this many (docs/lifecycle.md "Lists"): a page never reads more
+ * matching rows than that to say how many there are; beyond it the answer is "more than 1000".
  */
-export async function listWorkOrders(db: Queryable, f: WorkOrderListFilter): Promise<{ items: WorkOrderListItem[]; total: number }> {
+export const LIST_COUNT_CAP = 1000;
+
+/**
+ * One page of work orders and the total matching the filters, counted up to LIST_COUNT_CAP.
+ * Newest first by (created_at, id), which never changes for a ticket, so a cursor stays valid
+ * while tickets move between states.
+ */
+export async function listWorkOrders(db: Queryable, f: WorkOrderListFilter): Promise<{ items: WorkOrderListItem[]; total: number; totalExact: boolean }> {
   const params: unknown[] = [];
   const p = (v: unknown): string => {
     params.push(v);
@@ -96,7 +103,9 @@ export async function listWorkOrders(db: Queryable, f: WorkOrderListFilter): Pro
       AND (c.state = 'missed' OR (c.state = 'running' AND c.due <= ${p(now)})))`);
   }
   const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-  const totalRows = await queryRows<{ total: number }>(db, `SELECT count(*)::int AS total FROM ${from} ${filter}`, params);
+  // Bounded: the count stops one row past the cap (a count(*) of every match on each page read the
+  // whole table for the office's unfiltered list).
+  const totalRows = await queryRows<{ total: number }>(db, `SELECT count(*)::int AS total FROM (SELECT 1 FROM ${from} ${filter} LIMIT ${LIST_COUNT_CAP + 1}) m`, params);
 
   const pageWhere = [...where];
   if (f.after) pageWhere.push(`(t.created_at, t.id) < (${p(f.after.createdAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
@@ -114,7 +123,8 @@ export async function listWorkOrders(db: Queryable, f: WorkOrderListFilter): Pro
       LIMIT ${p(f.limit)}`,
     params,
   );
-  return { items, total: totalRows[0]?.total ?? 0 };
+  const counted = totalRows[0]?.total ?? 0;
+  return { items, total: Math.min(counted, LIST_COUNT_CAP), totalExact: counted <= LIST_COUNT_CAP };
 }
 
 /** The office's queue of matters waiting for it to name a unit or review an objection (沪府办〔2020〕49号 Art. 4(二), 7). */
