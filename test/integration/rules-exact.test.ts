@@ -265,6 +265,34 @@ describe('issue 12: the rules, exactly', () => {
     return { status: res.status, body: (await res.json()) as Body };
   };
 
+  it('item 6 (沪府办〔2020〕49号 Art. 4(六) "对意见建议类评价，“好差评”仍需回复"): a 3–5 rating with a comment becomes a suggestion answered on the evaluation\'s path; without one it stays a statistic', async () => {
+    await resetWorld(h);
+    const ev = ywtbEvaluation({ unitCode: UNIT_A, rating: 4, reasons: [], comment: '办理很顺利，建议窗口周末也开放' });
+    const posted = await h.ywtb.post<Body>('/connectors/ywtb/evaluations', ev);
+    // Answered as the agreement answers every 3–5 rating (202 recorded), with the ticket it became.
+    expect(posted).toMatchObject({ status: 202, body: { recorded: true, ticketId: expect.any(String), status: 'received' } });
+    const ticketId = String(posted.body.ticketId);
+    expect((await h.ywtb.post<Body>('/connectors/ywtb/evaluations', ev)).body).toMatchObject({ recorded: true, ticketId, redelivered: true });
+    await waitState(h, ticketId, 'dispatched');
+    const [t] = (await h.hub.ds.query(`SELECT kind, source_record AS record, unit_code AS unit FROM tickets WHERE id = $1`, [ticketId])) as Body[];
+    expect(t).toEqual({ kind: 'suggestion', record: 'evaluation', unit: UNIT_A });
+
+    const a = await h.unit(UNIT_A);
+    await a.post(`/work-orders/${ticketId}/sign`);
+    // Not a 差评: nothing to appeal.
+    expect((await a.post(`/work-orders/${ticketId}/appeal`, { reason: '评价不属实', evidence: [{ name: 'x.pdf', url: 'https://files.example.gov.cn/x.pdf', sha256: 'a'.repeat(64) }] })).status).toBe(409);
+    expect((await a.post(`/work-orders/${ticketId}/reply`, REPLY)).body).toMatchObject({ state: 'replied' });
+    await settled(h, ticketId);
+    const heard = statuses(h.ywtbFake, 'evaluations', String(ev.evaluationId));
+    expect(heard.map((b) => b.type)).toEqual(['accepted', 'dispatched', 'signed', 'replied']);
+    expect(heard[3]).toMatchObject({ evaluationId: ev.evaluationId, replyPoints: REPLY.replyPoints });
+
+    // 3–5 without a comment: recorded only, no ticket.
+    const bare = ywtbEvaluation({ unitCode: UNIT_A, rating: 5, reasons: [], comment: '' });
+    expect(await h.ywtb.post<Body>('/connectors/ywtb/evaluations', bare)).toMatchObject({ status: 202, body: { recorded: true, ticketId: null } });
+    expect(await h.hub.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE external_id = $1`, [bare.evaluationId])).toEqual([{ n: 0 }]);
+  });
+
   it('item 8 (city practice: urgent tiers in hours): the order\'s urgency picks an hour policy through the office\'s settings; the due keeps its wire form; a calendar change leaves it', async () => {
     await resetWorld(h);
     const URGENT = { id: 'urgent-2h-24h', name: '紧急：2 小时联系，24 小时办结', days: { contact: { n: 2, unit: 'hour' }, resolve: { n: 24, unit: 'hour' } }, dispatchClocks: ['contact', 'resolve'] };

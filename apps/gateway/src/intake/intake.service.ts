@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { HubError, ValidationFailed, pgSafe, pgSafeText, ticketsReceived } from '@hub/common';
 import { validateBody, contentHash } from '@hub/connectors/common';
 import type { CanonicalTicket } from '@hub/rules/model/ticket';
-import { OutboxMessage, routeJob, storeTicket, storeEvaluationRecord, storeInboundEvent } from '@hub/store';
+import { OutboxMessage, routeJob, storeTicket, storeEvaluationRecord, storeInboundEvent, evaluationKeptAs } from '@hub/store';
 import { nationalReceipt } from '@hub/connectors';
 
 type DtoClass<T> = new () => T;
@@ -61,8 +61,23 @@ export class IntakeService {
     return msgs;
   }
 
+  /**
+   * 意见建议类评价 (3–5 with a comment, docs/rules.md item 6): a suggestion ticket like any other, but
+   * answered as the agreement answers every 3–5 rating, 202 `recorded`, with the ticket's id added
+   * (docs/contracts.md#ywtb-evaluations). A conflict stays 409.
+   */
+  async receiveEvaluationSuggestion(t: CanonicalTicket, dto: object, raw: unknown): Promise<IntakeAnswer> {
+    if ((await evaluationKeptAs(this.ds, t.externalId))?.as === 'record') {
+      throw new HubError(409, 'conflict', `evaluation ${t.externalId} was already received with different content`, { ticketId: null });
+    }
+    const a = await this.receive(t, dto, raw, 'ywtb');
+    return a.status === 201 || a.status === 200 ? { status: 202, body: { recorded: true, ...a.body } } : a;
+  }
+
   /** 好差评 ratings 3–5: recorded for statistics, 202 (docs/contracts.md#ywtb-evaluations). */
   async record(r: { evaluationId: string; rating: number; unitCode: string; serviceItemCode: string; evaluatedAt: string }, dto: object, raw: unknown): Promise<IntakeAnswer> {
+    const kept = await evaluationKeptAs(this.ds, r.evaluationId);
+    if (kept?.as === 'ticket') throw new HubError(409, 'conflict', `evaluation ${r.evaluationId} was already received with different content`, { ticketId: kept.ticketId });
     // U+0000 / unpaired surrogates cannot be stored: replaced, as for tickets (storeTicket).
     const res = await storeEvaluationRecord(this.ds, { ...pgSafe(r), contentHash: contentHash(dto), payload: pgSafe(raw) });
     if (!res.created && !res.sameContent) {

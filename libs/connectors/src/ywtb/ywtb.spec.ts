@@ -2,7 +2,7 @@ import { contentHash } from '../common/content-hash.util';
 import { validateBody } from '../common/validate-body.util';
 import { YwtbEvaluationDto } from './ywtb-evaluation.dto';
 import { YwtbSuggestionDto } from './ywtb-suggestion.dto';
-import { isBadReview, mapYwtbEvaluation, mapYwtbSuggestion } from './ywtb.mapper';
+import { becomesTicket, isBadReview, mapYwtbEvaluation, mapYwtbSuggestion } from './ywtb.mapper';
 
 function evaluation(): Record<string, unknown> {
   return {
@@ -159,8 +159,18 @@ describe('mapYwtbEvaluation', () => {
     expect(ticket.evaluation).toEqual({ projectNo: 'P-2026-0001', rating: 2, reasons: [], evaluatedAt: '2026-11-20T15:00:00+08:00' });
   });
 
-  it('refuses ratings that are not 差评', () => {
-    expect(() => mapYwtbEvaluation(dto({ ...evaluation(), rating: 3 }))).toThrow(/only 1–2/);
+  it('a 3–5 rating with a comment is a suggestion-type evaluation (意见建议类评价): a suggestion ticket on the evaluation\'s record', () => {
+    const ticket = mapYwtbEvaluation(dto({ ...evaluation(), rating: 4, reasons: [], comment: '建议增加周末窗口' }));
+    expect(ticket).toMatchObject({ sourceRecord: 'evaluation', externalId: 'EV-1', kind: 'suggestion', title: '评价建议：居住证办理', respondent: { unitCode: 'U-PSB-XH' } });
+    expect(ticket.content).toBe('一网通办意见建议类评价：4 分（满意），办件编号 P-2026-0001，事项 居住证办理（SI-310）。\n评价内容：建议增加周末窗口');
+    expect(becomesTicket({ rating: 4, comment: '建议增加周末窗口' })).toBe(true);
+  });
+
+  it('refuses a 3–5 rating without a comment: it is a statistic, not a ticket', () => {
+    const body = { ...evaluation(), rating: 3 };
+    delete (body as Record<string, unknown>).comment;
+    expect(() => mapYwtbEvaluation(dto(body))).toThrow(/recorded, not a ticket/);
+    expect(becomesTicket({ rating: 5, comment: '  ' })).toBe(false);
   });
 });
 

@@ -9,3 +9,5 @@ export { forMergedSource, mergeScope } from './merge-scope';
 export type { MergeScope, StatusContent } from './merge-scope';
 export { DEFAULT_ROUTING_FAILURE_POLICY, routingFailureReason, routingFailureVerdict } from './routing-failure';
 export type { RoutingFailurePolicy, RoutingFailureVerdict } from './routing-failure';
+export { evaluationKind } from './evaluation-kind';
+export type { EvaluationKind } from './evaluation-kind';

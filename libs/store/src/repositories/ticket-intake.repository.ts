@@ -122,6 +122,23 @@ export async function storeEvaluationRecord(
   return { created: false, sameContent: ex[0]?.h === r.contentHash };
 }
 
+/**
+ * Where an evaluation id was already kept, if anywhere: as a statistic (a 3–5 record) or as a
+ * ticket (a 差评 or a suggestion-type evaluation). One id is one evaluation: a second delivery that
+ * would land in the other place has other content (docs/rules.md item 6).
+ */
+export async function evaluationKeptAs(db: Queryable, evaluationId: string): Promise<{ as: 'record' } | { as: 'ticket'; ticketId: string } | null> {
+  const rows = await queryRows<{ as: 'record' | 'ticket'; id: string | null }>(
+    db,
+    `SELECT 'ticket' AS as, id::text AS id FROM tickets WHERE source = 'ywtb' AND source_record = 'evaluation' AND external_id = $1
+     UNION ALL SELECT 'record', NULL FROM evaluation_records WHERE evaluation_id = $1 LIMIT 1`,
+    [evaluationId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return r.as === 'ticket' && r.id !== null ? { as: 'ticket', ticketId: r.id } : { as: 'record' };
+}
+
 export type InboundEventResult =
   | { outcome: 'created'; ticketId: string }
   | { outcome: 'redelivered'; ticketId: string }
