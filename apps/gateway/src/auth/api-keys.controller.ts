@@ -2,8 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, HubActor, Roles } from '@hub/common';
 import { CreateApiKeyDto, RotateApiKeyDto } from './auth.dto';
-import { CredentialsService, type ApiKeyView, type NewApiKeyAnswer } from './credentials.service';
-import { Open311KeysService, isOpen311KeyId, type Open311KeyView } from '../open311/open311-keys.service';
+import { ApiKeysService, type AnyKeyView, type NewKeyAnswer } from './api-keys.service';
 
 /**
  * API keys of units' own systems (docs/contracts.md#unit-systems: units act through the hub's API); administrators
@@ -14,17 +13,14 @@ import { Open311KeysService, isOpen311KeyId, type Open311KeyView } from '../open
 @Roles('admin')
 @Controller('auth/api-keys')
 export class ApiKeysController {
-  constructor(
-    private readonly credentials: CredentialsService,
-    private readonly open311: Open311KeysService,
-  ) {}
+  constructor(private readonly keys: ApiKeysService) {}
 
   @Get()
   @ApiQuery({ name: 'unitCode', required: false })
   @ApiQuery({ name: 'kind', required: false, enum: ['unit', 'open311'], description: "open311: the Open311 clients' keys (docs/open311.md)" })
   @ApiOperation({ summary: 'Keys (never their secrets), optionally of one unit' })
-  list(@Query('unitCode') unitCode: string | undefined, @Query('kind') kind: string | undefined): Promise<ApiKeyView[] | Open311KeyView[]> {
-    return kind === 'open311' ? this.open311.list() : this.credentials.keys(unitCode);
+  list(@Query('unitCode') unitCode: string | undefined, @Query('kind') kind: string | undefined): Promise<AnyKeyView[]> {
+    return this.keys.list(kind, unitCode);
   }
 
   @Post()
@@ -35,21 +31,21 @@ export class ApiKeysController {
       properties: { unitCode: { type: 'string' }, kind: { type: 'string', enum: ['open311'] }, name: { type: 'string', maxLength: 100 }, expiresInDays: { type: 'integer', minimum: 1, maximum: 730 } },
     },
   })
-  create(@CurrentActor() actor: HubActor, @Body() body: CreateApiKeyDto): Promise<NewApiKeyAnswer | (Open311KeyView & { apiKey: string })> {
-    return body.kind === 'open311' ? this.open311.create(actor, body) : this.credentials.createKey(actor, body);
+  create(@CurrentActor() actor: HubActor, @Body() body: CreateApiKeyDto): Promise<NewKeyAnswer> {
+    return this.keys.create(actor, body);
   }
 
   @Post(':keyId/rotate')
   @ApiOperation({ summary: 'A successor key; the old one keeps working for overlapHours (default 168), then expires' })
   @ApiBody({ required: false, schema: { type: 'object', properties: { overlapHours: { type: 'integer', minimum: 0, maximum: 720 }, expiresInDays: { type: 'integer' } } } })
-  rotate(@CurrentActor() actor: HubActor, @Param('keyId') keyId: string, @Body() body: RotateApiKeyDto): Promise<NewApiKeyAnswer | (Open311KeyView & { apiKey: string })> {
-    return isOpen311KeyId(keyId) ? this.open311.rotate(actor, keyId, body) : this.credentials.rotateKey(actor, keyId, body);
+  rotate(@CurrentActor() actor: HubActor, @Param('keyId') keyId: string, @Body() body: RotateApiKeyDto): Promise<NewKeyAnswer> {
+    return this.keys.rotate(actor, keyId, body);
   }
 
   @Post(':keyId/revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a key at once' })
-  revoke(@CurrentActor() actor: HubActor, @Param('keyId') keyId: string): Promise<ApiKeyView | Open311KeyView> {
-    return isOpen311KeyId(keyId) ? this.open311.revoke(actor, keyId) : this.credentials.revokeKey(actor, keyId);
+  revoke(@CurrentActor() actor: HubActor, @Param('keyId') keyId: string): Promise<AnyKeyView> {
+    return this.keys.revoke(actor, keyId);
   }
 }

@@ -12,36 +12,24 @@ import {
   ValidationFailed,
   burnPasswordCheck,
   hashPassword,
-  isApiKeyId,
-  newApiKey,
   verifyPassword,
 } from '@hub/common';
 import {
   activeAdminCount,
   auditAuth,
-  expireApiKeyBy,
-  findApiKey,
   findUser,
   findUserByUsername,
-  insertApiKey,
   insertUser,
-  listApiKeys,
   listUsers,
-  liveApiKeys,
   lockAdmins,
-  lockUnitKeys,
-  revokeApiKey,
-  unitInActiveDirectory,
   updateUser,
-  type ApiKeyRecord,
   type UserRecord,
 } from '@hub/store';
-import { UNIT_CODE, type ChangeOwnPasswordDto, type CreateApiKeyDto, type CreateUserDto, type LoginDto, type RotateApiKeyDto, type UpdateUserDto } from './auth.dto';
-import { actorRef, keyExpiry, keyLife, overlapEnd, type KeyLife } from './key-life';
+import { type ChangeOwnPasswordDto, type CreateUserDto, type LoginDto, type UpdateUserDto } from './auth.dto';
+import { actorRef } from './key-life';
+import { refuseUnknownUnit } from './unit-check';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Live keys per unit: the one in use and its successor during a rotation. */
-export const MAX_LIVE_KEYS_PER_UNIT = 2;
 
 export interface LoginAnswer {
   accessToken: string;
@@ -62,16 +50,6 @@ export interface UserView {
   passwordChangedAt: string;
 }
 
-export interface ApiKeyView extends KeyLife {
-  keyId: string;
-  unitCode: string;
-}
-
-export interface NewApiKeyAnswer extends ApiKeyView {
-  /** `<keyId>.<secret>`, shown this once: the hub keeps only a hash of the secret */
-  apiKey: string;
-}
-
 const userView = (u: UserRecord): UserView => ({
   id: u.id,
   username: u.username,
@@ -83,12 +61,11 @@ const userView = (u: UserRecord): UserView => ({
   passwordChangedAt: u.passwordChangedAt.toISOString(),
 });
 
-const keyView = (k: ApiKeyRecord): ApiKeyView => ({ keyId: k.keyId, unitCode: k.unitCode, ...keyLife(k) });
 
 /**
- * Users and units' API keys (docs/security.md): login, and the administrators' management of both.
- * Passwords and secrets never leave this service except a new key's secret, once, to the admin who
- * created it; every change is written to `auth_audit`.
+ * Users (docs/security.md): login, one's own password, and the administrators' management of
+ * users (API keys: ApiKeysService). Passwords never leave this service; every change is written to
+ * `auth_audit`.
  */
 @Injectable()
 export class CredentialsService {
@@ -149,7 +126,7 @@ export class CredentialsService {
   async createUser(actor: HubActor, dto: CreateUserDto): Promise<UserView> {
     if (dto.role === 'unit_staff' && !dto.unitCode) throw new ValidationFailed([{ path: 'unitCode', message: 'unit staff act for one unit: unitCode is required' }]);
     if (dto.role !== 'unit_staff' && dto.unitCode) throw new ValidationFailed([{ path: 'unitCode', message: `a ${dto.role} acts for no unit: leave unitCode out` }]);
-    if (dto.unitCode) await this.knownUnit(dto.unitCode);
+    if (dto.unitCode) await refuseUnknownUnit(this.ds, dto.unitCode);
     const passwordHash = await hashPassword(dto.password);
     const u = await this.ds.transaction(async (tx) => {
       const created = await insertUser(tx, { username: dto.username, passwordHash, role: dto.role, unitCode: dto.unitCode ?? null, createdBy: actorRef(actor) });
@@ -177,70 +154,5 @@ export class CredentialsService {
     });
     if (!u) throw new HubError(404, 'not_found', 'user not found');
     return userView(u);
-  }
-
-  async keys(unitCode: string | undefined): Promise<ApiKeyView[]> {
-    if (unitCode !== undefined && !UNIT_CODE.test(unitCode)) throw new ValidationFailed([{ path: 'unitCode', message: 'must be a unit code' }]);
-    return (await listApiKeys(this.ds, unitCode)).map(keyView);
-  }
-
-  async createKey(actor: HubActor, dto: CreateApiKeyDto): Promise<NewApiKeyAnswer> {
-    await this.knownUnit(dto.unitCode);
-    return this.ds.transaction(async (tx) => {
-      await lockUnitKeys(tx, dto.unitCode);
-      const live = await liveApiKeys(tx, dto.unitCode);
-      if (live.length >= MAX_LIVE_KEYS_PER_UNIT) {
-        throw new HubError(409, 'too_many_keys', `unit ${dto.unitCode} already has ${live.length} live keys: rotate or revoke one`, { liveKeys: live.map((k) => k.keyId) });
-      }
-      const k = newApiKey();
-      const rec = await insertApiKey(tx, { keyId: k.keyId, secretHash: k.secretHash, unitCode: dto.unitCode, createdBy: actorRef(actor), expiresAt: keyExpiry(dto.expiresInDays) });
-      await auditAuth(tx, actorRef(actor), 'api_key_created', `api_key:${k.keyId}`, { unitCode: dto.unitCode, expiresAt: rec.expiresAt });
-      return { ...keyView(rec), apiKey: k.apiKey };
-    });
-  }
-
-  /** A successor for the same unit; the old key keeps working for `overlapHours` (default 7 days). */
-  async rotateKey(actor: HubActor, keyId: string, dto: RotateApiKeyDto): Promise<NewApiKeyAnswer> {
-    if (!isApiKeyId(keyId)) throw new HubError(404, 'not_found', 'API key not found');
-    const old = await findApiKey(this.ds, keyId);
-    if (!old) throw new HubError(404, 'not_found', 'API key not found');
-    return this.ds.transaction(async (tx) => {
-      await lockUnitKeys(tx, old.unitCode);
-      const live = await liveApiKeys(tx, old.unitCode);
-      if (!live.some((k) => k.keyId === keyId)) throw new HubError(409, 'key_not_live', `API key ${keyId} is revoked or expired: create a new key instead`);
-      if (live.length >= MAX_LIVE_KEYS_PER_UNIT) {
-        throw new HubError(409, 'too_many_keys', `unit ${old.unitCode} already has ${live.length} live keys: revoke the other one first`, { liveKeys: live.map((k) => k.keyId) });
-      }
-      const k = newApiKey();
-      const rec = await insertApiKey(tx, {
-        keyId: k.keyId,
-        secretHash: k.secretHash,
-        unitCode: old.unitCode,
-        createdBy: actorRef(actor),
-        expiresAt: keyExpiry(dto.expiresInDays),
-        replaces: keyId,
-      });
-      const overlapUntil = overlapEnd(dto.overlapHours);
-      await expireApiKeyBy(tx, keyId, overlapUntil);
-      await auditAuth(tx, actorRef(actor), 'api_key_rotated', `api_key:${keyId}`, { successor: k.keyId, oldKeyUntil: overlapUntil });
-      return { ...keyView(rec), apiKey: k.apiKey };
-    });
-  }
-
-  /** A credential for a unit the active directory does not know would act for nobody (a typo): refused. */
-  private async knownUnit(unitCode: string): Promise<void> {
-    const r = await unitInActiveDirectory(this.ds, unitCode);
-    if (r.hasDirectory && !r.known) throw new ValidationFailed([{ path: 'unitCode', message: `no unit ${unitCode} in the active directory` }]);
-  }
-
-  async revokeKey(actor: HubActor, keyId: string): Promise<ApiKeyView> {
-    if (!isApiKeyId(keyId)) throw new HubError(404, 'not_found', 'API key not found');
-    const rec = await this.ds.transaction(async (tx) => {
-      const r = await revokeApiKey(tx, keyId);
-      if (r) await auditAuth(tx, actorRef(actor), 'api_key_revoked', `api_key:${keyId}`, { unitCode: r.unitCode });
-      return r;
-    });
-    if (!rec) throw new HubError(404, 'not_found', 'API key not found');
-    return keyView(rec);
   }
 }
