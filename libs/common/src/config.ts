@@ -22,6 +22,8 @@ export interface HubConfig {
   redisTopology: RedisTopology;
   /** prefix of every BullMQ key; on Redis Cluster it must carry a hash tag, e.g. `{hub}` */
   queuePrefix: string;
+  /** added to the system clock by NOW: simulates a host whose clock was stepped (HUB_CLOCK_OFFSET_MS, docs/reliability.md#the-chaos-bench) */
+  clockOffsetMs: number;
   logLevel: string;
   upstreams: {
     hotline: UpstreamConfig;
@@ -211,6 +213,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     redisUrl,
     redisTopology: redisTopology(env, redisUrl, queuePrefix),
     queuePrefix,
+    clockOffsetMs: int(env, 'HUB_CLOCK_OFFSET_MS', 0, -366 * 86_400_000, 366 * 86_400_000),
     logLevel: level,
     upstreams: {
       hotline: { url: url(env, 'HUB_HOTLINE_URL', ['http:', 'https:']), keys: hmacKeys(env, 'HUB_HOTLINE_KEYS') },

@@ -66,7 +66,8 @@ export class CoreModule {
       providers: [
         { provide: APP_NAME, useValue: opts.app },
         { provide: HUB_CONFIG, useValue: config },
-        { provide: NOW, useValue: systemNow },
+        // a stepped host clock, simulated (the chaos bench); the system clock otherwise
+        { provide: NOW, useValue: config.clockOffsetMs === 0 ? systemNow : () => new Date(Date.now() + config.clockOffsetMs) },
         {
           provide: REDIS,
           // The gateway sends one or two commands per request (nonce, rate limit); auto-pipelining
