@@ -253,14 +253,18 @@ export function rssMiB(pid: number | undefined): number | undefined {
   }
 }
 
-/** Summed RSS of every postgres process whose data directory is `dir` (the postmaster and its backends). */
+/**
+ * Memory of every postgres process whose data directory is `dir` (the postmaster and its backends),
+ * in MiB: the sum of their PSS, so that shared buffers count once, not once per backend.
+ */
 export function postgresRssMiB(dir: string): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (!isDescendantOrSelf(Number(entry), dir)) continue;
-      total += rssMiB(Number(entry)) ?? 0;
+      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${entry}/smaps_rollup`, 'utf8'));
+      total += m ? Number(m[1]) / 1024 : 0;
     } catch {
       // exited meanwhile
     }
