@@ -96,8 +96,9 @@ export async function refreshRollupIn(tx: Queryable, to: Date): Promise<RollupRe
     if (dim === 'unit') facts = r[0]!.n;
   }
 
-  // Candidates: clocks due in (old, new] and those left live by the previous refresh; clocks born
-  // after their end are always read live (ix_ticket_clocks_born_late), never rolled up.
+  // Candidates: clocks due in (old, new], those left live by the previous refresh and those whose end
+  // moved since (an open clock's end can move before the old watermark); none of them is rolled up
+  // yet. Clocks born after their end are always read live (ix_ticket_clocks_born_late), never rolled up.
   await tx.query(
     `CREATE TEMP TABLE rollup_c ON COMMIT DROP AS
      SELECT c.id, c.due, c.type, ${month(`(c.due - interval '1 microsecond')`)} AS month, c.unit_code, t.source, left(t.region_code, 6) AS district, t.category_code AS category,
@@ -106,7 +107,8 @@ export async function refreshRollupIn(tx: Queryable, to: Date): Promise<RollupRe
             CASE WHEN ${CLOCK_OUTCOME_SQL.onTime.replaceAll('$3', '$2')} THEN 'onTime' WHEN ${CLOCK_OUTCOME_SQL.late.replaceAll('$3', '$2')} THEN 'late' END AS outcome
        FROM ticket_clocks c JOIN tickets t ON t.id = c.ticket_id
       WHERE c.type IN ('contact', 'resolve') AND c.due <= $2 AND NOT (c.due <= c.created_at)
-        AND ((c.due > $1) OR c.id IN (SELECT clock_id FROM report_rollup_live_clocks))`,
+        AND (c.due > $1 OR c.id IN (SELECT clock_id FROM report_rollup_live_clocks)
+             OR c.id IN (SELECT clock_id FROM clock_due_changes WHERE changed_at >= $1))`,
     [a, to],
   );
   const keyOfClock: Record<(typeof DIMS)[number], string> = { unit: 'unit_code', district: 'district', source: 'source', category: 'category' };
@@ -175,6 +177,10 @@ function addInto(a: Counts, b: Counts): void {
   for (const k of ['satisfied', 'basicallySatisfied', 'dissatisfied', 'solved'] as const) a.callbacks[k] += b.callbacks[k];
 }
 
+/** Clocks due by the watermark read live: those the refresh left live (by the end it saw) and those moved since. */
+const LIVE_OR_MOVED = `SELECT clock_id FROM report_rollup_live_clocks WHERE due > $1 AND due <= least($2::timestamptz, $5::timestamptz)
+                       UNION SELECT clock_id FROM clock_due_changes WHERE changed_at >= $5`;
+
 /** The rollup's rows of whole months [$1, $2) plus what came after the watermark ($5), at $3. */
 async function rollupRows(db: Queryable, q: CountQuery, watermark: Date): Promise<[FactCountRow[], ClockCountRow[]]> {
   const params: unknown[] = [q.fromInstant, q.toInstant, q.asOf, q.unit ?? null, watermark, shanghaiDay(q.fromInstant), shanghaiDay(q.toInstant)];
@@ -188,19 +194,17 @@ async function rollupRows(db: Queryable, q: CountQuery, watermark: Date): Promis
      SELECT k, fact, d, y, false AS x, n FROM (${windowSql(`${FACT_KEY[q.groupBy]} AS k`, 1, '$5', '$3', false, 'AND f.received_at >= $1 AND f.received_at < $2', q.unit ? 'AND f.unit_code = $4' : '')}) live`,
     params,
   );
-  // Clocks: due after the watermark (an index range), those it left live, and those born late.
+  // Clocks: due after the watermark (an index range); due by it: those the refresh left live, those
+  // whose end moved since (an open clock moved before the watermark), and those born late.
   const live = (cols: string, join: string, where: string): string => `
       SELECT ${cols}, c.due FROM ticket_clocks c ${join} WHERE c.due > greatest($1::timestamptz, $5::timestamptz) AND c.due <= $2 AND ${where}
       UNION ALL
       SELECT ${cols}, c.due FROM ticket_clocks c ${join}
-       WHERE c.id IN (SELECT clock_id FROM report_rollup_live_clocks WHERE due > $1 AND due <= least($2::timestamptz, $5::timestamptz)
-                      UNION SELECT clock_id FROM clock_due_changes WHERE changed_at >= $5)
-         AND c.id IN (SELECT clock_id FROM report_rollup_live_clocks)
-         AND c.due > $1 AND c.due <= least($2::timestamptz, $5::timestamptz) AND ${where}
+       WHERE c.id IN (${LIVE_OR_MOVED}) AND c.due > $1 AND c.due <= least($2::timestamptz, $5::timestamptz) AND ${where}
       UNION ALL
       SELECT ${cols}, c.due FROM ticket_clocks c ${join}
        WHERE c.due <= c.created_at AND c.type IN ('contact', 'resolve') AND c.due > $1 AND c.due <= least($2::timestamptz, $5::timestamptz) AND ${where}
-         AND NOT EXISTS (SELECT 1 FROM report_rollup_live_clocks l WHERE l.clock_id = c.id)`;
+         AND c.id NOT IN (${LIVE_OR_MOVED})`;
   const clocks = await queryRows<ClockCountRow>(
     db,
     `SELECT ${rkey} AS k, r.type, r.outcome AS o, sum(r.n)::int AS n FROM report_rollup_clocks r WHERE ${rollupWhere} GROUP BY 1, 2, 3
