@@ -40,6 +40,12 @@ describe('issue 12: the rules, exactly', () => {
     const [row] = (await h.hub.ds.query(`SELECT id::text AS id FROM tickets WHERE external_id = $1`, [transfer.transferId])) as Array<{ id: string }>;
     return row.id;
   };
+  /** PUT an office setting as the supervisor (the office's rules are the supervisor's to change). */
+  const putSetting = async (name: string, value: unknown): Promise<{ status: number; body: Body }> => {
+    const headers = { ...(await authHeader(h.hub, { role: 'supervisor' })), 'content-type': 'application/json' };
+    const res = await fetch(`${h.hub.url}/office/settings/${name}`, { method: 'PUT', headers, body: JSON.stringify(value) });
+    return { status: res.status, body: (await res.json()) as Body };
+  };
   const openResolve = async (ticketId: string): Promise<Body[]> =>
     (await h.hub.ds.query(
       `SELECT due_date::text AS "dueDate", days, ceiling_days AS "ceilingDays" FROM ticket_clocks WHERE ticket_id = $1 AND type = 'resolve' AND state IN ('running','missed')`,
@@ -258,12 +264,6 @@ describe('issue 12: the rules, exactly', () => {
     expect(afterObjection).toEqual({ state: 'signed', unit_code: UNIT_A });
   });
 
-  /** PUT an office setting as the supervisor (the office's rules are the supervisor's to change). */
-  const putSetting = async (name: string, value: unknown): Promise<{ status: number; body: Body }> => {
-    const headers = { ...(await authHeader(h.hub, { role: 'supervisor' })), 'content-type': 'application/json' };
-    const res = await fetch(`${h.hub.url}/office/settings/${name}`, { method: 'PUT', headers, body: JSON.stringify(value) });
-    return { status: res.status, body: (await res.json()) as Body };
-  };
 
   it('item 6 (沪府办〔2020〕49号 Art. 4(六) "对意见建议类评价，“好差评”仍需回复"): a 3–5 rating with a comment becomes a suggestion answered on the evaluation\'s path; without one it stays a statistic', async () => {
     await resetWorld(h);
@@ -291,6 +291,45 @@ describe('issue 12: the rules, exactly', () => {
     const bare = ywtbEvaluation({ unitCode: UNIT_A, rating: 5, reasons: [], comment: '' });
     expect(await h.ywtb.post<Body>('/connectors/ywtb/evaluations', bare)).toMatchObject({ status: 202, body: { recorded: true, ticketId: null } });
     expect(await h.hub.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE external_id = $1`, [bare.evaluationId])).toEqual([{ n: 0 }]);
+  });
+
+  it('item 7 (Yunnan Measures Art. 10, 11, 13): with the Yunnan policy, 交办 in 2 WD from intake, 受理 in 3 from dispatch, 10 from 受理; the extension informs the complainant; 当场办结 meets every clock', async () => {
+    await resetWorld(h);
+    expect((await putSetting('clocks', { policies: [], table: { rules: [], defaultPolicyId: 'yunnan-2-3-10' } })).status).toBe(200);
+    const clocksOf = async (ticketId: string): Promise<Body[]> =>
+      (await h.hub.ds.query(`SELECT type, state, days, due_date::text AS "dueDate", started_at AS "startedAt" FROM ticket_clocks WHERE ticket_id = $1 ORDER BY id`, [ticketId])) as Body[];
+    const { ticketId, orderNo } = await intakeOrder(h, order());
+    // 交办 (forward) ran from intake and was met by the dispatch; the unit's 3 WD to accept run; no resolve yet.
+    expect((await clocksOf(ticketId)).map((c) => [c.type, c.state, c.days])).toEqual([['forward', 'met', 2], ['accept', 'running', 3]]);
+
+    const a = await h.unit(UNIT_A);
+    const signedAt = Date.now();
+    expect((await a.post(`/work-orders/${ticketId}/sign`)).body).toMatchObject({ state: 'signed', due: { resolve: expect.any(String) } });
+    const afterSign = await clocksOf(ticketId);
+    expect(afterSign.map((c) => [c.type, c.state, c.days])).toEqual([['forward', 'met', 2], ['accept', 'met', 3], ['resolve', 'running', 10]]);
+    const resolve = afterSign[2];
+    // 自受理之日起: counted from the 签收, not from the dispatch
+    expect((resolve.startedAt as Date).getTime()).toBeGreaterThanOrEqual(signedAt - 1000);
+    expect(resolve.dueDate).toBe(cal.addWorkingDays(resolve.startedAt as Date, 10).dueDate);
+
+    // The extension takes effect on the unit's notice and the complainant hears it; nothing waits for the office.
+    const longer = cal.addWorkingDays(resolve.startedAt as Date, 18).dueDate;
+    const ext = await a.post(`/work-orders/${ticketId}/extension-requests`, { dueDate: longer, reason: '需现场复核，情况复杂' });
+    expect(ext.status).toBeLessThan(300);
+    const [req] = (await h.hub.ds.query(`SELECT status FROM extension_requests WHERE ticket_id = $1`, [ticketId])) as Body[];
+    expect(req.status).toBe('approved');
+    expect((await clocksOf(ticketId)).find((c) => c.type === 'resolve' && c.state === 'running')?.dueDate).toBe(longer);
+    const tooLong = await a.post(`/work-orders/${ticketId}/extension-requests`, { dueDate: cal.addWorkingDays(resolve.startedAt as Date, 21).dueDate, reason: '再延' });
+    expect(tooLong).toMatchObject({ status: 422, body: { error: 'extension_beyond_cap' } });
+    await settled(h, ticketId);
+    const extended = statuses(h.hotlineFake, 'orders', orderNo).filter((b) => b.type === 'extended');
+    expect(extended).toEqual([expect.objectContaining({ reason: expect.stringContaining('告知'), due: expect.objectContaining({ resolve: expect.stringContaining(longer) }) })]);
+
+    // 当场办结 on another ticket: signed and concluded on the spot, every clock met.
+    const spot = await intakeOrder(h, order());
+    await a.post(`/work-orders/${spot.ticketId}/sign`);
+    expect((await a.post(`/work-orders/${spot.ticketId}/reply`, { ...REPLY, onTheSpot: true })).body).toMatchObject({ state: 'replied' });
+    expect((await clocksOf(spot.ticketId)).map((c) => [c.type, c.state])).toEqual([['forward', 'met'], ['accept', 'met'], ['resolve', 'met']]);
   });
 
   it('item 8 (city practice: urgent tiers in hours): the order\'s urgency picks an hour policy through the office\'s settings; the due keeps its wire form; a calendar change leaves it', async () => {

@@ -47,7 +47,8 @@ describe('adopt: the context of a ticket stored before the executor', () => {
     const { ctx, effects } = adopt(row({ state: 'dispatched', unitCode: 'U1' }), DEFAULT_WORK_ORDER_CONFIG);
     expect(ctx).toMatchObject({ state: 'dispatched', unit: 'U1', designated: false, coUnits: [] });
     const started = effects.filter((e) => e.kind === 'clock' && e.op === 'start').map((e) => (e.kind === 'clock' ? e.clock : ''));
-    expect(started).toEqual(['contact', 'resolve', 'objection']);
+    // forward and accept are Yunnan's: a policy without them skips them (docs/clock.md#yunnan)
+    expect(started).toEqual(['forward', 'contact', 'resolve', 'objection', 'accept']);
   });
 
   it('a unit the upstream named is designated: no objection window (沪府办〔2020〕49号 Art. 4(二), 7(二))', () => {

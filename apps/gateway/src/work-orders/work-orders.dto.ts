@@ -91,6 +91,11 @@ export class ReplyDto {
   @IsBoolean()
   maintainsPreviousAnswer?: boolean;
 
+  @ApiPropertyOptional({ description: '当场办结 (Yunnan Measures Art. 13(一)): concluded on the spot; every open duty clock is met with this reply (docs/clock.md#yunnan)' })
+  @OptionalField()
+  @IsBoolean()
+  onTheSpot?: boolean;
+
   @ApiPropertyOptional({ description: '审核人; required for national transfers (docs/contracts.md#national-messages)', maxLength: LIMITS.personName })
   @OptionalField()
   @IsString()

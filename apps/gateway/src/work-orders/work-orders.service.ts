@@ -74,7 +74,7 @@ export class WorkOrdersService {
       actor,
       id,
       'unit',
-      { type: 'reply', replyPoints: body.replyPoints, maintainsPreviousAnswer: body.maintainsPreviousAnswer },
+      { type: 'reply', replyPoints: body.replyPoints, maintainsPreviousAnswer: body.maintainsPreviousAnswer, onTheSpot: body.onTheSpot },
       { report: body.report, attachments: body.attachments, approvedBy: body.approvedBy, sealedDocument: body.sealedDocument },
     );
   }

@@ -45,6 +45,16 @@ export interface ClockPolicy {
   /** clocks started when a work order reaches a unit, unless the caller names others */
   dispatchClocks: readonly ClockType[];
   /**
+   * Clocks that start when the unit accepts the order (签收, 受理) instead of when it is assigned:
+   * Yunnan's 10 WD "自受理之日起" (Yunnan Measures Art. 13(二)). Absent: none.
+   */
+  acceptanceClocks?: readonly ClockType[];
+  /**
+   * Extensions take effect on the unit's notice, the complainant being informed (Yunnan Measures
+   * Art. 13(二) "并告知投诉人"), instead of awaiting the office's approval. Still within `extensionCap`.
+   */
+  extensionByNotice?: boolean;
+  /**
    * National transfer levels whose resolve deadline is the transfer's own `dueAt` ("特殊/紧急类留言的
    * 办理期限以系统提示为准", 沪府办〔2020〕49号 Art. 5) instead of `days.resolve`.
    */
@@ -124,6 +134,12 @@ export function defineClockPolicy(input: ClockPolicyInput): ClockPolicy {
     policy.ceiling = Object.freeze({ days: policy.ceiling.days, clocks: Object.freeze([...policy.ceiling.clocks]) });
   }
   if (policy.upstreamDueLevels) policy.upstreamDueLevels = Object.freeze([...policy.upstreamDueLevels]);
+  if (policy.acceptanceClocks) {
+    for (const type of policy.acceptanceClocks) {
+      if (policy.days[type] === undefined) throw new RangeError(`${policy.id}: acceptance clock ${type} has no days`);
+    }
+    policy.acceptanceClocks = Object.freeze([...policy.acceptanceClocks]);
+  }
   return Object.freeze(policy);
 }
 
@@ -166,10 +182,11 @@ export const NATIONAL: ClockPolicy = defineClockPolicy({
 });
 
 /**
- * Yunnan 2/3/10 (Yunnan Measures): the authority forwards within 2 WD (Art. 10); the unit decides on
- * acceptance within 3 WD of receiving it (Art. 11); a non-on-site complaint is concluded within 10
- * WD of acceptance, complex ones at most 20 in total (Art. 13(二)). The on-site class (Art. 13(一),
- * same day) is a 0-day resolve clock the caller can start explicitly.
+ * Yunnan 2/3/10 (Yunnan Measures): the authority forwards within 2 WD of intake (Art. 10); the unit
+ * decides on acceptance within 3 WD of receiving it (Art. 11); a non-on-site complaint is concluded
+ * within 10 WD of acceptance (受理之日, the unit's 签收), extended to at most 20 in total on notice to
+ * the complainant (Art. 13(二)); the on-site class (当场办结, Art. 13(一)) meets every clock with its
+ * reply (docs/clock.md#yunnan).
  */
 export const YUNNAN_2_3_10: ClockPolicy = defineClockPolicy({
   id: 'yunnan-2-3-10',
@@ -177,8 +194,19 @@ export const YUNNAN_2_3_10: ClockPolicy = defineClockPolicy({
   days: { forward: 2, accept: 3, resolve: 10 },
   extensionCap: { normal: 20, complex: 20 },
   dispatchClocks: ['accept'],
+  acceptanceClocks: ['resolve'],
+  extensionByNotice: true,
   basis: '云南省政务服务投诉处理办法(试行) Art. 10, 11, 13',
 });
+
+/**
+ * Which of `types` a policy starts now: only the types it has; at assignment (派单) not its
+ * acceptance clocks, at acceptance (签收) only them; without a phase, all (a reopen, a window).
+ */
+export function clocksForPhase(policy: ClockPolicy, types: readonly ClockType[], phase?: 'assignment' | 'acceptance'): ClockType[] {
+  const atAcceptance = policy.acceptanceClocks ?? [];
+  return [...new Set(types)].filter((t) => policy.days[t] !== undefined && (phase === undefined || (phase === 'acceptance') === atAcceptance.includes(t)));
+}
 
 /** The presets by id. */
 export const CLOCK_POLICIES: Readonly<Record<string, ClockPolicy>> = Object.freeze({

@@ -6,6 +6,7 @@ export {
   SHANGHAI_1_5_15,
   SUPERVISION_LEVELS,
   YUNNAN_2_3_10,
+  clocksForPhase,
   defineClockPolicy,
   getClockPolicy,
 } from './clock-policy';

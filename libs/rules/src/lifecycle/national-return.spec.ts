@@ -15,9 +15,10 @@ const clockOps = (effects: readonly Effect[]): string[] => effects.flatMap((e) =
 describe('returning a national transfer (沪府办〔2020〕49号 Art. 4(一))', () => {
   it('intake starts the 5-WD return clock for national transfers only', () => {
     const accepted = transition(national(), { type: 'accept' }, SYSTEM);
-    expect(accepted.ok && clockOps(accepted.effects)).toEqual(['start:return']);
+    // (forward is Yunnan's 交办 clock, named for every ticket; a policy without it skips it)
+    expect(accepted.ok && clockOps(accepted.effects)).toEqual(['start:return', 'start:forward']);
     const local = transition(newTicket(), { type: 'accept' }, SYSTEM);
-    expect(local.ok && clockOps(local.effects)).toEqual([]);
+    expect(local.ok && clockOps(local.effects)).toEqual(['start:forward']);
   });
 
   it('after dispatch (the unit objected: not a city power) the office returns it; the unit is told and its clocks stop', () => {

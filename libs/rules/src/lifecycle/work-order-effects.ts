@@ -41,8 +41,8 @@ export function toHandlers(ctx: WorkOrderContext, type: UnitWorkOrderType, reaso
   return [workOrder(type, ctx.unit, 'lead', reason), ...ctx.coUnits.map((co) => workOrder(type, co, 'co', reason))];
 }
 
-export function startClock(clock: ClockName, anchor: 'now' | 'assigned' = 'now'): ClockEffect {
-  return { kind: 'clock', op: 'start', clock, anchor };
+export function startClock(clock: ClockName, anchor: 'now' | 'assigned' = 'now', phase?: 'assignment' | 'acceptance'): ClockEffect {
+  return phase === undefined ? { kind: 'clock', op: 'start', clock, anchor } : { kind: 'clock', op: 'start', clock, anchor, phase };
 }
 
 export function meetClock(clock: ClockName): ClockEffect {
@@ -58,14 +58,14 @@ export function stopClock(clock: ClockName): ClockEffect {
  * designated unit gets no objection window because it may not object.
  */
 export function assignmentClocks(designated: boolean): ClockEffect[] {
-  return designated
-    ? [startClock('contact'), startClock('resolve')]
-    : [startClock('contact'), startClock('resolve'), startClock('objection')];
+  // 交办 is done once a unit has it; Yunnan's 受理 clock runs from here (Yunnan Measures Art. 10, 11).
+  const types: ClockName[] = designated ? ['contact', 'resolve', 'accept'] : ['contact', 'resolve', 'objection', 'accept'];
+  return [meetClock('forward'), ...types.map((t) => startClock(t, 'now', 'assignment'))];
 }
 
 /** Everything the current assignment may have running; stopping a stopped clock is a no-op. */
 export function stopAssignmentClocks(ctx: WorkOrderContext): ClockEffect[] {
-  const clocks: ClockName[] = ['contact', 'resolve', 'objection'];
+  const clocks: ClockName[] = ['contact', 'resolve', 'objection', 'accept'];
   if (ctx.state === 'appealed') clocks.push('appeal');
   return clocks.map(stopClock);
 }

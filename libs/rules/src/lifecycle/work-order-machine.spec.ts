@@ -47,15 +47,16 @@ describe('work-order machine — stories', () => {
   it('(1) dispatched → signed → contacted → replied → callback satisfied → closed', () => {
     let ctx = newTicket();
     const steps: [WorkOrderAction, Actor, WorkOrderState, string[], string[]][] = [
-      [{ type: 'accept' }, SYSTEM, 'accepted', ['accepted'], []],
+      // forward (交办) and accept (受理) are Yunnan's clocks: named here, skipped by a policy without them
+      [{ type: 'accept' }, SYSTEM, 'accepted', ['accepted'], ['start:forward']],
       [
         { type: 'dispatch', unit: 'u1' },
         SYSTEM,
         'dispatched',
         ['dispatched'],
-        ['start:contact', 'start:resolve', 'start:objection'],
+        ['meet:forward', 'start:contact', 'start:resolve', 'start:objection', 'start:accept'],
       ],
-      [{ type: 'sign' }, u('u1'), 'signed', ['signed'], []],
+      [{ type: 'sign' }, u('u1'), 'signed', ['signed'], ['meet:accept', 'start:resolve']],
       [{ type: 'contact' }, u('u1'), 'contacted', ['contacted'], ['meet:contact']],
       [
         { type: 'reply', replyPoints: 'pothole filled' },
@@ -176,9 +177,12 @@ describe('work-order machine — stories', () => {
       'stop:contact',
       'stop:resolve',
       'stop:objection',
+      'stop:accept',
+      'meet:forward',
       'start:contact',
       'start:resolve',
       'start:objection',
+      'start:accept',
     ]);
     // u1 no longer holds the order.
     expectError(transition(redispatched.next, { type: 'sign' }, u('u1')), 'wrong_actor');

@@ -21,6 +21,7 @@ import {
   isActorRole,
   isCalendarDate,
   isNonEmptyString,
+  isOptionalBoolean,
   isOptionalString,
   isPositiveInteger,
 } from './work-order-input.validator';
@@ -145,10 +146,11 @@ function isActionName(value: unknown): value is ActionName {
 function apply(ctx: WorkOrderContext, action: WorkOrderAction, actor: Actor): Step {
   switch (action.type) {
     case 'accept':
-      // A national transfer's 5-WD return window starts at intake (沪府办〔2020〕49号 Art. 4(一)).
+      // A national transfer's 5-WD return window starts at intake (沪府办〔2020〕49号 Art. 4(一)); so does
+      // Yunnan's 2-WD 交办 (Yunnan Measures Art. 10), under a policy that has it.
       return {
         next: { ...ctx, state: 'accepted' },
-        effects: [...statusEvent(ctx, 'accepted', null), ...(ctx.source === 'national' ? [startClock('return')] : [])],
+        effects: [...statusEvent(ctx, 'accepted', null), ...(ctx.source === 'national' ? [startClock('return')] : []), startClock('forward')],
       };
     case 'not_accept':
       if (!isNonEmptyString(action.reason)) {
@@ -174,7 +176,8 @@ function apply(ctx: WorkOrderContext, action: WorkOrderAction, actor: Actor): St
     case 'designate':
       return designate(ctx, action);
     case 'sign':
-      return { next: { ...ctx, state: 'signed' }, effects: statusEvent(ctx, 'signed', ctx.unit) };
+      // 签收 is the unit's 受理: Yunnan's 3-WD clock is met and its 10 WD count from it (Yunnan Measures Art. 11, 13(二)).
+      return { next: { ...ctx, state: 'signed' }, effects: [...statusEvent(ctx, 'signed', ctx.unit), meetClock('accept'), startClock('resolve', 'now', 'acceptance')] };
     case 'contact':
       return {
         next: { ...ctx, state: 'contacted' },
@@ -189,7 +192,9 @@ function apply(ctx: WorkOrderContext, action: WorkOrderAction, actor: Actor): St
     case 'request_extension':
       if (!isNonEmptyString(action.reason)) return invalid('an extension request needs a reason (沪府办〔2020〕49号 Art. 5: 特别疑难)');
       if (!isCalendarDate(action.dueDate)) return invalid('dueDate must be a date YYYY-MM-DD');
-      // No status event: the source hears `extended` only when the office approves.
+      if (!isOptionalBoolean(action.byNotice)) return invalid('byNotice must be a boolean');
+      // On notice (Yunnan) the clock moves at once and the source hears `extended`; otherwise only when the office approves.
+      if (action.byNotice === true) return { next: { ...ctx, extensionsApproved: ctx.extensionsApproved + 1 }, effects: [] };
       return { next: { ...ctx, pendingExtension: { dueDate: action.dueDate, reason: action.reason } }, effects: [] };
     case 'review_extension':
       return reviewExtension(ctx, action);

@@ -21,6 +21,7 @@ import { asResumable, assign, invalid, refused, resumeState, type Done, type Ste
 export function reply(ctx: WorkOrderContext, action: WorkOrderActionOf<'reply'>): Step {
   if (!isNonEmptyString(action.replyPoints)) return invalid('a reply needs its 答复要点 (沪府办〔2020〕49号 Art. 4(六))');
   if (!isOptionalBoolean(action.maintainsPreviousAnswer)) return invalid('maintainsPreviousAnswer must be a boolean');
+  if (!isOptionalBoolean(action.onTheSpot)) return invalid('onTheSpot must be a boolean');
   const same = action.maintainsPreviousAnswer === true && ctx.lastReplyPoints !== null;
   return {
     next: {
@@ -41,6 +42,8 @@ export function reply(ctx: WorkOrderContext, action: WorkOrderActionOf<'reply'>)
       // latest the first contact; meeting a contact clock already met is a no-op.
       meetClock('contact'),
       meetClock('resolve'),
+      // 当场办结 (Yunnan Measures Art. 13(一)): nothing is left to do, every duty is met with it.
+      ...(action.onTheSpot === true ? [meetClock('accept'), meetClock('forward')] : []),
       // Once answered, "not ours" is no longer an option.
       stopClock('objection'),
     ],

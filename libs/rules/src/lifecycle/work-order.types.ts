@@ -123,10 +123,7 @@ export interface CallbackVisit {
   readonly note?: string;
 }
 
-/**
- * One 回访 call that reached nobody (联系不上, docs/rules.md item 9b). The office's
- * `callbackAttempts`-th such call closes the ticket without a visit, not counted against the unit.
- */
+/** One 回访 call that reached nobody (联系不上); the office's `callbackAttempts`-th closes the ticket (docs/rules.md item 9b). */
 export interface UnreachableCall {
   readonly note?: string;
   /** filled by the hub from the ticket: an anonymous citizen cannot be called back at all */
@@ -162,7 +159,8 @@ export type WorkOrderAction =
    * `maintainsPreviousAnswer`: after a reopen, the unit answers with the same conclusion again;
    * the unsatisfied-callback count then carries on (沪府办〔2020〕49号 Art. 4(三) "多次答复").
    */
-  | { readonly type: 'reply'; readonly replyPoints: string; readonly maintainsPreviousAnswer?: boolean }
+  /** `onTheSpot`: 当场办结 (Yunnan Measures Art. 13(一)): every open duty clock is met with it */
+  | { readonly type: 'reply'; readonly replyPoints: string; readonly maintainsPreviousAnswer?: boolean; readonly onTheSpot?: boolean }
   /**
    * `withinWindow`: the app's answer to "is the objection clock still running?" — the machine has
    * no clock (沪府办〔2020〕49号 Art. 7(二): 5 working days from receipt of the order).
@@ -181,7 +179,11 @@ export type WorkOrderAction =
   | { readonly type: 'review_objection'; readonly decision: 'accepted'; readonly unit?: string; readonly withinWindow?: boolean }
   | { readonly type: 'review_objection'; readonly decision: 'refused'; readonly reason: string }
   /** `dueDate`: the new last day asked for, `YYYY-MM-DD` (as deadlines' applyExtension takes it) */
-  | { readonly type: 'request_extension'; readonly reason: string; readonly dueDate: string }
+  /**
+   * `byNotice`: the app's answer to "does the policy extend on the unit's notice?" (Yunnan Measures
+   * Art. 13(二): the complainant is informed, nobody approves); then nothing is left pending.
+   */
+  | { readonly type: 'request_extension'; readonly reason: string; readonly dueDate: string; readonly byNotice?: boolean }
   /** approved without `dueDate`: the date requested; the app checks the policy's cap first */
   | { readonly type: 'review_extension'; readonly decision: 'approved'; readonly dueDate?: string }
   | { readonly type: 'review_extension'; readonly decision: 'refused'; readonly reason: string }
@@ -334,10 +336,12 @@ export interface UnitWorkOrderEffect {
   readonly reason: string | null;
 }
 
-export const CLOCK_NAMES = ['contact', 'resolve', 'objection', 'appeal', 'return'] as const;
+export const CLOCK_NAMES = ['contact', 'resolve', 'objection', 'appeal', 'return', 'forward', 'accept'] as const;
 /**
  * `contact` and `resolve` are duties (1/5/15, 沪府办〔2020〕49号 Art. 5); `objection` (沪府办〔2020〕49号 Art. 7(二)) and
  * `appeal` (沪府办〔2020〕49号 Art. 6(二)) are windows: their expiry limits the unit's rights, it is not lateness.
+ * `forward` (交办) and `accept` (受理) are Yunnan's (Yunnan Measures Art. 10, 11): the machine names
+ * them everywhere, and a policy without them skips them (docs/clock.md#yunnan).
  */
 export type ClockName = (typeof CLOCK_NAMES)[number];
 
@@ -349,7 +353,8 @@ export type ClockName = (typeof CLOCK_NAMES)[number];
  * clock's last day to `dueDate` (沪府办〔2020〕49号 Art. 5 申请延期; deadlines' applyExtension).
  */
 export type ClockEffect =
-  | { readonly kind: 'clock'; readonly op: 'start'; readonly clock: ClockName; readonly anchor: 'now' | 'assigned' }
+  /** `phase`: 派单 or 签收 (受理): a policy may start a clock at acceptance instead (Yunnan's resolve; clocksForPhase) */
+  | { readonly kind: 'clock'; readonly op: 'start'; readonly clock: ClockName; readonly anchor: 'now' | 'assigned'; readonly phase?: 'assignment' | 'acceptance' }
   | { readonly kind: 'clock'; readonly op: 'meet' | 'stop'; readonly clock: ClockName }
   | { readonly kind: 'clock'; readonly op: 'extend'; readonly clock: 'resolve'; readonly dueDate: string };
 

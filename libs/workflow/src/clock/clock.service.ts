@@ -4,6 +4,7 @@ import { formatInstant, type WorkingCalendar } from '@hub/rules/calendar';
 import {
   applicableClocks,
   applyExtension,
+  clocksForPhase,
   formatClockDue,
   startClocks,
   supervisionPlan,
@@ -132,11 +133,12 @@ export class ClockService {
    * Types the ticket's policy does not have are skipped (e.g. no objection window on national
    * items). Returns the wire `due` of the started clocks.
    */
-  async start(tx: Queryable, ticket: TicketRow, types: readonly ClockType[] | undefined, at: Date): Promise<Record<string, string>> {
+  async start(tx: Queryable, ticket: TicketRow, types: readonly ClockType[] | undefined, at: Date, phase?: 'assignment' | 'acceptance'): Promise<Record<string, string>> {
     const calendar = await this.calendars.loadForWrite(tx);
     const policy = await this.policyFor(tx, ticket);
-    // An anonymous citizen has nobody to contact: no contact duty (docs/rules.md, item 9).
-    const wanted = applicableClocks([...new Set(types ?? policy.dispatchClocks)], ticket.ticket.citizen).filter((t) => policy.days[t] !== undefined);
+    // An anonymous citizen has nobody to contact: no contact duty (docs/rules.md, item 9). A policy's
+    // acceptance clocks start at 签收, not at 派单 (docs/clock.md#yunnan).
+    const wanted = applicableClocks(clocksForPhase(policy, types ?? policy.dispatchClocks, phase), ticket.ticket.citizen);
     const skipped = (types ?? []).filter((t) => policy.days[t] === undefined);
     if (skipped.length) this.logger.debug({ ticketId: ticket.id, policy: policy.id, skipped }, 'clock types not in the policy; not started');
     if (wanted.length === 0) return {};
@@ -244,7 +246,7 @@ export class ClockService {
    * extensions cannot creep past it), and the source is told `extended` with the new `due`. A
    * refusal is recorded in the ticket's log; the deadline stays.
    */
-  async decideExtension(tx: Queryable, requestId: string, approve: boolean, by: string, note: string | null): Promise<ExtensionDecision> {
+  async decideExtension(tx: Queryable, requestId: string, approve: boolean, by: string, note: string | null, byNotice = false): Promise<ExtensionDecision> {
     const head = await loadExtensionRequest(tx, requestId);
     if (!head) throw extensionNotFound(requestId);
     const ticket = await loadTicket(tx, head.ticketId, true);
@@ -293,7 +295,7 @@ export class ClockService {
         occurredAt: formatInstant(at, calendar.timeZone),
         unit: unitRef(dir?.compiled, ticket.unitCode),
         due,
-        reason: `延期申请已批准，办结时限延至 ${next.dueDate}`,
+        reason: byNotice ? `特殊情况延期，办结时限延至 ${next.dueDate}，特此告知` : `延期申请已批准，办结时限延至 ${next.dueDate}`,
       }),
     ]);
     clockExtensions.inc({ outcome: 'approved' });
@@ -339,7 +341,8 @@ export class ClockService {
 
     // The return clock (沪府办〔2020〕49号 Art. 4(一)) is the office's duty while it holds the ticket
     // (not yet dispatched): warned and supervised then; once a unit handles it, only a window.
-    const officeDuty = c.type === 'return' && OFFICE_HELD_STATES.includes(ticket.state);
+    // So is Yunnan's 交办 (forward, Yunnan Measures Art. 10): the office forwards, the office answers for it.
+    const officeDuty = (c.type === 'return' || c.type === 'forward') && OFFICE_HELD_STATES.includes(ticket.state);
     if (c.state === 'running' && now.getTime() < c.due.getTime()) {
       if (c.type === 'return' && !officeDuty) {
         await updateClockTimer(tx, c.id, { state: 'running', warnedAt: c.warnedAt, missedAt: null, superviseCount: 0, lastSupervisedAt: null, nextFireAt: c.due });
@@ -372,7 +375,7 @@ export class ClockService {
     }
     const planned = supervisionPlan(c.due, every, calendar, policy, round);
     // The office owns the return duty: it is the one supervised, from the first round.
-    const step = c.type === 'return' ? { ...planned, level: 'office' as const } : planned;
+    const step = c.type === 'return' || c.type === 'forward' ? { ...planned, level: 'office' as const } : planned;
     const following = supervisionPlan(c.due, every, calendar, policy, round + 1);
     await superviseClock(tx, ticket, c, dir, tz, now, step.level, round, round - c.superviseCount, this.logger);
     await updateClockTimer(tx, c.id, {

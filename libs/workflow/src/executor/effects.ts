@@ -29,17 +29,17 @@ export async function runClocks(clocks: ClockService, s: Pick<ActionStep, 'tx' |
   for (let i = 0; i < list.length; ) {
     const e = list[i];
     if (e.op === 'start') {
-      const anchor = e.anchor;
+      const { anchor, phase } = e;
       const types: ClockName[] = [];
       while (i < list.length) {
         const c = list[i];
-        if (c.op !== 'start' || c.anchor !== anchor) break;
+        if (c.op !== 'start' || c.anchor !== anchor || c.phase !== phase) break;
         types.push(c.clock);
         i++;
       }
       // 沪府办〔2020〕49号 Art. 6(二) counts the appeal window from when the unit received the order.
       const from = anchor === 'assigned' ? (stored.assignedAt ?? at) : at;
-      Object.assign(due, await clocks.start(tx, t, types, from));
+      Object.assign(due, await clocks.start(tx, t, types, from, phase));
       continue;
     }
     if (e.op === 'meet') await clocks.meet(tx, t.id, e.clock, at);
