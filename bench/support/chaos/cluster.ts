@@ -26,7 +26,10 @@ export function buildApps(): string {
     ['tsc-alias', '-p', 'tsconfig.build.json', '--outDir', out],
   ]) {
     const r = spawnSync('nice', ['-n', '10', path.join(ROOT, 'node_modules/.bin', args[0]), ...args.slice(1)], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error(`${args[0]} failed (${r.status})`);
+    if (r.status !== 0) {
+      rmSync(out, { recursive: true, force: true });
+      throw new Error(`${args[0]} failed (${r.status})`);
+    }
   }
   return out;
 }
