@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { RedisClient } from '@hub/common';
 import { HUB_CONFIG, HubConfig, INSTALLATION_ID, REDIS, redisWipes } from '@hub/common';
-import { claimReady, forgetQueued, listenToOutbox } from '@hub/store';
+import { claimReady, claimUnclaimed, forgetQueued, listenToOutbox } from '@hub/store';
 import { OutboxJob, QUEUES, outboxJobId, queueForTarget } from '@hub/queues';
 import { DeliveryService } from '../delivery/delivery.service';
 
@@ -24,6 +24,11 @@ export const WIPE_CHECK_MS = 1_000;
  * the queued jobs with it while their rows stay claimed. A marker key lives as long as Redis keeps
  * its data; the pass that finds it gone forgets every claim and queues the rows again at once
  * instead of waiting for HUB_RELAY_REQUEUE_AFTER_MS (docs/reliability.md#redis-wiped).
+ *
+ * Under a backlog (docs/reliability.md#overload-and-catch-up) a pass claims only what nobody holds
+ * (claimUnclaimed), and a message offered for the first time is queued LIFO: BullMQ's workers take
+ * it before the backlog already queued, so a new order does not wait behind tens of thousands of
+ * old ones for its first event. Re-offers (retries, lost jobs) queue FIFO behind them.
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,6 +40,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private stopped = false;
   private idle: Promise<void> = Promise.resolve();
   private lastWipeCheck = 0;
+  private lastWalk = 0;
 
   constructor(
     private readonly ds: DataSource,
@@ -121,21 +127,20 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       for (;;) {
         const batch = RELAY_BATCH;
         const { targets, units } = this.delivery.deliverableTargets();
-        const rows = await claimReady(this.ds, {
-          targets: ['router', ...targets],
-          units,
-          batch,
-          requeueAfterMs: this.config.delivery.requeueAfterMs,
-        });
+        // Claims whose job was lost are found by walking every pending key: now and then only.
+        const walk = Date.now() - this.lastWalk >= this.config.delivery.requeueAfterMs / 2;
+        if (walk) this.lastWalk = Date.now();
+        const o = { targets: ['router', ...targets], units, batch };
+        const rows = walk ? await claimReady(this.ds, { ...o, requeueAfterMs: this.config.delivery.requeueAfterMs }) : await claimUnclaimed(this.ds, o);
         if (rows.length === 0) break;
         const route = rows.filter((r) => queueForTarget(r.target) === QUEUES.route);
         const deliver = rows.filter((r) => queueForTarget(r.target) === QUEUES.deliver);
         const jobs = (rs: typeof rows) =>
-          rs.map((r) => ({ name: r.target, data: { outboxId: r.id, attempt: r.attempts, installation: this.installation }, opts: { jobId: outboxJobId(this.installation, r.id, r.attempts) } }));
+          rs.map((r) => ({ name: r.target, data: { outboxId: r.id, attempt: r.attempts, installation: this.installation }, opts: { jobId: outboxJobId(this.installation, r.id, r.attempts), lifo: r.attempts === 0 } }));
         if (route.length) await this.routeQueue.addBulk(jobs(route));
         if (deliver.length) await this.deliverQueue.addBulk(jobs(deliver));
         total += rows.length;
-        if (rows.length < batch) break;
+        if (rows.length < batch && !walk) break;
       }
     } catch (err) {
       // Rows already marked queued are queued again after requeueAfterMs: nothing is lost.

@@ -34,46 +34,6 @@ export const OUTBOX_ROW_COLUMNS = `id::text AS "id", event_id AS "eventId", tick
  */
 export const pendingById = (alias: string): string => `(${alias}.status = 'pending') IS TRUE`;
 
-export interface ClaimOptions {
-  /** outside targets whose connection is configured; others wait in the outbox (docs/contracts.md#connection-settings) */
-  targets: string[];
-  /** whether `unit:*` targets can be sent (HUB_UNITS_KEYS set) */
-  units: boolean;
-  batch: number;
-  /** a row queued this long ago and still pending is queued again (Redis wiped, job lost) */
-  requeueAfterMs: number;
-}
-
-/**
- * Claims the messages that are due and at the head of their order key, so that the events of one
- * ticket reach a target in the order they were written (docs/delivery.md#order). The heads are
- * found by a loose index scan over (order_key, id): one probe per key with pending messages, not a
- * comparison of every pending row with every other. It keeps the plain `status = 'pending'` (not
- * pendingById) so that the planner starts from the claimable rows, mostly none
- * (docs/delivery.md#inside-the-outbox-statements). SKIP LOCKED lets several relays run at once.
- */
-export async function claimReady(db: Queryable, o: ClaimOptions): Promise<Array<{ id: string; attempts: number; target: string }>> {
-  return queryRows<{ id: string; attempts: number; target: string }>(db, `WITH RECURSIVE heads AS (
-        (SELECT order_key, id FROM outbox WHERE status = 'pending' ORDER BY order_key, id LIMIT 1)
-        UNION ALL
-        SELECT n.order_key, n.id FROM heads h CROSS JOIN LATERAL (
-          SELECT p.order_key, p.id FROM outbox p WHERE p.status = 'pending' AND p.order_key > h.order_key
-           ORDER BY p.order_key, p.id LIMIT 1) n)
-      UPDATE outbox SET queued_attempt = attempts, queued_at = now()
-      WHERE id IN (
-        SELECT o.id FROM outbox o
-         WHERE o.id IN (SELECT id FROM heads)
-           AND o.status = 'pending' AND o.next_attempt_at <= now()
-           AND (o.queued_attempt IS DISTINCT FROM o.attempts OR o.queued_at < now() - make_interval(secs => $4::double precision / 1000))
-           AND (o.target = ANY($1::text[]) OR ($2 AND o.target LIKE 'unit:%'))
-         ORDER BY o.id
-         LIMIT $3
-         FOR UPDATE OF o SKIP LOCKED)
-      RETURNING id::text AS id, attempts, target`,
-    [o.targets, o.units, o.batch, o.requeueAfterMs],
-  );
-}
-
 /**
  * Forgets every claim of a pending row: Redis lost the jobs (docs/reliability.md#redis-wiped), so
  * the relay's next claim queues them all again. A claim a living delivery chain still works on is

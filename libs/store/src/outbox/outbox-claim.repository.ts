@@ -1,0 +1,70 @@
+import { queryRows, type Queryable } from '../db';
+
+export interface ClaimOptions {
+  /** outside targets whose connection is configured; others wait in the outbox (docs/contracts.md#connection-settings) */
+  targets: string[];
+  /** whether `unit:*` targets can be sent (HUB_UNITS_KEYS set) */
+  units: boolean;
+  batch: number;
+  /** a row queued this long ago and still pending is queued again (Redis wiped, job lost) */
+  requeueAfterMs: number;
+}
+
+/**
+ * Claims the messages that are due and at the head of their order key, so that the events of one
+ * ticket reach a target in the order they were written (docs/delivery.md#order). The heads are
+ * found by a loose index scan over (order_key, id): one probe per key with pending messages, not a
+ * comparison of every pending row with every other. It keeps the plain `status = 'pending'` (not
+ * pendingById) so that the planner starts from the claimable rows, mostly none
+ * (docs/delivery.md#inside-the-outbox-statements). SKIP LOCKED lets several relays run at once.
+ */
+export async function claimReady(db: Queryable, o: ClaimOptions): Promise<Array<{ id: string; attempts: number; target: string }>> {
+  return queryRows<{ id: string; attempts: number; target: string }>(db, `WITH RECURSIVE heads AS (
+        (SELECT order_key, id FROM outbox WHERE status = 'pending' ORDER BY order_key, id LIMIT 1)
+        UNION ALL
+        SELECT n.order_key, n.id FROM heads h CROSS JOIN LATERAL (
+          SELECT p.order_key, p.id FROM outbox p WHERE p.status = 'pending' AND p.order_key > h.order_key
+           ORDER BY p.order_key, p.id LIMIT 1) n)
+      UPDATE outbox SET queued_attempt = attempts, queued_at = now()
+      WHERE id IN (
+        SELECT o.id FROM outbox o
+         WHERE o.id IN (SELECT id FROM heads)
+           AND o.status = 'pending' AND o.next_attempt_at <= now()
+           AND (o.queued_attempt IS DISTINCT FROM o.attempts OR o.queued_at < now() - make_interval(secs => $4::double precision / 1000))
+           AND (o.target = ANY($1::text[]) OR ($2 AND o.target LIKE 'unit:%'))
+         ORDER BY o.id
+         LIMIT $3
+         FOR UPDATE OF o SKIP LOCKED)
+      RETURNING id::text AS id, attempts, target`,
+    [o.targets, o.units, o.batch, o.requeueAfterMs],
+  );
+}
+
+/**
+ * The relay's usual claim: rows nobody has claimed (new messages, retries come due, claims given
+ * back or forgotten) that head their order key, oldest due first. It reads `ix_outbox_claimable`,
+ * which holds only those rows, so its cost follows what can be claimed, not the backlog already
+ * queued: under a backlog of 50,000 claimed rows claimReady walked 50,000 keys per pass, and passes
+ * ran back to back (docs/reliability.md#overload-and-catch-up). Its condition repeats the index's
+ * predicate word for word, `(status = 'pending') IS TRUE`, so no other partial index can serve it
+ * (see pendingById); the head check is a probe of the row's key in ix_outbox_pending_key. Claims
+ * whose job was lost (claimed long ago, still pending) are claimReady's, run now and then.
+ */
+export async function claimUnclaimed(db: Queryable, o: Omit<ClaimOptions, 'requeueAfterMs'>): Promise<Array<{ id: string; attempts: number; target: string }>> {
+  return queryRows<{ id: string; attempts: number; target: string }>(db, `UPDATE outbox SET queued_attempt = attempts, queued_at = now()
+      WHERE id IN (
+        SELECT o.id FROM outbox o
+         WHERE ${CLAIMABLE_PREDICATE('o')}
+           AND o.next_attempt_at <= now()
+           AND (o.target = ANY($1::text[]) OR ($2 AND o.target LIKE 'unit:%'))
+           AND (SELECT p.id FROM outbox p WHERE p.order_key = o.order_key AND p.status = 'pending' AND p.id < o.id ORDER BY p.id LIMIT 1) IS NULL
+         ORDER BY o.next_attempt_at, o.id
+         LIMIT $3
+         FOR UPDATE OF o SKIP LOCKED)
+      RETURNING id::text AS id, attempts, target`,
+    [o.targets, o.units, o.batch],
+  );
+}
+
+/** The predicate of ix_outbox_claimable (migration 1766500000000), for a query to repeat exactly. */
+export const CLAIMABLE_PREDICATE = (alias: string): string => `(${alias}.status = 'pending') IS TRUE AND ${alias}.queued_attempt IS DISTINCT FROM ${alias}.attempts`;
