@@ -10,6 +10,7 @@ export * from './core/tokens';
 export * from './core/core.module';
 export * from './core/health.controller';
 export * from './core/metrics';
+export * from './core/micro-batcher';
 export * from './core/bootstrap';
 export * from './core/body-validation.pipe';
 export * from './core/main-helper';

@@ -8,7 +8,7 @@ import { SignedHttpTransport, SignedSender, type DeliveryResult } from '@hub/con
 import { OutboxRow, loadOutboxes, recordSteps, releaseClaim, type AttemptOutcome, type Queryable, type DeliveryStep, type StepResult } from '@hub/store';
 import { RetryPolicy, retriesExhausted, retryDelayMs } from '@hub/queues';
 import { UnitEndpoints } from './unit-endpoints.service';
-import { MicroBatcher } from './micro-batcher';
+import { MicroBatcher } from '@hub/common';
 import { DeliveryChain, type DeliveryJobResult, type SendOutcome } from './delivery-chain';
 
 export type { DeliveryJobResult } from './delivery-chain';

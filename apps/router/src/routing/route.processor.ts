@@ -2,16 +2,26 @@ import { Inject, Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { HUB_CONFIG, HubConfig, INSTALLATION_ID } from '@hub/common';
-import { runInternalJob } from '@hub/store';
+import { HUB_CONFIG, HubConfig, INSTALLATION_ID, MicroBatcher } from '@hub/common';
+import { runInternalJobs, type InternalJobOutcome } from '@hub/store';
 import { routingFailureVerdict } from '@hub/rules/dispatch';
 import { OutboxJob, QUEUES, leaveIfForeign, retryDelayMs } from '@hub/queues';
 import { RoutingService } from './routing.service';
 
-/** The router's queue: intake checks and dispatch of each stored ticket, once per outbox row. */
-@Processor(QUEUES.route, { concurrency: 16 })
+/** Jobs in hand at once, and how many of them one transaction routes (the rest wait for the next). */
+const ROUTE_CONCURRENCY = 64;
+const ROUTE_BATCH = 16;
+
+/**
+ * The router's queue: intake checks and dispatch of each stored ticket, once per outbox row. The
+ * jobs in hand at one moment are routed together, up to ROUTE_BATCH per transaction
+ * (runInternalJobs): alone when the queue is quiet, many per commit under a backlog
+ * (docs/reliability.md#overload-and-catch-up).
+ */
+@Processor(QUEUES.route, { concurrency: ROUTE_CONCURRENCY })
 export class RouteProcessor extends WorkerHost {
   private readonly logger = new Logger(RouteProcessor.name);
+  private readonly batches: MicroBatcher<OutboxJob, InternalJobOutcome>;
 
   constructor(
     private readonly ds: DataSource,
@@ -20,6 +30,18 @@ export class RouteProcessor extends WorkerHost {
     @Inject(INSTALLATION_ID) private readonly installation: string,
   ) {
     super();
+    const policy = { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs, retryHours: config.delivery.retryHours };
+    this.batches = new MicroBatcher(
+      (jobs) =>
+        runInternalJobs(
+          this.ds,
+          jobs,
+          (tx, row) => this.routing.handle(tx, row),
+          (failures) => new Date(Date.now() + retryDelayMs(failures, policy, Math.random())),
+        ),
+      ROUTE_BATCH,
+      ROUTE_CONCURRENCY / ROUTE_BATCH,
+    );
   }
 
   async process(job: Job<OutboxJob>, token?: string): Promise<string> {
@@ -28,13 +50,7 @@ export class RouteProcessor extends WorkerHost {
       this.logger.warn({ jobId: job.id, owner: job.data.installation }, 'a routing job of another installation (two hubs on one Redis and prefix?); left for its owner');
       throw foreign;
     }
-    const policy = { baseMs: this.config.delivery.backoffBaseMs, maxMs: this.config.delivery.backoffMaxMs, retryHours: this.config.delivery.retryHours };
-    const { result, error } = await runInternalJob(
-      this.ds,
-      job.data,
-      (tx, row) => this.routing.handle(tx, row),
-      (failures) => new Date(Date.now() + retryDelayMs(failures, policy, Math.random())),
-    );
+    const { result, error } = await this.batches.call(job.data);
     if (!error) return result;
     this.logger.error({ err: error, outboxId: job.data.outboxId }, 'routing failed; retry scheduled');
     // A ticket that cannot be routed never waits for ever: after a few failures the office gets it.

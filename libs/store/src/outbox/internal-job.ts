@@ -69,3 +69,67 @@ async function completeInternalJob(tx: EntityManager, id: string, attempt: numbe
 export async function listenToOutbox(client: Queryable): Promise<void> {
   await client.query('LISTEN hub_outbox');
 }
+
+export interface InternalJobOutcome {
+  result: InternalJobResult;
+  error?: unknown;
+}
+
+/**
+ * Several internal jobs in ONE transaction (the router under a backlog,
+ * docs/reliability.md#overload-and-catch-up): their rows locked in one statement, each handler in
+ * turn, all marked done in one statement, one commit. A transaction and its commit per ticket cost
+ * more than a ticket's routing statements. If any handler fails, the whole transaction rolls back
+ * and each job runs again alone (runInternalJob), so one bad ticket records its own retry and
+ * delays the others by one attempt only.
+ */
+export async function runInternalJobs(
+  ds: DataSource,
+  jobs: Array<{ outboxId: string; attempt: number }>,
+  handler: (tx: EntityManager, row: OutboxRow) => Promise<void>,
+  retryAt: (failures: number) => Date,
+): Promise<InternalJobOutcome[]> {
+  if (jobs.length === 1) return [await runInternalJob(ds, jobs[0], handler, retryAt)];
+  try {
+    const done = await ds.transaction(async (tx) => {
+      const rows = await queryRows<OutboxRow>(tx, `SELECT ${OUTBOX_ROW_COLUMNS} FROM outbox o WHERE o.id = ANY($1::bigint[]) AND ${pendingById('o')} AND o.target = 'router' ORDER BY o.id FOR UPDATE SKIP LOCKED`, [
+        jobs.map((j) => j.outboxId),
+      ]);
+      const wanted = new Map(jobs.map((j) => [j.outboxId, j.attempt]));
+      const ran: Array<{ id: string; attempt: number; ms: number }> = [];
+      for (const row of rows) {
+        // a row retried meanwhile (another attempt) is that attempt's job's, not this one's
+        if (wanted.get(row.id) !== row.attempts) continue;
+        const started = Date.now();
+        await handler(tx, row);
+        ran.push({ id: row.id, attempt: row.attempts, ms: Date.now() - started });
+      }
+      await completeInternalJobs(tx, ran);
+      return new Set(ran.map((r) => r.id));
+    });
+    return jobs.map((j) => ({ result: done.has(j.outboxId) ? 'done' : 'skipped' }));
+  } catch {
+    return Promise.all(jobs.map((j) => runInternalJob(ds, j, handler, retryAt)));
+  }
+}
+
+/** completeInternalJob for several rows in one statement; one wake-up if any has a next message. */
+async function completeInternalJobs(tx: EntityManager, ran: Array<{ id: string; attempt: number; ms: number }>): Promise<void> {
+  if (ran.length === 0) return;
+  await tx.query(
+    `WITH done AS (
+       UPDATE outbox o SET status = 'delivered', attempts = o.attempts + 1, first_attempt_at = COALESCE(o.first_attempt_at, now()),
+              last_status = 200, last_error = NULL, delivered_at = now()
+         FROM unnest($1::bigint[], $2::int[], $3::int[]) AS j(id, attempt, ms)
+        WHERE o.id = j.id AND o.attempts = j.attempt AND ${pendingById('o')}
+       RETURNING o.id, o.attempts, o.order_key, j.ms),
+     log AS (
+       INSERT INTO delivery_attempts (outbox_id, attempt, outcome, status_code, duration_ms, error)
+       SELECT id, attempts, 'delivered', 200, ms, NULL FROM done)
+     SELECT pg_notify('hub_outbox', '') FROM (
+       SELECT 1 FROM done d
+        WHERE (SELECT p.id FROM outbox p WHERE p.order_key = d.order_key AND p.status = 'pending' AND p.id > d.id ORDER BY p.id LIMIT 1) IS NOT NULL
+        LIMIT 1) x`,
+    [ran.map((r) => r.id), ran.map((r) => r.attempt), ran.map((r) => r.ms)],
+  );
+}
