@@ -13,6 +13,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { createDataSource, createGenericPlanPool, queryRows, recordSteps, type Queryable } from '@hub/store';
+import { outboxRowsReadBy, statementOf } from '../support/plan-probe';
 import { insertTicket, status, write } from '../factories/outbox.factory';
 import { resetDatabase } from '../support/harness';
 
@@ -28,61 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ds.destroy();
 });
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Join Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PlanNode[];
-}
-
-/** Rows the statement's scans of `outbox` produced or threw away, over all their loops. */
-function outboxRowsRead(node: PlanNode): number {
-  const loops = node['Actual Loops'] ?? 1;
-  const own =
-    node['Relation Name'] === 'outbox'
-      ? ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * loops
-      : 0;
-  return own + (node.Plans ?? []).reduce((n, p) => n + outboxRowsRead(p), 0);
-}
-
-/** Captures the statement a store function sends (and answers it with no rows). */
-async function statementOf(run: (db: Queryable) => Promise<unknown>): Promise<{ sql: string; params: unknown[] }> {
-  let captured: { sql: string; params: unknown[] } | undefined;
-  await run({ query: async (sql: string, params?: unknown[]) => ((captured = { sql, params: params ?? [] }), []) }).catch(() => undefined);
-  if (!captured) throw new Error('no statement captured');
-  return captured;
-}
-
-/** A parameter as an SQL literal of unknown type (arrays in PostgreSQL's array text format). */
-function literal(v: unknown): string {
-  const text = (x: unknown): string => (x instanceof Date ? x.toISOString() : String(x));
-  if (v === null || v === undefined) return 'NULL';
-  const raw = Array.isArray(v) ? `{${v.map((e) => (e === null || e === undefined ? 'NULL' : `"${text(e).replace(/[\\"]/g, (c) => `\\${c}`)}"`)).join(',')}}` : text(v);
-  return `'${raw.replace(/'/g, "''")}'`;
-}
-
-/** Runs the statement as a prepared statement with a generic plan, under EXPLAIN ANALYZE, rolled back. */
-async function rowsRead(stmt: { sql: string; params: unknown[] }): Promise<number> {
-  const runner = ds.createQueryRunner();
-  await runner.connect();
-  try {
-    await runner.startTransaction();
-    await runner.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
-    await runner.query(`PREPARE plan_probe AS ${stmt.sql}`);
-    // EXPLAIN takes no bind parameters: the arguments go in as literals (typed by the statement's casts)
-    const args = stmt.params.map(literal).join(', ');
-    const [row] = (await runner.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE plan_probe(${args})`)) as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
-    return outboxRowsRead(row['QUERY PLAN'][0].Plan);
-  } finally {
-    await runner.rollbackTransaction().catch(() => undefined);
-    await runner.query('DEALLOCATE plan_probe').catch(() => undefined);
-    await runner.release();
-  }
-}
 
 describe('delivery statements under a backlog the statistics do not know of', () => {
   let subject: string[];
@@ -121,7 +67,7 @@ describe('delivery statements under a backlog the statistics do not know of', ()
     const stmt = await statementOf((db) =>
       recordSteps(db, [{ records: [{ id: subject[0], attempt: 0, outcome: delivered }], unsent: [], claim: 128 }], { asyncCommit: true, requeueAfterMs: 60_000 }),
     );
-    expect(await rowsRead(stmt)).toBeLessThan(20);
+    expect(await outboxRowsReadBy(ds, stmt)).toBeLessThan(20);
   });
 
   it('recording a message while holding the next reads a few rows', async () => {
@@ -131,7 +77,7 @@ describe('delivery statements under a backlog the statistics do not know of', ()
         requeueAfterMs: 60_000,
       }),
     );
-    expect(await rowsRead(stmt)).toBeLessThan(20);
+    expect(await outboxRowsReadBy(ds, stmt)).toBeLessThan(20);
   });
 });
 
