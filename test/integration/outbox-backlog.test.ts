@@ -35,10 +35,14 @@ describe('the relay\'s claim under a backlog already queued', () => {
     const [a, b] = await insertTickets(ds, 2);
     fresh = [...(await write(ds, [status(a, 'accepted')])), ...(await write(ds, [status(b, 'accepted')]))];
     [behind] = await write(ds, [status(a, 'dispatched')]);
+    // a busy ticket: its head claimed, 300 messages behind it (unclaimed, not heads)
+    const busy = await insertTicket(ds);
+    const busyIds = await write(ds, Array.from({ length: 301 }, () => status(busy, 'contacted')));
+    await ds.query(`UPDATE outbox SET queued_attempt = 0, queued_at = now() WHERE id = $1`, [busyIds[0]]);
     await ds.query('VACUUM ANALYZE outbox');
   });
 
-  it('claims the unclaimed heads only, reading a handful of rows where the walk reads the whole backlog', async () => {
+  it('claims the unclaimed heads only, reading a handful of rows where the walk reads the whole backlog (and a busy ticket costs one probe)', async () => {
     const opts = { targets: ['hotline'], units: false, batch: 500 };
     const usual = await outboxRowsReadBy(ds, await statementOf((db) => claimUnclaimed(db, opts)));
     const walk = await outboxRowsReadBy(ds, await statementOf((db) => claimReady(db, { ...opts, requeueAfterMs: 60_000 })));

@@ -42,23 +42,31 @@ export async function claimReady(db: Queryable, o: ClaimOptions): Promise<Array<
 
 /**
  * The relay's usual claim: rows nobody has claimed (new messages, retries come due, claims given
- * back or forgotten) that head their order key, oldest due first. It reads `ix_outbox_claimable`,
- * which holds only those rows, so its cost follows what can be claimed, not the backlog already
- * queued: under a backlog of 50,000 claimed rows claimReady walked 50,000 keys per pass, and passes
- * ran back to back (docs/reliability.md#overload-and-catch-up). Its condition repeats the index's
- * predicate word for word, `(status = 'pending') IS TRUE`, so no other partial index can serve it
- * (see pendingById); the head check is a probe of the row's key in ix_outbox_pending_key. Claims
- * whose job was lost (claimed long ago, still pending) are claimReady's, run now and then.
+ * back or forgotten) that head their order key. It walks `ix_outbox_claimable`, which holds only
+ * those rows, one probe per order key that has one (a loose index scan, as claimReady's), so its
+ * cost follows what can be claimed, not the backlog already queued: under a backlog of 50,000
+ * claimed rows claimReady walked 50,000 keys per pass, and passes ran back to back
+ * (docs/reliability.md#overload-and-catch-up). Its conditions repeat the index's predicate word for
+ * word, `(status = 'pending') IS TRUE`, so no other partial index can serve them (see pendingById);
+ * the head check is a probe of the row's key in ix_outbox_pending_key. Claims whose job was lost
+ * (claimed long ago, still pending) are claimReady's, run now and then.
  */
 export async function claimUnclaimed(db: Queryable, o: Omit<ClaimOptions, 'requeueAfterMs'>): Promise<Array<{ id: string; attempts: number; target: string }>> {
-  return queryRows<{ id: string; attempts: number; target: string }>(db, `UPDATE outbox SET queued_attempt = attempts, queued_at = now()
+  return queryRows<{ id: string; attempts: number; target: string }>(db, `WITH RECURSIVE firsts AS (
+        (SELECT c.order_key, c.id FROM outbox c WHERE ${CLAIMABLE_PREDICATE('c')} ORDER BY c.order_key, c.id LIMIT 1)
+        UNION ALL
+        SELECT n.order_key, n.id FROM firsts f CROSS JOIN LATERAL (
+          SELECT c.order_key, c.id FROM outbox c WHERE ${CLAIMABLE_PREDICATE('c')} AND c.order_key > f.order_key
+           ORDER BY c.order_key, c.id LIMIT 1) n)
+      UPDATE outbox SET queued_attempt = attempts, queued_at = now()
       WHERE id IN (
         SELECT o.id FROM outbox o
-         WHERE ${CLAIMABLE_PREDICATE('o')}
+         WHERE o.id IN (SELECT id FROM firsts)
+           AND ${CLAIMABLE_PREDICATE('o')}
            AND o.next_attempt_at <= now()
            AND (o.target = ANY($1::text[]) OR ($2 AND o.target LIKE 'unit:%'))
            AND (SELECT p.id FROM outbox p WHERE p.order_key = o.order_key AND p.status = 'pending' AND p.id < o.id ORDER BY p.id LIMIT 1) IS NULL
-         ORDER BY o.next_attempt_at, o.id
+         ORDER BY o.id
          LIMIT $3
          FOR UPDATE OF o SKIP LOCKED)
       RETURNING id::text AS id, attempts, target`,
