@@ -10,7 +10,7 @@
  * BENCH_WARMUP (orders sent at ≤ 100/s before the measured run, then VACUUM ANALYZE; 2000),
  * BENCH_PG_TOP (n: top statements from pg_stat_statements), BENCH_AUTO_EXPLAIN_MS (n: plans of slower
  * statements to the server log, bench database only), BENCH_DB, BENCH_PORT_BASE (3100: gateway, +1
- * router, +2 notifier), BENCH_REDIS_URL, BENCH_REPORT_FACTS=off (the A side of the reports A/B: the
+ * router, +2 notifier; BENCH_REPLICAS=n starts n routers and n notifiers, the extra ones on +3, +4 …), BENCH_REDIS_URL, BENCH_REPORT_FACTS=off (the A side of the reports A/B: the
  * report triggers and the reports' clock index removed, docs/reports.md), BENCH_REPORT_ROLLUP=off (the A
  * side of the rollup's A/B: what the rollup added to the hot path removed — ix_report_facts_at, the
  * unit and born-late clock indexes, the moved-deadline trigger).
@@ -95,6 +95,12 @@ async function main(): Promise<void> {
   const gateway = await startApp('gateway', env, PORT);
   const router = await startApp('router', env, PORT + 1);
   const notifier = await startApp('notifier', env, PORT + 2);
+  // more replicas of router and notifier, each on its own health port (docs/reliability.md#not-done-yet-issue-18-scale-out-part)
+  const extra = [];
+  for (let k = 1; k < Number(process.env.BENCH_REPLICAS ?? 1); k++) {
+    extra.push(await startApp('router', { ...env, ROUTER_PORT: String(PORT + 1 + 2 * k) }, PORT + 1 + 2 * k));
+    extra.push(await startApp('notifier', { ...env, NOTIFIER_PORT: String(PORT + 2 + 2 * k) }, PORT + 2 + 2 * k));
+  }
   const key = parseKeyRing('HUB_HOTLINE_KEYS', KEYS).signingKey!;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -154,7 +160,7 @@ async function main(): Promise<void> {
     await stats.connect();
     await stats.query('SELECT pg_stat_statements_reset()').catch(() => undefined);
   }
-  const apps = { gateway, router, notifier };
+  const apps: Record<string, (typeof extra)[number]> = { gateway, router, notifier, ...Object.fromEntries(extra.map((c, k) => [`${k % 2 ? 'notifier' : 'router'}${Math.floor(k / 2) + 2}`, c])) };
   const appCpu0: Record<string, number> = Object.fromEntries(Object.entries(apps).map(([k, c]) => [k, cpuSeconds(c.pid)]));
   const cpu0 = { postgres: cpuSecondsByName('postgres'), redis: cpuSecondsByName('redis-server'), bench: process.cpuUsage() };
   const start = performance.now();
@@ -179,14 +185,14 @@ async function main(): Promise<void> {
     ['CPU per order', cpuLine],
     ['peak RSS gateway / router / notifier', `${peakRssMiB(gateway.pid)} / ${peakRssMiB(router.pid)} / ${peakRssMiB(notifier.pid)} MiB`],
   ];
-  console.log('\nintake → dispatched (issue 4 target: p99 < 1 s at 200/s)');
+  console.log(`\nintake → dispatched (issue 4 target: p99 < 1 s at 200/s), ${1 + extra.length / 2} router(s) and notifier(s)`);
   for (const [k, v] of rows) console.log(`  ${k.padEnd(40)} ${v}`);
   console.log(`  uptime at the end: ${execSync('uptime').toString().trim()}`);
   if (pgTop > 0) {
     await printPgTop(stats, pgTop, total);
     await stats.end();
   }
-  await Promise.all([gateway, router, notifier].map((c) => new Promise((r) => { c.once("exit", r); c.kill("SIGTERM"); })));
+  await Promise.all([gateway, router, notifier, ...extra].map((c) => new Promise((r) => { c.once("exit", r); c.kill("SIGTERM"); })));
   agent.destroy();
   await fake.close();
   await ds.destroy();
