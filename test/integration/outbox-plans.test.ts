@@ -12,7 +12,7 @@
  * rows, see its comment.)
  */
 import type { DataSource } from 'typeorm';
-import { createDataSource, createGenericPlanPool, queryRows, recordSteps, type Queryable } from '@hub/store';
+import { createDataSource, createGenericPlanPool, queryRows, recordSteps } from '@hub/store';
 import { outboxRowsReadBy, statementOf } from '../support/plan-probe';
 import { insertTicket, status, write } from '../factories/outbox.factory';
 import { resetDatabase } from '../support/harness';
