@@ -325,6 +325,14 @@ describe('issue 12: the rules, exactly', () => {
     const extended = statuses(h.hotlineFake, 'orders', orderNo).filter((b) => b.type === 'extended');
     expect(extended).toEqual([expect.objectContaining({ reason: expect.stringContaining('告知'), due: expect.objectContaining({ resolve: expect.stringContaining(longer) }) })]);
 
+    // 交办 is the office's duty: a ticket it still holds (dispute queue) past the 2 WD is supervised at the office.
+    const held = await intakeOrder(h, order({ location: undefined }), 'disputed');
+    const [fwd] = (await h.hub.ds.query(`SELECT id::text AS id, due FROM ticket_clocks WHERE ticket_id = $1 AND type = 'forward' AND state = 'running'`, [held.ticketId])) as Array<{ id: string; due: Date }>;
+    const clocks = h.hub.apps.router!.get(ClockService);
+    expect(await h.hub.ds.transaction((tx) => clocks.fire(tx, fwd.id, new Date(fwd.due.getTime() + 1000)))).toBe('supervised');
+    const [sup] = (await h.hub.ds.query(`SELECT data FROM ticket_events WHERE ticket_id = $1 AND type = 'supervised'`, [held.ticketId])) as Array<{ data: Body }>;
+    expect(sup.data).toMatchObject({ clock: 'forward', level: 'office' });
+
     // 当场办结 on another ticket: signed and concluded on the spot, every clock met.
     const spot = await intakeOrder(h, order());
     await a.post(`/work-orders/${spot.ticketId}/sign`);
