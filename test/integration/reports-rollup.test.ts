@@ -157,6 +157,10 @@ afterAll(async () => {
 describe('the rollup answers what the facts answer', () => {
   it('before and after the watermark, with late events after it', async () => {
     await history(lcg(16));
+    // open at the refresh, due after W (its end will move before W)
+    const mt = await ticket(T('2026-10-14T09:00:00'), UNITS[1]!);
+    await event(mt, 'dispatched', T('2026-10-14T09:10:00'), { after: { unit: UNITS[1] } });
+    const moving = await clock(mt, 'resolve', UNITS[1]!, T('2026-10-14T09:10:00'), T('2026-10-23T00:00:00'));
     const refreshed = await reports.refreshRollup(W);
     expect(refreshed).toMatchObject({ from: null, to: W });
     expect(refreshed!.facts).toBeGreaterThan(0);
@@ -175,8 +179,8 @@ describe('the rollup answers what the facts answer', () => {
     await event(open.ticket_id, 'called_back', T('2026-10-23T10:00:00'), callback(open.unit_code, 4, false, true));
     // An open clock due after W whose end then moves before W (a calendar replaced, through the
     // trigger: moved now), and one born late, created after W with its end already passed.
-    const moving = (await queryRows<{ id: string }>(ds, `SELECT id::text FROM ticket_clocks WHERE state = 'running' AND due > $1 LIMIT 1`, [W]))[0]!;
-    await ds.query(`UPDATE ticket_clocks SET due = $2 WHERE id = $1`, [moving.id, T('2026-10-12T00:00:00')]);
+    await ds.query(`UPDATE ticket_clocks SET due = $2 WHERE id = $1`, [moving, T('2026-10-19T00:00:00')]);
+    await ds.query(`UPDATE ticket_clocks SET state = 'met', met_at = $2 WHERE id = $1`, [moving, T('2026-10-21T10:00:00')]);
     await clock(open.ticket_id, 'contact', open.unit_code, T('2026-10-05T10:00:00'), T('2026-10-08T00:00:00'), { created: T('2026-10-26T00:00:00') });
 
     const asOfs = [T('2026-09-15T00:00:00'), T('2026-10-19T23:59:59'), W, T('2026-10-24T10:00:00'), T('2026-10-25T09:59:59'), T('2026-10-25T10:00:00'), T('2026-11-10T12:00:00'), T('2027-03-01T00:00:00')];
