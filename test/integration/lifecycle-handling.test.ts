@@ -71,8 +71,12 @@ describe('the life of a hotline work order (units and the office through the HTT
     expect((view.body.callbacks as Body[])[0]).toMatchObject({ satisfied: true, result: 5, efficiency: 4, attitude: 5 });
     // The lead sees the citizen in clear, and that read is on record (Yunnan Measures Art. 9).
     expect(view.body.citizen).toMatchObject({ name: '张三' });
-    const reads = (await h.hub.ds.query(`SELECT actor_id, actor_unit, fields, purpose FROM pii_access_log WHERE ticket_id = $1`, [ticketId])) as Body[];
-    expect(reads).toEqual([expect.objectContaining({ actor_id: `staff-${UNIT_A}`, actor_unit: UNIT_A, purpose: 'work_order_read', fields: expect.arrayContaining(['name', 'phone']) })]);
+    // Two clear reads, each on record: the work order sent to the unit's own system, and the staff's view.
+    const reads = (await h.hub.ds.query(`SELECT actor_id, actor_unit, fields, purpose FROM pii_access_log WHERE ticket_id = $1 ORDER BY purpose`, [ticketId])) as Body[];
+    expect(reads).toEqual([
+      expect.objectContaining({ actor_id: `unit_system:${UNIT_A}`, actor_unit: UNIT_A, purpose: 'unit_system_work_order', fields: expect.arrayContaining(['name', 'phone']) }),
+      expect.objectContaining({ actor_id: `staff-${UNIT_A}`, actor_unit: UNIT_A, purpose: 'work_order_read', fields: expect.arrayContaining(['name', 'phone']) }),
+    ]);
 
     // My list: the closed order is there; another unit neither lists nor sees it.
     const mine = await a.get<{ items: Body[]; total: number }>(`/work-orders?state=closed`);
