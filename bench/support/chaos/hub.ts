@@ -12,6 +12,7 @@ import { createDataSource, importDirectory, migrate } from '@hub/store';
 import type { DirectoryDocument } from '@hub/rules/directory';
 import { FakeUpstream } from '../../../test/fakes/fake-upstream';
 import { FakeNational } from '../../../test/fakes/fake-national';
+import { unitSystemKeys } from '../../../test/fakes/unit-keys';
 import { AppProcess, PrivatePostgres, PrivateRedis, buildApps, type AppName } from './cluster';
 
 export const DB_NAME = 'hub_chaos';
@@ -63,10 +64,11 @@ export async function startChaosHub(o: ChaosHubOptions): Promise<ChaosHub> {
     await migrate(pg.url(DB_NAME));
 
     const secret = (): string => randomBytes(24).toString('base64url');
-    const keys = { hotline: `ck1:${secret()}:hmac-sha256`, ywtb: `cy1:${secret()}:hmac-sm3`, national: `cn1:${secret()}:hmac-sha256`, units: `cu1:${secret()}:hmac-sha256` };
+    const keys = { hotline: `ck1:${secret()}:hmac-sha256`, ywtb: `cy1:${secret()}:hmac-sm3`, national: `cn1:${secret()}:hmac-sha256`, units: `cu1:${secret()}${secret()}:hmac-sha256` };
     const hotline = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_HOTLINE_KEYS', keys.hotline), rejectInvalidSignatures: true, keepRequests: o.keepRequests });
     const ywtb = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_YWTB_KEYS', keys.ywtb), rejectInvalidSignatures: true, keepRequests: o.keepRequests });
-    const units = await FakeUpstream.start({ keyRing: parseKeyRing('HUB_UNITS_KEYS', keys.units), rejectInvalidSignatures: true, keepRequests: o.keepRequests });
+    // each unit's system checks the key the hub derives for that unit (docs/security.md)
+    const units = await FakeUpstream.start({ keyRing: unitSystemKeys(keys.units, [UNIT]), rejectInvalidSignatures: true, keepRequests: o.keepRequests });
     const national = await FakeNational.start({ keyRing: parseKeyRing('HUB_NATIONAL_KEYS', keys.national), conflictOnRepeatedEvent: false, keepRequests: o.keepRequests });
     closers.push(() => hotline.close(), () => ywtb.close(), () => units.close(), () => national.close());
 
