@@ -9,7 +9,7 @@ import { eventIdOf, insertTicket, orderViolations, status, write } from '../fact
 import { RunningHub, eventually, flushRedis, startHub, testConfig } from '../support/harness';
 import { CLOCK_SWEEPER_LOCK, ClockTimersService } from '../../apps/router/src/clock/clock-timers.service';
 
-const KEYS = 'rk1:replicas-hotline-secret:hmac-sha256';
+const KEYS = 'rk1:replicas-hotline-secret-of-at-least-32-bytes:hmac-sha256';
 const TICKETS = 40;
 const TYPES = ['accepted', 'dispatched', 'signed', 'contacted'] as const;
 
