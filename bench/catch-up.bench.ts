@@ -37,7 +37,7 @@ const DB_NAME = process.env.BENCH_DB ?? 'hub_bench_catchup';
 const DB = `postgres://postgres@127.0.0.1:5432/${DB_NAME}`;
 const PORT = Number(process.env.BENCH_PORT_BASE ?? 3100);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
-const KEYS = 'bk1:bench-hotline-secret:hmac-sha256';
+const KEYS = 'bk1:bench-hotline-secret-of-at-least-32-bytes:hmac-sha256';
 
 const load = (): string => execSync('uptime').toString().trim().replace(/^.*load/, 'load');
 
