@@ -4,28 +4,17 @@
  * one), pauses it with CLIENT PAUSE, then stops it, then starts it again on the same port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import Redis from 'ioredis';
 import { parseKeyRing } from '@hub/connectors/signing';
 import { SignedClient } from '../fakes/signed-client';
 import { hotlineOrder } from '../factories/tickets.factory';
 import { RunningHub, eventually, startHub, testConfig } from '../support/harness';
 import { request } from '../fuzz/security-kit';
+import { freePort } from '../support/notifier-process';
 
 const METRICS_TOKEN = 'health-details-metrics-token';
 const HOTLINE_KEYS = 'hk1:hotline-secret-redis-down-of-at-least-32-bytes:hmac-sha256';
 jest.setTimeout(240_000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(a !== null && typeof a === 'object' ? a.port : 0));
-    });
-  });
-}
 
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });

@@ -6,26 +6,15 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { HUB_SECRETS } from '@hub/common';
 import { eventually } from '../support/harness';
+import { freePort } from '../support/notifier-process';
 
 const ROOT = path.resolve(__dirname, '../..');
 // ~5,000 strings, each tried over HTTP: bounded by count; the timeout leaves room for a busy machine
 jest.setTimeout(900_000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(a !== null && typeof a === 'object' ? a.port : 0));
-    });
-  });
-}
 
 /** The environment of a fresh machine: no secret given, no host. */
 function bareEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
