@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     HUB_HOTLINE_KEYS: KEYS,
     HUB_HOTLINE_URL: fake.url,
     HUB_DISABLE_POLLER: 'true',
-    HUB_RATE_LIMIT_DISABLED: 'true',
+    HUB_RATE_LIMIT_ENABLED: 'false',
     PORT: String(PORT),
     ROUTER_PORT: String(PORT + 1),
     NOTIFIER_PORT: String(PORT + 2),

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     HUB_QUEUE_PREFIX: 'bench-export',
     LOG_LEVEL: 'warn',
     HUB_DISABLE_POLLER: 'true',
-    HUB_RATE_LIMIT_DISABLED: 'true',
+    HUB_RATE_LIMIT_ENABLED: 'false',
     PORT: String(PORT),
     ROUTER_PORT: String(PORT + 1),
     NOTIFIER_PORT: String(PORT + 2),

@@ -98,7 +98,7 @@ export async function startChaosHub(o: ChaosHubOptions): Promise<ChaosHub> {
       HUB_NATIONAL_POLL_MS: '1000',
       HUB_UNITS_KEYS: keys.units,
       HUB_UNIT_ENDPOINTS_ALLOW: 'http,127.0.0.1',
-      HUB_RATE_LIMIT_DISABLED: 'true',
+      HUB_RATE_LIMIT_ENABLED: 'false',
       HUB_DELIVERY_TIMEOUT_MS: '2000',
       HUB_DELIVERY_BACKOFF_BASE_MS: '300',
       HUB_DELIVERY_BACKOFF_MAX_MS: '3000',
