@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource, queryRows, type GroupBy } from '@hub/store';
-import { parsePeriod, parseRange, type ReportPeriod } from '@hub/rules/reports';
+import { factsOfEvent, parsePeriod, parseRange, type ReportPeriod } from '@hub/rules/reports';
 import { ReportService, type ReportAnswer } from '@hub/workflow/reports';
 import { resetDatabase } from '../support/harness';
 
@@ -87,6 +87,7 @@ async function history(rand: () => number): Promise<void> {
       // an extension approved: the old end kept in clock_due_changes
       await ds.query(`INSERT INTO clock_due_changes (clock_id, changed_at, previous_due, due) VALUES ($1, $2, $3, $4)`, [resolveId, at(50), new Date(resolveDue.getTime() - 3 * DAY), resolveDue]);
       await event(id, 'extension_filed', at(40));
+      await event(id, 'extension_approved', at(50));
     }
     if (rand() < 0.1) await event(id, 'supervised', at(200), { unit });
     if (rand() < 0.1) await event(id, 'objected', at(3), { unit });
@@ -257,5 +258,24 @@ describe('exactness gaps, by hand (both ways)', () => {
     expect(await reports.drill({ question: { period: oct, asOf: T('2026-10-09T00:00:00'), groupBy: 'none' }, figure: 'merged', limit: 10 })).toHaveLength(0);
     expect((await reports.drill({ question: { period: oct, asOf: T('2026-10-19T00:00:00'), groupBy: 'none' }, figure: 'resolve.late', limit: 10 })).map((r) => r.ticketId)).toEqual([c]);
     expect((await reports.drill({ question: { period: oct, asOf: T('2026-10-21T00:00:00'), groupBy: 'none' }, figure: 'resolve.onTime', limit: 10 })).map((r) => r.ticketId)).toEqual([c]);
+  });
+});
+
+describe('the event → facts table', () => {
+  it('is the same in the database (report_event_facts) as in libs/rules (factsOfEvent)', async () => {
+    const cases: Array<[string, { decision?: string; afterState?: string }]> = [
+      ...['not_accepted', 'merged', 'unmerged', 'archived', 'dispatched', 'designated', 'redispatched', 'objection_refused', 'disputed', 'objected',
+        'extension_filed', 'extension_approved', 'extension_refused', 'appealed', 'reopened', 'terminated', 'supervised', 'bounce_flagged',
+        'received', 'signed', 'contacted', 'replied', 'closed', 'returned'].map((t): [string, object] => [t, {}]),
+      ['extension_reviewed', { decision: 'approved' }], ['extension_reviewed', { decision: 'refused' }],
+      ['appeal_reviewed', { decision: 'upheld' }], ['appeal_reviewed', { decision: 'refused' }], ['appeal_reviewed', {}],
+      ['called_back', { afterState: 'closed' }], ['called_back', { afterState: 'terminated' }], ['called_back', { afterState: 'signed' }],
+    ];
+    const rows = await queryRows<{ facts: string[] | null }>(
+      ds,
+      `SELECT report_event_facts(c->>'type', c->'data') AS facts FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(c, i) ORDER BY i`,
+      [JSON.stringify(cases.map(([type, d]) => ({ type, data: { decision: d.decision, after: d.afterState ? { state: d.afterState } : undefined } })))],
+    );
+    expect(rows.map((r, i) => [cases[i]![0], r.facts ?? []])).toEqual(cases.map(([type, d]) => [type, factsOfEvent(type, d)]));
   });
 });

@@ -319,6 +319,11 @@ describe('issue 12: the rules, exactly', () => {
     const [req] = (await h.hub.ds.query(`SELECT status FROM extension_requests WHERE ticket_id = $1`, [ticketId])) as Body[];
     expect(req.status).toBe('approved');
     expect((await clocksOf(ticketId)).find((c) => c.type === 'resolve' && c.state === 'running')?.dueDate).toBe(longer);
+    // and it counts in the unit's figures as requested and approved, like one the office approved
+    expect(await h.hub.ds.query(`SELECT fact, unit_code AS unit FROM report_facts WHERE ticket_id = $1 AND fact LIKE 'extension.%' ORDER BY fact`, [ticketId])).toEqual([
+      { fact: 'extension.approved', unit: UNIT_A },
+      { fact: 'extension.requested', unit: UNIT_A },
+    ]);
     const tooLong = await a.post(`/work-orders/${ticketId}/extension-requests`, { dueDate: cal.addWorkingDays(resolve.startedAt as Date, 21).dueDate, reason: '再延' });
     expect(tooLong).toMatchObject({ status: 422, body: { error: 'extension_beyond_cap' } });
     await settled(h, ticketId);

@@ -195,8 +195,10 @@ describe('factsOfEvent', () => {
   it('maps the lifecycle events; reviews by their decision; an unsatisfied callback reopens', () => {
     expect(factsOfEvent('designated')).toEqual(['dispatched']);
     expect(factsOfEvent('redispatched')).toEqual(['objection.accepted', 'dispatched']);
-    expect(factsOfEvent('extension_reviewed', { decision: 'approved' })).toEqual(['extension.approved']);
-    expect(factsOfEvent('extension_reviewed', { decision: 'refused' })).toEqual([]);
+    // an approval counts once, from the event both the office's decision and a notice write
+    expect(factsOfEvent('extension_approved')).toEqual(['extension.approved']);
+    expect(factsOfEvent('extension_reviewed', { decision: 'approved' })).toEqual([]);
+    expect(factsOfEvent('extension_refused')).toEqual([]);
     expect(factsOfEvent('appeal_reviewed', { decision: 'upheld' })).toEqual(['appeal.upheld']);
     expect(factsOfEvent('called_back', { afterState: 'closed' })).toEqual(['callback']);
     expect(factsOfEvent('called_back', { afterState: 'signed' })).toEqual(['callback', 'reopened']);

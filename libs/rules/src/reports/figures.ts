@@ -44,8 +44,8 @@ export const OFFICE_FACTS: ReadonlySet<FactKind> = new Set<FactKind>(['received'
 /**
  * The ticket event (docs/lifecycle.md "Event types") → the facts it is. `decision` is the event's
  * `data.decision`, `afterState` its `data.after.state`. A ticket's receipt is a fact of the ticket
- * itself (`received`), not of an event. The migration's trigger spells the same table in SQL; the
- * reports integration test compares them.
+ * itself (`received`), not of an event. The database spells the same table in SQL
+ * (`report_event_facts`); test/integration/reports-rollup.test.ts holds the two together.
  */
 export function factsOfEvent(type: string, data: { decision?: string | null; afterState?: string | null } = {}): FactKind[] {
   switch (type) {
@@ -60,7 +60,8 @@ export function factsOfEvent(type: string, data: { decision?: string | null; aft
     case 'disputed': return ['disputed'];
     case 'objected': return ['objection.filed'];
     case 'extension_filed': return ['extension.requested'];
-    case 'extension_reviewed': return data.decision === 'approved' ? ['extension.approved'] : [];
+    // every approval writes it: the office's decision and an extension on the unit's notice (Yunnan)
+    case 'extension_approved': return ['extension.approved'];
     case 'appealed': return ['appeal.filed'];
     case 'appeal_reviewed': return data.decision === 'upheld' ? ['appeal.upheld'] : data.decision === 'refused' ? ['appeal.refused'] : [];
     case 'reopened': return ['reopened'];

@@ -11,60 +11,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   provisional year replaced, so the end a clock had at any asOf is known.
  * - An unmerge is a fact (`unmerged`): a merged ticket stops counting as merged from that moment.
  */
-export class ReportRollup1766300000000 implements MigrationInterface {
-  name = 'ReportRollup1766300000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    // Facts after the watermark, found by their moment (append-only: the index grows at its right end).
-    await q.query(`CREATE INDEX ix_report_facts_at ON report_facts (at, id) INCLUDE (received_at, fact, unit_code, source, district, category, ticket_id, score, resolved)`);
-    // A unit's clocks by deadline: its own report and drill-down read its rows only.
-    await q.query(`
-      CREATE INDEX ix_ticket_clocks_unit_report ON ticket_clocks (unit_code, due, id)
-      INCLUDE (type, started_at, met_at, stopped_at, ticket_id) WHERE type IN ('contact', 'resolve')`);
-    // Clocks created with their deadline already passed (an upstream's fixed end): the rollup never
-    // holds them, a report reads them live (a refresh may not have seen them yet).
-    await q.query(`CREATE INDEX ix_ticket_clocks_born_late ON ticket_clocks (due) WHERE type IN ('contact', 'resolve') AND due <= created_at`);
-
-    await q.query(`
-      CREATE TABLE clock_due_changes (
-        id bigserial PRIMARY KEY,
-        clock_id bigint NOT NULL REFERENCES ticket_clocks(id),
-        changed_at timestamptz NOT NULL,
-        previous_due timestamptz NOT NULL,
-        due timestamptz NOT NULL
-      )`);
-    await q.query(`CREATE INDEX ix_clock_due_changes_clock ON clock_due_changes (clock_id, changed_at)`);
-    await q.query(`CREATE INDEX ix_clock_due_changes_at ON clock_due_changes (changed_at) INCLUDE (clock_id)`);
-    await q.query(`
-      CREATE TRIGGER trg_clock_due_changes_append_only BEFORE UPDATE OR DELETE ON clock_due_changes
-      FOR EACH ROW EXECUTE FUNCTION refuse_event_change()`);
-    // Fires only for statements that set `due` (extensions, calendar recomputation), never on the
-    // hot path's closes and timer updates.
-    await q.query(`
-      CREATE FUNCTION record_clock_due_change() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        INSERT INTO clock_due_changes (clock_id, changed_at, previous_due, due) VALUES (NEW.id, now(), OLD.due, NEW.due);
-        RETURN NULL;
-      END $$`);
-    await q.query(`
-      CREATE TRIGGER trg_ticket_clocks_due_change AFTER UPDATE OF due ON ticket_clocks
-      FOR EACH ROW WHEN (OLD.due IS DISTINCT FROM NEW.due) EXECUTE FUNCTION record_clock_due_change()`);
-    // History: approved extensions and recomputed deadlines already in the log.
-    await q.query(`
-      INSERT INTO clock_due_changes (clock_id, changed_at, previous_due, due)
-      SELECT clock_id, changed_at, previous_due, due FROM (
-        SELECT e.clock_id, e.decided_at AS changed_at, ((e.previous_due_date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS previous_due,
-               ((e.requested_due_date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS due
-          FROM extension_requests e WHERE e.status = 'approved' AND e.clock_id IS NOT NULL AND e.previous_due_date IS NOT NULL AND e.decided_at IS NOT NULL
-        UNION ALL
-        SELECT (c->>'clockId')::bigint, ev.occurred_at, (((c->>'previousDueDate')::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'),
-               (((c->>'dueDate')::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
-          FROM ticket_events ev CROSS JOIN LATERAL jsonb_array_elements(ev.data->'clocks') c
-         WHERE ev.type = 'deadline_recomputed' AND c->>'previousDueDate' IS NOT NULL AND c->>'clockId' IS NOT NULL
-      ) h WHERE EXISTS (SELECT 1 FROM ticket_clocks k WHERE k.id = h.clock_id) ORDER BY changed_at`);
-
-    // Merged counts each merge and an unmerge takes it back (in the merge's group: its unit).
-    await q.query(`
+/** The facts' trigger function as this migration wrote it (a later migration's down restores it). */
+export const REPORT_RECORD_FACT_1766300000000 = `
       CREATE OR REPLACE FUNCTION report_record_fact(e_id bigint, e_ticket uuid, e_type text, e_data jsonb, e_at timestamptz) RETURNS void
       LANGUAGE plpgsql AS $$
       DECLARE
@@ -124,7 +72,62 @@ export class ReportRollup1766300000000 implements MigrationInterface {
           INSERT INTO report_facts (event_id, ticket_id, fact, at, received_at, source, district, category, unit_code, score, resolved)
           VALUES (e_id, e_ticket, f, e_at, t.received_at, t.source, t.district, t.category_code, u, sc, rs);
         END LOOP;
+      END $$`;
+
+export class ReportRollup1766300000000 implements MigrationInterface {
+  name = 'ReportRollup1766300000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    // Facts after the watermark, found by their moment (append-only: the index grows at its right end).
+    await q.query(`CREATE INDEX ix_report_facts_at ON report_facts (at, id) INCLUDE (received_at, fact, unit_code, source, district, category, ticket_id, score, resolved)`);
+    // A unit's clocks by deadline: its own report and drill-down read its rows only.
+    await q.query(`
+      CREATE INDEX ix_ticket_clocks_unit_report ON ticket_clocks (unit_code, due, id)
+      INCLUDE (type, started_at, met_at, stopped_at, ticket_id) WHERE type IN ('contact', 'resolve')`);
+    // Clocks created with their deadline already passed (an upstream's fixed end): the rollup never
+    // holds them, a report reads them live (a refresh may not have seen them yet).
+    await q.query(`CREATE INDEX ix_ticket_clocks_born_late ON ticket_clocks (due) WHERE type IN ('contact', 'resolve') AND due <= created_at`);
+
+    await q.query(`
+      CREATE TABLE clock_due_changes (
+        id bigserial PRIMARY KEY,
+        clock_id bigint NOT NULL REFERENCES ticket_clocks(id),
+        changed_at timestamptz NOT NULL,
+        previous_due timestamptz NOT NULL,
+        due timestamptz NOT NULL
+      )`);
+    await q.query(`CREATE INDEX ix_clock_due_changes_clock ON clock_due_changes (clock_id, changed_at)`);
+    await q.query(`CREATE INDEX ix_clock_due_changes_at ON clock_due_changes (changed_at) INCLUDE (clock_id)`);
+    await q.query(`
+      CREATE TRIGGER trg_clock_due_changes_append_only BEFORE UPDATE OR DELETE ON clock_due_changes
+      FOR EACH ROW EXECUTE FUNCTION refuse_event_change()`);
+    // Fires only for statements that set `due` (extensions, calendar recomputation), never on the
+    // hot path's closes and timer updates.
+    await q.query(`
+      CREATE FUNCTION record_clock_due_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO clock_due_changes (clock_id, changed_at, previous_due, due) VALUES (NEW.id, now(), OLD.due, NEW.due);
+        RETURN NULL;
       END $$`);
+    await q.query(`
+      CREATE TRIGGER trg_ticket_clocks_due_change AFTER UPDATE OF due ON ticket_clocks
+      FOR EACH ROW WHEN (OLD.due IS DISTINCT FROM NEW.due) EXECUTE FUNCTION record_clock_due_change()`);
+    // History: approved extensions and recomputed deadlines already in the log.
+    await q.query(`
+      INSERT INTO clock_due_changes (clock_id, changed_at, previous_due, due)
+      SELECT clock_id, changed_at, previous_due, due FROM (
+        SELECT e.clock_id, e.decided_at AS changed_at, ((e.previous_due_date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS previous_due,
+               ((e.requested_due_date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS due
+          FROM extension_requests e WHERE e.status = 'approved' AND e.clock_id IS NOT NULL AND e.previous_due_date IS NOT NULL AND e.decided_at IS NOT NULL
+        UNION ALL
+        SELECT (c->>'clockId')::bigint, ev.occurred_at, (((c->>'previousDueDate')::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'),
+               (((c->>'dueDate')::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+          FROM ticket_events ev CROSS JOIN LATERAL jsonb_array_elements(ev.data->'clocks') c
+         WHERE ev.type = 'deadline_recomputed' AND c->>'previousDueDate' IS NOT NULL AND c->>'clockId' IS NOT NULL
+      ) h WHERE EXISTS (SELECT 1 FROM ticket_clocks k WHERE k.id = h.clock_id) ORDER BY changed_at`);
+
+    // Merged counts each merge and an unmerge takes it back (in the merge's group: its unit).
+    await q.query(REPORT_RECORD_FACT_1766300000000);
     // Merges after the first and the unmerges already in the log.
     await q.query(`
       DO $$
