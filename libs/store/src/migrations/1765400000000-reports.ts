@@ -10,43 +10,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * its indexes without touching the wide `tickets` rows. Ticket facts (merged, supervised …) are
  * written once per ticket and unit; the others (objections, callbacks …) once per event.
  */
-export class Reports1765400000000 implements MigrationInterface {
-  name = 'Reports1765400000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE work_order_callbacks ADD COLUMN resolved boolean`);
-    await q.query(`
-      CREATE TABLE report_facts (
-        id bigserial NOT NULL,
-        -- the event it was written for (null: the ticket's receipt)
-        event_id bigint,
-        ticket_id uuid NOT NULL,
-        fact text NOT NULL,
-        at timestamptz NOT NULL,
-        received_at timestamptz NOT NULL,
-        source text NOT NULL,
-        district text,
-        category text,
-        unit_code text,
-        score smallint,
-        resolved boolean
-      )`);
-    // A period's facts for everyone, and a unit's own; both carry what the counts need (index-only).
-    await q.query(`CREATE INDEX ix_report_facts_received ON report_facts (received_at, id) INCLUDE (fact, at, unit_code, source, ticket_id, score, resolved)`);
-    await q.query(`CREATE INDEX ix_report_facts_unit ON report_facts (unit_code, received_at, id) INCLUDE (fact, at, source, ticket_id, score, resolved) WHERE unit_code IS NOT NULL`);
-    await q.query(`CREATE INDEX ix_report_facts_ticket ON report_facts (ticket_id, fact)`);
-    // Upheld appeals take dissatisfied callbacks out of a period's count: found without reading the period.
-    await q.query(`CREATE INDEX ix_report_facts_upheld ON report_facts (received_at) INCLUDE (ticket_id, at, unit_code) WHERE fact = 'appeal.upheld'`);
-    // Append-only: vacuumed for its visibility map (index-only scans) as rows arrive, not for dead rows.
-    await q.query(`ALTER TABLE report_facts SET (autovacuum_vacuum_insert_scale_factor = 0.02)`);
-    await q.query(`
-      CREATE TRIGGER trg_report_facts_append_only BEFORE UPDATE OR DELETE ON report_facts
-      FOR EACH ROW EXECUTE FUNCTION refuse_event_change()`);
-    // The same table as factsOfEvent in libs/rules/src/reports/figures.ts (a test compares them).
-    // `received` is written by the tickets trigger below (the intake inserts the ticket and its
-    // event in one statement, where the event's trigger cannot see the ticket yet).
-    await q.query(`
-      CREATE FUNCTION report_record_fact(e_id bigint, e_ticket uuid, e_type text, e_data jsonb, e_at timestamptz) RETURNS void
+/** The facts' trigger function as this migration wrote it (the rollup migration's down restores it). */
+export const REPORT_RECORD_FACT_1765400000000 = `
+      CREATE OR REPLACE FUNCTION report_record_fact(e_id bigint, e_ticket uuid, e_type text, e_data jsonb, e_at timestamptz) RETURNS void
       LANGUAGE plpgsql AS $$
       DECLARE
         facts text[];
@@ -101,7 +67,44 @@ export class Reports1765400000000 implements MigrationInterface {
           INSERT INTO report_facts (event_id, ticket_id, fact, at, received_at, source, district, category, unit_code, score, resolved)
           VALUES (e_id, e_ticket, f, e_at, t.received_at, t.source, t.district, t.category_code, u, sc, rs);
         END LOOP;
-      END $$`);
+      END $$`;
+
+export class Reports1765400000000 implements MigrationInterface {
+  name = 'Reports1765400000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE work_order_callbacks ADD COLUMN resolved boolean`);
+    await q.query(`
+      CREATE TABLE report_facts (
+        id bigserial NOT NULL,
+        -- the event it was written for (null: the ticket's receipt)
+        event_id bigint,
+        ticket_id uuid NOT NULL,
+        fact text NOT NULL,
+        at timestamptz NOT NULL,
+        received_at timestamptz NOT NULL,
+        source text NOT NULL,
+        district text,
+        category text,
+        unit_code text,
+        score smallint,
+        resolved boolean
+      )`);
+    // A period's facts for everyone, and a unit's own; both carry what the counts need (index-only).
+    await q.query(`CREATE INDEX ix_report_facts_received ON report_facts (received_at, id) INCLUDE (fact, at, unit_code, source, ticket_id, score, resolved)`);
+    await q.query(`CREATE INDEX ix_report_facts_unit ON report_facts (unit_code, received_at, id) INCLUDE (fact, at, source, ticket_id, score, resolved) WHERE unit_code IS NOT NULL`);
+    await q.query(`CREATE INDEX ix_report_facts_ticket ON report_facts (ticket_id, fact)`);
+    // Upheld appeals take dissatisfied callbacks out of a period's count: found without reading the period.
+    await q.query(`CREATE INDEX ix_report_facts_upheld ON report_facts (received_at) INCLUDE (ticket_id, at, unit_code) WHERE fact = 'appeal.upheld'`);
+    // Append-only: vacuumed for its visibility map (index-only scans) as rows arrive, not for dead rows.
+    await q.query(`ALTER TABLE report_facts SET (autovacuum_vacuum_insert_scale_factor = 0.02)`);
+    await q.query(`
+      CREATE TRIGGER trg_report_facts_append_only BEFORE UPDATE OR DELETE ON report_facts
+      FOR EACH ROW EXECUTE FUNCTION refuse_event_change()`);
+    // The same table as factsOfEvent in libs/rules/src/reports/figures.ts (a test compares them).
+    // `received` is written by the tickets trigger below (the intake inserts the ticket and its
+    // event in one statement, where the event's trigger cannot see the ticket yet).
+    await q.query(REPORT_RECORD_FACT_1765400000000);
     await q.query(`
       CREATE FUNCTION report_fact_of_event() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

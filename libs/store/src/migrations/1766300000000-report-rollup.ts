@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { REPORT_RECORD_FACT_1765400000000 } from './1765400000000-reports';
 
 /**
  * Reports at scale and two exactness gaps (docs/reports.md "How the figures stay exact and fast").
@@ -184,6 +185,8 @@ export class ReportRollup1766300000000 implements MigrationInterface {
     await q.query(`DROP TABLE IF EXISTS report_rollup_clocks`);
     await q.query(`DROP TABLE IF EXISTS report_rollup_facts`);
     await q.query(`DROP TABLE IF EXISTS report_rollup_state`);
+    // the facts' function without `unmerged` (facts already written stay: report_facts is append-only)
+    await q.query(REPORT_RECORD_FACT_1765400000000);
     await q.query(`DROP TRIGGER IF EXISTS trg_ticket_clocks_due_change ON ticket_clocks`);
     await q.query(`DROP FUNCTION IF EXISTS record_clock_due_change()`);
     await q.query(`DROP TABLE IF EXISTS clock_due_changes`);
