@@ -69,3 +69,21 @@ describe('HUB_UNIT_ENDPOINTS_ALLOW', () => {
     expect(() => unitEndpointsAllow({ HUB_UNIT_ENDPOINTS_ALLOW: v })).toThrow(/HUB_UNIT_ENDPOINTS_ALLOW/);
   });
 });
+
+describe('HUB_RELAY_LIFO_ABOVE (first offers LIFO only under a backlog)', () => {
+  const base = { HUB_JWT_SECRET: 'j'.repeat(32), HUB_DATA_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`, HUB_SEARCH_KEY: Buffer.alloc(32, 2).toString('base64') };
+  it('defaults to 1,000 waiting jobs and takes 0 (LIFO whenever a job waits) up to 10^9 (never)', () => {
+    expect(loadConfig(base).delivery.lifoAboveWaiting).toBe(1000);
+    expect(loadConfig({ ...base, HUB_RELAY_LIFO_ABOVE: '0' }).delivery.lifoAboveWaiting).toBe(0);
+    expect(loadConfig({ ...base, HUB_RELAY_LIFO_ABOVE: '1000000000' }).delivery.lifoAboveWaiting).toBe(1e9);
+  });
+  it.each([
+    ['-1', /between 0 and 1000000000/],
+    ['1e3', /must be an integer/],
+    ['many', /must be an integer/],
+  ])('refuses %p, naming the variable', (v, message) => {
+    expect(() => loadConfig({ ...base, HUB_RELAY_LIFO_ABOVE: v })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, HUB_RELAY_LIFO_ABOVE: v })).toThrow(message);
+    expect(() => loadConfig({ ...base, HUB_RELAY_LIFO_ABOVE: v })).toThrow(/HUB_RELAY_LIFO_ABOVE/);
+  });
+});

@@ -42,6 +42,8 @@ export interface HubConfig {
     retryHours: number;
     relayIntervalMs: number;
     requeueAfterMs: number;
+    /** first offers go LIFO while their queue holds more waiting jobs than this (docs/reliability.md#overload-and-catch-up) */
+    lifoAboveWaiting: number;
   };
   /** signs the hub's access tokens (HS256); at least 32 characters */
   jwtSecret: string;
@@ -232,6 +234,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
       retryHours: int(env, 'HUB_DELIVERY_RETRY_HOURS', 72, 0, 24 * 30),
       relayIntervalMs: int(env, 'HUB_RELAY_INTERVAL_MS', 500, 10, 60_000),
       requeueAfterMs: int(env, 'HUB_RELAY_REQUEUE_AFTER_MS', 60_000, 100, 3_600_000),
+      lifoAboveWaiting: int(env, 'HUB_RELAY_LIFO_ABOVE', 1_000, 0, 1_000_000_000),
     },
     jwtSecret: jwtSecret(env),
     disablePoller: bool('HUB_DISABLE_POLLER'),

@@ -26,9 +26,11 @@ export const WIPE_CHECK_MS = 1_000;
  * instead of waiting for HUB_RELAY_REQUEUE_AFTER_MS (docs/reliability.md#redis-wiped).
  *
  * Under a backlog (docs/reliability.md#overload-and-catch-up) a pass claims only what nobody holds
- * (claimUnclaimed), and a message offered for the first time is queued LIFO: BullMQ's workers take
- * it before the backlog already queued, so a new order does not wait behind tens of thousands of
- * old ones for its first event. Re-offers (retries, lost jobs) queue FIFO behind them.
+ * (claimUnclaimed), and while the target queue holds more than HUB_RELAY_LIFO_ABOVE waiting jobs a
+ * message offered for the first time is queued LIFO: a new order does not wait behind tens of
+ * thousands of old ones for its first event. Below that everything is FIFO: LIFO at a steady load
+ * starves whatever sits at the bottom of a queue that never quite empties. Re-offers (retries,
+ * lost jobs) always queue FIFO.
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -115,6 +117,12 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   /** One pass: claim and queue until nothing is ready. Exposed for tests and the bench. */
   async drain(): Promise<number> {
     let total = 0;
+    // whether a queue holds a real backlog: read once per pass and queue, when first needed
+    const deep = new Map<string, Promise<boolean>>();
+    const backlog = (q: Queue<OutboxJob>): Promise<boolean> => {
+      if (!deep.has(q.name)) deep.set(q.name, q.getWaitingCount().then((n) => n > this.config.delivery.lifoAboveWaiting));
+      return deep.get(q.name)!;
+    };
     try {
       if (await this.redisWiped()) {
         const n = await forgetQueued(this.ds).catch(async (err: unknown) => {
@@ -135,10 +143,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         if (rows.length === 0) break;
         const route = rows.filter((r) => queueForTarget(r.target) === QUEUES.route);
         const deliver = rows.filter((r) => queueForTarget(r.target) === QUEUES.deliver);
-        const jobs = (rs: typeof rows) =>
-          rs.map((r) => ({ name: r.target, data: { outboxId: r.id, attempt: r.attempts, installation: this.installation }, opts: { jobId: outboxJobId(this.installation, r.id, r.attempts), lifo: r.attempts === 0 } }));
-        if (route.length) await this.routeQueue.addBulk(jobs(route));
-        if (deliver.length) await this.deliverQueue.addBulk(jobs(deliver));
+        const jobs = (rs: typeof rows, lifo: boolean) =>
+          rs.map((r) => ({ name: r.target, data: { outboxId: r.id, attempt: r.attempts, installation: this.installation }, opts: { jobId: outboxJobId(this.installation, r.id, r.attempts), lifo: lifo && r.attempts === 0 } }));
+        if (route.length) await this.routeQueue.addBulk(jobs(route, await backlog(this.routeQueue)));
+        if (deliver.length) await this.deliverQueue.addBulk(jobs(deliver, await backlog(this.deliverQueue)));
         total += rows.length;
         if (rows.length < batch && !walk) break;
       }
