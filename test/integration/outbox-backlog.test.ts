@@ -100,10 +100,13 @@ describe('route jobs in one transaction', () => {
       async (_tx, row) => {
         runs.set(row.id, (runs.get(row.id) ?? 0) + 1);
         if (row.id === bad) throw new Error('cannot route this one');
+        return `routed ${row.id}`;
       },
       retryAt,
     );
     expect(out.map((o) => o.result)).toEqual(['done', 'done', 'retry', 'done', 'done']);
+    // what each handler returned, once, from the transaction that committed (counters count these)
+    expect(out.map((o) => o.value)).toEqual(jobs.map((j) => (j.outboxId === bad ? undefined : `routed ${j.outboxId}`)));
     expect(String(out[2].error)).toMatch(/cannot route this one/);
     expect(await states()).toEqual([
       { status: 'delivered', attempts: 1 },

@@ -2,11 +2,11 @@ import { Inject, Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { HUB_CONFIG, HubConfig, INSTALLATION_ID, MicroBatcher } from '@hub/common';
+import { HUB_CONFIG, HubConfig, INSTALLATION_ID, MicroBatcher, routed } from '@hub/common';
 import { runInternalJobs, type InternalJobOutcome } from '@hub/store';
 import { routingFailureVerdict } from '@hub/rules/dispatch';
 import { OutboxJob, QUEUES, leaveIfForeign, retryDelayMs } from '@hub/queues';
-import { RoutingService } from './routing.service';
+import { RoutingService, type RoutingOutcome } from './routing.service';
 
 /** Jobs in hand at once, and how many of them one transaction routes (the rest wait for the next). */
 const ROUTE_CONCURRENCY = 64;
@@ -21,7 +21,7 @@ const ROUTE_BATCH = 16;
 @Processor(QUEUES.route, { concurrency: ROUTE_CONCURRENCY })
 export class RouteProcessor extends WorkerHost {
   private readonly logger = new Logger(RouteProcessor.name);
-  private readonly batches: MicroBatcher<OutboxJob, InternalJobOutcome>;
+  private readonly batches: MicroBatcher<OutboxJob, InternalJobOutcome<RoutingOutcome | undefined>>;
 
   constructor(
     private readonly ds: DataSource,
@@ -32,13 +32,17 @@ export class RouteProcessor extends WorkerHost {
     super();
     const policy = { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs, retryHours: config.delivery.retryHours };
     this.batches = new MicroBatcher(
-      (jobs) =>
-        runInternalJobs(
+      async (jobs) => {
+        const outcomes = await runInternalJobs(
           this.ds,
           jobs,
           (tx, row) => this.routing.handle(tx, row),
           (failures) => new Date(Date.now() + retryDelayMs(failures, policy, Math.random())),
-        ),
+        );
+        // counted once committed: a batch that rolled back ran its tickets again, alone
+        for (const o of outcomes) if (o.value) routed.inc({ outcome: o.value });
+        return outcomes;
+      },
       ROUTE_BATCH,
       ROUTE_CONCURRENCY / ROUTE_BATCH,
     );

@@ -11,6 +11,9 @@ import { DEFAULT_MERGE_CONFIG, DirectoryCache, OutboxRow, loadInboundEvent, load
  * then dispatch (派单). Every decision goes through the work-order executor, which writes the
  * state, the event with the trace, the clocks and the outbox messages in the job's transaction.
  */
+/** A label of `hub_routing_decisions_total`. */
+export type RoutingOutcome = string;
+
 @Injectable()
 export class RoutingService {
   private readonly logger = new Logger(RoutingService.name);
@@ -20,11 +23,19 @@ export class RoutingService {
     private readonly protection: DataProtection,
   ) {}
 
-  async handle(tx: EntityManager, row: OutboxRow): Promise<void> {
-    if (!row.ticketId) return;
+  /**
+   * Returns the routing outcome for `hub_routing_decisions_total`, counted by the caller once the
+   * transaction has committed (a batch that rolls back runs its jobs again alone).
+   */
+  async handle(tx: EntityManager, row: OutboxRow): Promise<RoutingOutcome | undefined> {
+    if (!row.ticketId) return undefined;
     if (row.type === 'route') return this.routeNew(tx, row.ticketId);
-    if (row.type === 'citizen_event') return this.citizenEvent(tx, row.ticketId, row.payload);
+    if (row.type === 'citizen_event') {
+      await this.citizenEvent(tx, row.ticketId, row.payload);
+      return undefined;
+    }
     this.logger.warn({ type: row.type, outboxId: row.id }, 'unknown router job type; ignored');
+    return undefined;
   }
 
   /**
@@ -34,11 +45,11 @@ export class RoutingService {
    * no longer `received` and do nothing. Returns whether the ticket was disputed.
    */
   async giveUp(ds: DataSource, outboxId: string, failures: number, error: string): Promise<boolean> {
-    return ds.transaction(async (tx) => {
+    const ticketId = await ds.transaction(async (tx) => {
       const row = await loadOutbox(tx, outboxId);
-      if (!row?.ticketId || row.type !== 'route') return false;
+      if (!row?.ticketId || row.type !== 'route') return null;
       const locked = await this.workOrders.lock(tx, row.ticketId);
-      if (!locked || locked.ticket.state !== 'received') return false;
+      if (!locked || locked.ticket.state !== 'received') return null;
       const dir = await this.directories.current(tx);
       await this.workOrders.dispute(tx, row.ticketId, {
         reasonCode: 'routing_failed',
@@ -47,21 +58,22 @@ export class RoutingService {
         data: { failures, outboxId },
         locked,
       });
-      routed.inc({ outcome: 'dispute:routing_failed' });
-      this.logger.warn({ ticketId: row.ticketId, outboxId, failures }, 'routing kept failing; ticket handed to the office as a dispute');
-      return true;
+      return row.ticketId;
     });
+    if (ticketId === null) return false;
+    routed.inc({ outcome: 'dispute:routing_failed' });
+    this.logger.warn({ ticketId, outboxId, failures }, 'routing kept failing; ticket handed to the office as a dispute');
+    return true;
   }
 
-  private async routeNew(tx: EntityManager, ticketId: string): Promise<void> {
+  private async routeNew(tx: EntityManager, ticketId: string): Promise<RoutingOutcome | undefined> {
     const locked = await this.workOrders.lock(tx, ticketId);
-    if (!locked || locked.ticket.state !== 'received') return; // already routed: nothing to do
+    if (!locked || locked.ticket.state !== 'received') return undefined; // already routed: nothing to do
     const t = locked.ticket;
     const dir = await this.directories.current(tx);
     if (!dir) {
       await this.workOrders.dispute(tx, t.id, { reasonCode: 'no_directory', reason: '没有生效的机构与事项目录，请热线管理办公室指定承办单位', directoryVersion: null, locked });
-      routed.inc({ outcome: 'dispute' });
-      return;
+      return 'dispute';
     }
     const d = dir.compiled;
     const directoryVersion = d.version;
@@ -70,8 +82,7 @@ export class RoutingService {
     if (t.source === 'national' && t.intakeProblems?.length) {
       const detail = `要素不全: ${t.intakeProblems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
       await this.workOrders.returnNational(tx, t.id, { reason: 'incomplete_elements', detail }, { directoryVersion, locked });
-      routed.inc({ outcome: 'returned:incomplete_elements' });
-      return;
+      return 'returned:incomplete_elements';
     }
 
     const intakeConfig = await officeSetting<IntakeConfig>(tx, 'intake', DEFAULT_INTAKE_CONFIG);
@@ -79,24 +90,22 @@ export class RoutingService {
     if (check !== 'accept') {
       if (check.action === 'return') {
         await this.workOrders.returnNational(tx, t.id, { reason: check.reason, detail: check.detail }, { directoryVersion, locked });
-        routed.inc({ outcome: `returned:${check.reason}` });
-      } else if (check.action === 'not_accepted') {
-        await this.workOrders.notAccept(tx, t.id, { reasonCode: check.reasonCode, reason: check.reason, directoryVersion, locked });
-        routed.inc({ outcome: 'not_accepted' });
-      } else {
-        await this.workOrders.archive(tx, t.id, { reason: check.reason, directoryVersion, locked });
-        routed.inc({ outcome: 'archived' });
+        return `returned:${check.reason}`;
       }
-      return;
+      if (check.action === 'not_accepted') {
+        await this.workOrders.notAccept(tx, t.id, { reasonCode: check.reasonCode, reason: check.reason, directoryVersion, locked });
+        return 'not_accepted';
+      }
+      await this.workOrders.archive(tx, t.id, { reason: check.reason, directoryVersion, locked });
+      return 'archived';
     }
 
-    if (await this.mergeIfRepeat(tx, locked, directoryVersion)) return;
+    if (await this.mergeIfRepeat(tx, locked, directoryVersion)) return 'merged';
 
     const decision = route(t.ticket, d);
     if (decision.outcome === 'dispute') {
       await this.workOrders.dispute(tx, t.id, { reasonCode: decision.reasonCode, reason: decision.reason, trace: decision.trace, directoryVersion, locked });
-      routed.inc({ outcome: 'dispute' });
-      return;
+      return 'dispute';
     }
     await this.workOrders.dispatch(
       tx,
@@ -104,7 +113,7 @@ export class RoutingService {
       { unitCode: decision.unitCode, designated: decision.rule === 'designated' },
       { rule: decision.rule, trace: decision.trace, directoryVersion, data: { unitName: decision.unitName }, locked },
     );
-    routed.inc({ outcome: `dispatched:${decision.rule}` });
+    return `dispatched:${decision.rule}`;
   }
 
   /**
@@ -145,7 +154,6 @@ export class RoutingService {
       data: { similarity: target.similarity, intoExternalId: target.externalId, intoSource: target.source, into: target.id, scope: scope.by },
       locked,
     });
-    routed.inc({ outcome: 'merged' });
     return true;
   }
 

@@ -9,15 +9,15 @@ export type InternalJobResult = 'done' | 'skipped' | 'retry';
  * and the row's `delivered` mark commit together, and a stale or duplicate job finds the row
  * already done and does nothing. A failure rolls the work back and schedules a retry on the row.
  */
-export async function runInternalJob(
+export async function runInternalJob<T = void>(
   ds: DataSource,
   job: { outboxId: string; attempt: number },
-  handler: (tx: EntityManager, row: OutboxRow) => Promise<void>,
+  handler: (tx: EntityManager, row: OutboxRow) => Promise<T>,
   retryAt: (failures: number) => Date,
-): Promise<{ result: InternalJobResult; error?: unknown }> {
+): Promise<InternalJobOutcome<T>> {
   const started = Date.now();
   try {
-    const done = await ds.transaction(async (tx) => {
+    const done = await ds.transaction(async (tx): Promise<{ value: T } | false> => {
       // Locked and read in one statement; a row done, retried meanwhile or held by another worker is
       // skipped, and so is a row that is not internal work (a job that reached the wrong queue).
       const [row] = await queryRows<OutboxRow>(tx, `SELECT ${OUTBOX_ROW_COLUMNS} FROM outbox o WHERE o.id = $1 AND ${pendingById('o')} AND o.attempts = $2 AND o.target = 'router' FOR UPDATE SKIP LOCKED`, [
@@ -25,11 +25,11 @@ export async function runInternalJob(
         job.attempt,
       ]);
       if (!row) return false;
-      await handler(tx, row);
+      const value = await handler(tx, row);
       await completeInternalJob(tx, job.outboxId, job.attempt, Date.now() - started);
-      return true;
+      return { value };
     });
-    return { result: done ? 'done' : 'skipped' };
+    return done ? { result: 'done', value: done.value } : { result: 'skipped' };
   } catch (error) {
     await recordAttempt(ds, job.outboxId, job.attempt, {
       outcome: 'retry',
@@ -70,9 +70,14 @@ export async function listenToOutbox(client: Queryable): Promise<void> {
   await client.query('LISTEN hub_outbox');
 }
 
-export interface InternalJobOutcome {
+export interface InternalJobOutcome<T = void> {
   result: InternalJobResult;
   error?: unknown;
+  /**
+   * What the handler returned, only once its transaction committed: metrics counted from it count
+   * each job once, where counting inside a batch that rolled back and ran again alone counted twice.
+   */
+  value?: T;
 }
 
 /**
@@ -83,12 +88,12 @@ export interface InternalJobOutcome {
  * and each job runs again alone (runInternalJob), so one bad ticket records its own retry and
  * delays the others by one attempt only.
  */
-export async function runInternalJobs(
+export async function runInternalJobs<T = void>(
   ds: DataSource,
   jobs: Array<{ outboxId: string; attempt: number }>,
-  handler: (tx: EntityManager, row: OutboxRow) => Promise<void>,
+  handler: (tx: EntityManager, row: OutboxRow) => Promise<T>,
   retryAt: (failures: number) => Date,
-): Promise<InternalJobOutcome[]> {
+): Promise<Array<InternalJobOutcome<T>>> {
   if (jobs.length === 1) return [await runInternalJob(ds, jobs[0], handler, retryAt)];
   try {
     const done = await ds.transaction(async (tx) => {
@@ -97,17 +102,18 @@ export async function runInternalJobs(
       ]);
       const wanted = new Map(jobs.map((j) => [j.outboxId, j.attempt]));
       const ran: Array<{ id: string; attempt: number; ms: number }> = [];
+      const values = new Map<string, T>();
       for (const row of rows) {
         // a row retried meanwhile (another attempt) is that attempt's job's, not this one's
         if (wanted.get(row.id) !== row.attempts) continue;
         const started = Date.now();
-        await handler(tx, row);
+        values.set(row.id, await handler(tx, row));
         ran.push({ id: row.id, attempt: row.attempts, ms: Date.now() - started });
       }
       await completeInternalJobs(tx, ran);
-      return new Set(ran.map((r) => r.id));
+      return values;
     });
-    return jobs.map((j) => ({ result: done.has(j.outboxId) ? 'done' : 'skipped' }));
+    return jobs.map((j) => (done.has(j.outboxId) ? { result: 'done', value: done.get(j.outboxId) } : { result: 'skipped' }));
   } catch {
     return Promise.all(jobs.map((j) => runInternalJob(ds, j, handler, retryAt)));
   }
