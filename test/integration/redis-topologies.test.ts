@@ -48,12 +48,7 @@ async function startHubOn(env: Record<string, string>, fake: FakeUpstream): Prom
   return hub;
 }
 
-// Opt-in (HUB_TEST_REDIS_CLUSTER=1) until a hang is understood: in the lead's full run of
-// 2026-12-07 the hub on the cluster spun on a rejected BullMQ moveToFinished for 12 minutes, no
-// command reaching the cluster, and a spinning event loop lets no jest timeout fire
-// (docs/reliability.md, "Redis Cluster and Sentinel").
-const onCluster = process.env.HUB_TEST_REDIS_CLUSTER === '1' ? describe : describe.skip;
-onCluster('on a Redis Cluster of three masters', () => {
+describe('on a Redis Cluster of three masters', () => {
   let servers: RedisServers;
   let hub: RunningHub;
   let fake: FakeUpstream;

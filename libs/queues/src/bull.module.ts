@@ -1,16 +1,42 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { BullModule } from '@nestjs/bullmq';
+import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { BullModule, WorkerHost } from '@nestjs/bullmq';
 import type { HubConfig } from '@hub/common/config';
 import { bullConnection } from './bull-connection';
 import { QueueName } from './index';
 
 const BULL_CLIENT = Symbol('BULL_CLIENT');
 
-/** A Cluster client given to BullMQ is shared, and BullMQ leaves shared clients open: closed here. */
-class BullClientCloser implements OnApplicationShutdown {
-  constructor(@Inject(BULL_CLIENT) private readonly client: { quit(): Promise<unknown> } | null) {}
+/**
+ * A Cluster client given to BullMQ is shared, and BullMQ leaves shared clients open: closed here,
+ * after the app's workers. Nest shuts the shallowest modules first, so this module's
+ * onApplicationShutdown comes before BullMQ's own closes its workers: a worker that then finished a
+ * job on the quit client retried moveToFinished with no pause for ever (BullMQ skips its retry
+ * delay while closing), a spinning process that never exited (docs/reliability.md).
+ */
+class BullClientCloser implements BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(BULL_CLIENT) private readonly client: { quit(): Promise<unknown> } | null,
+    private readonly discovery: DiscoveryService,
+  ) {}
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.client) return;
+    const hosts = this.discovery.getProviders().map((w) => w.instance as unknown).filter((i): i is WorkerHost => i instanceof WorkerHost);
+    await Promise.all(hosts.map((h) => workerOf(h)?.close()));
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.client?.quit().catch(() => undefined);
+  }
+}
+
+/** The host's worker, or none if it never started (WorkerHost's getter throws then). */
+function workerOf(host: WorkerHost): WorkerHost['worker'] | undefined {
+  try {
+    return host.worker;
+  } catch {
+    return undefined;
   }
 }
 
@@ -26,6 +52,7 @@ export class HubQueuesModule {
     return {
       module: HubQueuesModule,
       imports: [
+        DiscoveryModule,
         BullModule.forRoot({
           connection,
           prefix: config.queuePrefix,
