@@ -11,7 +11,7 @@
  */
 import { WorkingCalendar, DEFAULT_TIME_ZONE } from '@hub/rules/calendar';
 import type { CalendarYear } from '@hub/rules/directory';
-import type { Queryable } from '../db';
+import { queryRows, type Queryable } from '../db';
 import { calendarStamp, directoryCalendar, loadCalendarYears } from './calendar.repository';
 import { txMemo, txPeek } from '../tx-memo';
 
@@ -80,7 +80,7 @@ export class CalendarLoader {
    */
   async loadForWrite(tx: Queryable): Promise<WorkingCalendar> {
     const locked = await txMemo(tx, 'calendar:locked', async () => {
-      await tx.query(`SELECT pg_advisory_xact_lock_shared($1)`, [CALENDAR_LOCK]);
+      await queryRows(tx, `SELECT pg_advisory_xact_lock_shared($1)`, [CALENDAR_LOCK]);
       return this.fresh(tx);
     });
     return locked.calendar;
