@@ -87,3 +87,39 @@ describe('HUB_RELAY_LIFO_ABOVE (first offers LIFO only under a backlog)', () => 
     expect(() => loadConfig({ ...base, HUB_RELAY_LIFO_ABOVE: v })).toThrow(/HUB_RELAY_LIFO_ABOVE/);
   });
 });
+
+describe('DATABASE_REPLICA_URL (a streaming replica for the office lists and reports)', () => {
+  const base = { HUB_JWT_SECRET: 'j'.repeat(32), HUB_DATA_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`, HUB_SEARCH_KEY: Buffer.alloc(32, 2).toString('base64') };
+  const failure = (env: Record<string, string>): ConfigError | undefined => {
+    try {
+      loadConfig({ ...base, ...env });
+    } catch (e) {
+      return e as ConfigError;
+    }
+    return undefined;
+  };
+
+  it('is optional: without it every read goes to the primary', () => {
+    expect(loadConfig(base).replica).toBeUndefined();
+  });
+
+  it('takes a postgres URL with its lag limit and check interval (defaults 5000 and 1000 ms)', () => {
+    expect(loadConfig({ ...base, DATABASE_REPLICA_URL: 'postgres://hub:pw@replica:5432/hub' }).replica).toEqual({ url: 'postgres://hub:pw@replica:5432/hub', maxLagMs: 5000, checkMs: 1000 });
+    expect(loadConfig({ ...base, DATABASE_REPLICA_URL: 'postgresql://replica/hub', DATABASE_REPLICA_MAX_LAG_MS: '250', DATABASE_REPLICA_CHECK_MS: '100' }).replica).toMatchObject({ maxLagMs: 250, checkMs: 100 });
+  });
+
+  it.each([
+    [{ DATABASE_REPLICA_URL: 'replica:5432/hub' }, 'DATABASE_REPLICA_URL', /must use postgres: or postgresql:/],
+    [{ DATABASE_REPLICA_URL: 'postgres://hub:secret@replica:54x32/hub' }, 'DATABASE_REPLICA_URL', /is not a valid URL/],
+    [{ DATABASE_REPLICA_URL: 'mysql://replica/hub' }, 'DATABASE_REPLICA_URL', /must use postgres: or postgresql:, got "mysql:"/],
+    [{ DATABASE_REPLICA_URL: 'postgres://postgres@127.0.0.1:5432/hub' }, 'DATABASE_REPLICA_URL', /same server as DATABASE_URL/],
+    [{ DATABASE_REPLICA_URL: 'postgres://replica/hub', DATABASE_REPLICA_MAX_LAG_MS: '5s' }, 'DATABASE_REPLICA_MAX_LAG_MS', /must be an integer/],
+    [{ DATABASE_REPLICA_URL: 'postgres://replica/hub', DATABASE_REPLICA_CHECK_MS: '10' }, 'DATABASE_REPLICA_CHECK_MS', /between 50 and 60000/],
+  ])('refuses %p at boot, naming the variable and never the password', (env, variable, message) => {
+    const e = failure(env);
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(e!.variable).toBe(variable);
+    expect(e!.message).toMatch(message);
+    expect(e!.message).not.toContain('secret');
+  });
+});

@@ -15,6 +15,8 @@ export interface HubConfig {
   routerPort: number;
   notifierPort: number;
   databaseUrl: string;
+  /** a streaming replica for the office's lists and the reports (docs/reliability.md, "PostgreSQL read replica"); none: all reads on the primary */
+  replica?: ReplicaConfig;
   /** per-session limits of the apps' pools (docs/performance.md#bounded-work) */
   db: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   redisUrl: string;
@@ -57,6 +59,21 @@ export interface HubConfig {
   open311: Open311Config;
   /** where units' work orders may go: HUB_UNIT_ENDPOINTS_ALLOW (docs/security.md "Units' endpoints") */
   unitEndpoints: { allowHttp: boolean; allowNets: string[] };
+}
+
+/** DATABASE_REPLICA_URL and its limits: reads go to the primary when the replica lags more than maxLagMs. */
+export interface ReplicaConfig {
+  url: string;
+  maxLagMs: number;
+  /** how often the replica's position is compared with the primary's */
+  checkMs: number;
+}
+
+function replicaConfig(env: Env, databaseUrl: string): ReplicaConfig | undefined {
+  const u = url(env, 'DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']);
+  if (u === undefined) return undefined;
+  if (u === databaseUrl) throw new ConfigError('DATABASE_REPLICA_URL', 'names the same server as DATABASE_URL: give the streaming replica, or leave it unset');
+  return { url: u, maxLagMs: int(env, 'DATABASE_REPLICA_MAX_LAG_MS', 5_000, 0, 3_600_000), checkMs: int(env, 'DATABASE_REPLICA_CHECK_MS', 1_000, 50, 60_000) };
 }
 
 /** The Open311 door (docs/open311.md). */
@@ -202,12 +219,14 @@ export function loadConfig(env: Env = process.env): HubConfig {
   const production = env.NODE_ENV === 'production';
   const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379')!;
   const queuePrefix = str(env, 'HUB_QUEUE_PREFIX', 'hub');
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/hub')!;
   return {
     host: host(env, production),
     port: int(env, 'PORT', 3000, 0, 65535),
     routerPort: int(env, 'ROUTER_PORT', 3001, 0, 65535),
     notifierPort: int(env, 'NOTIFIER_PORT', 3002, 0, 65535),
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/hub')!,
+    databaseUrl,
+    replica: replicaConfig(env, databaseUrl),
     db: {
       statementTimeoutMs: int(env, 'HUB_DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
       idleInTransactionTimeoutMs: int(env, 'HUB_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 100, 3_600_000),
