@@ -23,7 +23,8 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         CoreModule.forApp({ app: 'gateway', config }),
-        StoreModule.forRoot({ poolSize: 40 }),
+        // the office's lists and the reports may read DATABASE_REPLICA_URL (docs/reliability.md#postgresql-read-replica)
+        StoreModule.forRoot({ poolSize: 40, replica: true }),
         WorkflowModule.forRoot(),
         HubAuthModule.register(config),
         IntakeModule,

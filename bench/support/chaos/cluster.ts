@@ -51,6 +51,31 @@ export class PrivatePostgres {
     return pg;
   }
 
+  /**
+   * A hot standby of `primary` streaming from it (`pg_basebackup -R`: the replica's configuration
+   * names the primary and it starts in standby mode). PostgreSQL 15's initdb already allows
+   * replication from loopback with trust and runs wal_level=replica.
+   */
+  static async startReplica(primary: PrivatePostgres, port: number): Promise<PrivatePostgres> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hub-replica-pg-'));
+    chownSync(dir, uidOf('postgres'), gidOf('postgres'));
+    asPostgres([`${PG_BIN}/pg_basebackup`, '-D', `${dir}/data`, '-R', '-X', 'stream', '-c', 'fast', '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '--no-sync']);
+    const pg = new PrivatePostgres(port, dir);
+    pg.ctl('start');
+    await pg.ready();
+    return pg;
+  }
+
+  /** Stops the server and keeps its data (start it again with `boot()`). */
+  halt(): void {
+    this.ctl('stop', 'immediate');
+  }
+
+  async boot(): Promise<void> {
+    this.ctl('start');
+    await this.ready();
+  }
+
   url(db = 'postgres'): string {
     return `postgres://postgres@127.0.0.1:${this.port}/${db}`;
   }

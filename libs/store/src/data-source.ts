@@ -11,6 +11,8 @@ export interface DataSourceOptions {
   prepared?: boolean;
   /** session limits (default SESSION_LIMITS; migrations pass none: an index build may take long) */
   limits?: SessionLimits | null;
+  /** how long a new connection may take (default 10 s; the read replica's is short: its reads fall back) */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -63,7 +65,7 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     applicationName: opts.appName ?? 'hub',
     extra: {
       max: opts.poolSize ?? 20,
-      connectionTimeoutMillis: 10_000,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
       ...pgLimits(opts.limits === undefined ? SESSION_LIMITS : opts.limits),
       ...(opts.prepared === false ? {} : { Client: PreparingClient }),
     },

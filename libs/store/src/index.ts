@@ -27,3 +27,4 @@ export * from './repositories/credentials.repository';
 export * from './repositories/poll-cursor.repository';
 export { saveOfficeSetting } from './repositories/settings.repository';
 export * from './repositories/installation.repository';
+export { ReadReplica } from './replica/read-replica';

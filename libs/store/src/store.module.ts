@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
-import { APP_NAME, DB_PING, GENERIC_PLAN_POOL, HUB_CONFIG, INSTALLATION_ID, type HubConfig } from '@hub/common';
+import { APP_NAME, DB_PING, DB_REPLICA_STATUS, GENERIC_PLAN_POOL, HUB_CONFIG, INSTALLATION_ID, type HubConfig } from '@hub/common';
 import { CredentialStore } from '@hub/common/auth/credential-store';
 import { DataProtection } from '@hub/common/crypto';
 import { createDataSource, createGenericPlanPool } from './data-source';
@@ -10,10 +10,13 @@ import { DirectoryCache } from './repositories/directory-cache';
 import { CalendarLoader } from './repositories/calendar.loader';
 import { PgCredentialStore } from './repositories/credentials.repository';
 import { installationId } from './repositories/installation.repository';
+import { ReadReplica } from './replica/read-replica';
 
 export interface StoreOptions {
   /** connections of the app's pool */
   poolSize?: number;
+  /** serve ReadReplica's reads from DATABASE_REPLICA_URL when set (the gateway); otherwise ReadReplica is the primary */
+  replica?: boolean;
 }
 
 /** Bounded work: every session's statement and idle-in-transaction timeouts (docs/performance.md#bounded-work). */
@@ -23,8 +26,10 @@ class StoreCloser implements OnApplicationShutdown {
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(GENERIC_PLAN_POOL) private readonly genericPool: Pool,
+    @Inject(ReadReplica) private readonly replica: ReadReplica,
   ) {}
   async onApplicationShutdown(): Promise<void> {
+    await this.replica.stop();
     await this.genericPool.end().catch(() => undefined);
     if (this.ds.isInitialized) await this.ds.destroy();
   }
@@ -65,6 +70,17 @@ export class StoreModule {
           },
           inject: [HUB_CONFIG, APP_NAME],
         },
+        {
+          provide: ReadReplica,
+          useFactory: (config: HubConfig, app: string, dp: DataProtection, ds: DataSource) => {
+            const r = config.replica && opts.replica ? { ...config.replica, appName: `hub-${app}-replica`, poolSize: Math.ceil((opts.poolSize ?? 20) / 2), limits: limitsOf(config) } : undefined;
+            const replica = new ReadReplica(ds, r, dp);
+            replica.start();
+            return replica;
+          },
+          inject: [HUB_CONFIG, APP_NAME, DataProtection, DataSource],
+        },
+        { provide: DB_REPLICA_STATUS, useFactory: (r: ReadReplica) => () => r.status(), inject: [ReadReplica] },
         { provide: DirectoryCache, useFactory: () => new DirectoryCache() },
         { provide: CalendarLoader, useFactory: () => new CalendarLoader() },
         { provide: CredentialStore, useFactory: (ds: DataSource) => new PgCredentialStore(ds), inject: [DataSource] },
@@ -72,7 +88,7 @@ export class StoreModule {
         { provide: INSTALLATION_ID, useFactory: (ds: DataSource) => installationId(ds), inject: [DataSource] },
         StoreCloser,
       ],
-      exports: [DataSource, DB_PING, INSTALLATION_ID, GENERIC_PLAN_POOL, DataProtection, DirectoryCache, CalendarLoader, CredentialStore],
+      exports: [DataSource, ReadReplica, DB_REPLICA_STATUS, DB_PING, INSTALLATION_ID, GENERIC_PLAN_POOL, DataProtection, DirectoryCache, CalendarLoader, CredentialStore],
     };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ValidationFailed, type HubActor } from '@hub/common';
 import type { Actor } from '@hub/rules/lifecycle';
-import { isTicketId, loadTicket, officeTodoCounts, ticketOfRecord, type OfficeTodoCounts, type ReviewedRecord } from '@hub/store';
+import { ReadReplica, isTicketId, loadTicket, officeTodoCounts, ticketOfRecord, type OfficeTodoCounts, type ReviewedRecord } from '@hub/store';
 import { WorkOrderService, recordNotFound, ticketNotFound, type ActionDetails, type ExecutorAction } from '@hub/workflow';
 import { parseListQuery, type RawListQuery } from '../work-orders/work-order-list.query';
 import { WorkOrderViews, type WorkOrderPage } from '../work-orders/work-order-views.service';
@@ -34,6 +34,7 @@ export class OfficeWorkOrdersService {
     private readonly ds: DataSource,
     private readonly workOrders: WorkOrderService,
     private readonly views: WorkOrderViews,
+    private readonly replica: ReadReplica,
   ) {}
 
   list(raw: RawListQuery): Promise<WorkOrderPage> {
@@ -42,7 +43,7 @@ export class OfficeWorkOrdersService {
   }
 
   todo(): Promise<OfficeTodoCounts> {
-    return officeTodoCounts(this.ds, new Date());
+    return this.replica.read((db) => officeTodoCounts(db, new Date()));
   }
 
   disputes(limit: string | undefined): Promise<{ items: Array<Record<string, unknown>> }> {

@@ -20,7 +20,7 @@ import {
   type Open311Format,
   type Open311RequestUpdate,
 } from '@hub/connectors/open311';
-import { DirectoryCache, listOpen311Requests, listOpen311Updates, open311RequestsById } from '@hub/store';
+import { DirectoryCache, ReadReplica, listOpen311Requests, listOpen311Updates, open311RequestsById } from '@hub/store';
 import type { Open311Answer } from './open311-http';
 import { MAX_RESULTS, isRequestId, parseRequestsQuery, parseUpdatesWindow } from './open311-query';
 
@@ -43,6 +43,7 @@ export class Open311Service {
     private readonly ds: DataSource,
     private readonly limiter: RateLimiter,
     private readonly directories: DirectoryCache,
+    private readonly replica: ReadReplica,
   ) {}
 
   /** The active directory, after the jurisdiction check (absent = served; another one = 404). */
@@ -86,16 +87,18 @@ export class Open311Service {
     const dir = await this.read(c);
     const q = parseRequestsQuery(c.query, new Date());
     for (const code of q.serviceCodes ?? []) if (!findService(dir, code)) throw notFound(`service_code ${code.slice(0, 64)} not found`);
+    // by id: read-your-writes (a client asks for the request it just posted), on the primary; the
+    // lists may read the replica (docs/reliability.md#postgresql-read-replica)
     const rows = q.ids
       ? await open311RequestsById(this.ds, q.ids.filter(isRequestId))
-      : await listOpen311Requests(this.ds, {
+      : await this.replica.read((db) => listOpen311Requests(db, {
           from: q.from,
           to: q.to,
           serviceCodes: q.serviceCodes,
           states: statesOf(q.statuses),
           limit: q.pageSize,
           offset: (q.page - 1) * q.pageSize,
-        });
+        }));
     return { status: 200, body: encodeRequests(c.format, rows.map((r) => presentRequest(r, dir))) };
   }
 
@@ -117,7 +120,7 @@ export class Open311Service {
   async updates(c: CallContext): Promise<Open311Answer> {
     const dir = await this.read(c);
     const w = parseUpdatesWindow(c.query, new Date());
-    const rows = await listOpen311Updates(this.ds, w.from, w.to, MAX_RESULTS);
+    const rows = await this.replica.read((db) => listOpen311Updates(db, w.from, w.to, MAX_RESULTS));
     const updates = rows.map((r) => presentUpdate(r, dir.jurisdiction.timezone)).filter((u): u is Open311RequestUpdate => u !== undefined);
     return { status: 200, body: encodeUpdates(c.format, updates) };
   }

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { HubError, NOW, ValidationFailed, type HubActor, type NowFn } from '@hub/common';
 import { checkWeights } from '@hub/rules/reports';
-import { assessmentWeightsAt, listSnapshots, saveAssessmentWeights, snapshotContent, type DrillRow } from '@hub/store';
+import { ReadReplica, assessmentWeightsAt, listSnapshots, saveAssessmentWeights, snapshotContent, type DrillRow } from '@hub/store';
 import { ReportService, writeSummaryXlsx, writeTicketsXlsx } from '@hub/workflow/reports';
 import { encodeDrillCursor, parseReportQuery, type ParsedReport, type RawReportQuery } from './reports.query';
 
@@ -18,6 +18,7 @@ export class ReportsGatewayService {
   constructor(
     private readonly ds: DataSource,
     private readonly reports: ReportService,
+    private readonly replica: ReadReplica,
     @Inject(NOW) private readonly now: NowFn,
   ) {}
 
@@ -105,7 +106,7 @@ export class ReportsGatewayService {
   }
 
   snapshots() {
-    return listSnapshots(this.ds, 200).then((items) => ({ items }));
+    return this.replica.read((db) => listSnapshots(db, 200)).then((items) => ({ items }));
   }
 
   async snapshot(id: string, format: string | undefined, reply: FastifyReply): Promise<void> {

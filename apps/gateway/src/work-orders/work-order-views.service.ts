@@ -22,6 +22,7 @@ import {
   mergesOf,
   objectionsOf,
   repliesOf,
+  ReadReplica,
   type Queryable,
   type TicketRow,
   type WorkOrderListItem,
@@ -86,13 +87,19 @@ export class WorkOrderViews {
     private readonly clocks: ClockService,
     private readonly privacy: TicketPrivacy,
     private readonly protection: DataProtection,
+    private readonly replica: ReadReplica,
     @Inject(NOW) private readonly now: NowFn,
   ) {}
 
+  /**
+   * The office's list and search may read the replica (a few ms stale, docs/reliability.md#postgresql-read-replica);
+   * a unit's list stays on the primary: the unit acts on what it lists.
+   */
   async list(q: ListQuery, unitCode: string | undefined, office: boolean): Promise<WorkOrderPage> {
     const now = this.now();
     const { phone, ...search } = q.search;
-    const { items, total, totalExact } = await listWorkOrders(this.ds, {
+    const read = <T>(fn: (db: Queryable) => Promise<T>): Promise<T> => (office ? this.replica.read(fn) : fn(this.ds));
+    const { items, total, totalExact } = await read((db) => listWorkOrders(db, {
       ...search,
       // the citizen's phone is searched through its keyed hash only (docs/security.md)
       ...(phone !== undefined ? { phoneHash: this.protection.hashes({ phone }).phoneHash ?? '' } : {}),
@@ -105,9 +112,10 @@ export class WorkOrderViews {
       after: q.after,
       limit: q.limit + 1,
       now,
-    });
+    }));
     const page = items.slice(0, q.limit);
     const last = page[page.length - 1];
+    // the calendar and directory caches load from the primary only: a replica behind must not put an older version back
     const tz = await this.timeZone(this.ds);
     const dir = await this.directory(this.ds);
     return {
@@ -141,7 +149,7 @@ export class WorkOrderViews {
   /** 争议 and 退单 waiting for the office (沪府办〔2020〕49号 Art. 4(二), 7). */
   async disputes(limit: number): Promise<{ items: Array<Record<string, unknown>> }> {
     const dir = await this.directory(this.ds);
-    const rows = await disputes(this.ds, limit);
+    const rows = await this.replica.read((db) => disputes(db, limit));
     const tz = await this.timeZone(this.ds);
     return {
       items: rows.map((r) => ({

@@ -5,7 +5,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { RedisClient } from './redis-client';
 import { Queue } from 'bullmq';
-import { DB_PING, HUB_CONFIG, REQUEST_REDIS, type DbPing } from './tokens';
+import { DB_PING, DB_REPLICA_STATUS, HUB_CONFIG, REQUEST_REDIS, type DbPing, type DbReplicaStatus } from './tokens';
 import type { HubConfig } from '../config';
 import { HubError } from '../errors/hub-error';
 import { Public } from '../auth/actor';
@@ -47,6 +47,7 @@ export class HealthController {
     @Inject(REQUEST_REDIS) private readonly redis: RedisClient,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Optional() @Inject(HEALTH_QUEUES) private readonly queues: Queue[] = [],
+    @Optional() @Inject(DB_REPLICA_STATUS) private readonly replica?: () => DbReplicaStatus | undefined,
   ) {}
 
   @Get('health')
@@ -74,6 +75,8 @@ export class HealthController {
           return i.down(down(e, detailed));
         }
       },
+      // up whatever the replica does: its reads fall back to the primary, so it never takes the app out
+      ...(this.replica?.() ? [async () => this.indicator.check('postgres-replica').up({ ...this.replica!() })] : []),
       ...(this.queues ?? []).map((q) => async () => {
         const i = this.indicator.check(`queue:${q.name}`);
         try {

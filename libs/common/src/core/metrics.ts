@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one app process (served at /metrics). */
 export const registry = new Registry();
@@ -56,5 +56,24 @@ export const redisWipes = new Counter({
   name: 'hub_redis_wipes_total',
   help: 'Times a Redis marker was found gone (Redis emptied or replaced) and the in-flight jobs were queued again',
   labelNames: ['what'] as const,
+  registers: [registry],
+});
+
+export const replicaLag = new Gauge({
+  name: 'hub_db_replica_lag_seconds',
+  help: 'How far the PostgreSQL read replica is behind the primary at its last check (-1: unreachable or not a standby)',
+  registers: [registry],
+});
+
+export const replicaInUse = new Gauge({
+  name: 'hub_db_replica_in_use',
+  help: '1 while the office lists and reports read the replica, 0 while they read the primary (down, lagging or unset)',
+  registers: [registry],
+});
+
+export const replicaFallbacks = new Counter({
+  name: 'hub_db_replica_fallbacks_total',
+  help: 'Reads meant for the replica that ran on the primary, by reason (down, lagging, not_standby, starting; failed: failed on the replica and retried)',
+  labelNames: ['reason'] as const,
   registers: [registry],
 });

@@ -14,6 +14,18 @@ export const GENERIC_PLAN_POOL = Symbol('GENERIC_PLAN_POOL');
 /** Asks PostgreSQL whether it answers (provided by StoreModule; the health check uses it). */
 export const DB_PING = Symbol('DB_PING');
 export type DbPing = () => Promise<void>;
+/** What the read replica is doing (provided by StoreModule; /health shows it, never as down: reads fall back). */
+export const DB_REPLICA_STATUS = Symbol('DB_REPLICA_STATUS');
+export interface DbReplicaStatus {
+  /** where the replica's reads go now */
+  serving: 'replica' | 'primary';
+  /** why the primary serves them: down, lagging, not_standby, starting */
+  reason?: string;
+  /** the replica's lag at its last check; null when unknown */
+  lagMs: number | null;
+  maxLagMs: number;
+  checkedAt: string | null;
+}
 /** The current time, injected so tests drive deadlines without sleeping (default: the system clock). */
 export const NOW = Symbol('NOW');
 export type NowFn = () => Date;

@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { NOW, type NowFn } from '@hub/common';
 import { addCounts, emptyCounts, finish, monthsOf, notices, parsePeriod, rank, type NoticeEntry, type RankBy, type RankedUnit } from '@hub/rules/reports';
-import { assessmentWeightsAt, countsWithRollup, drillTickets, noticeTickets, refreshRollupIn, rollupSafeWatermark, rollupWatermark, setReportSession, unitNames, type DrillQuery, type DrillRow, type GroupBy, type RollupRefresh } from '@hub/store';
+import { ReadReplica, assessmentWeightsAt, countsWithRollup, drillTickets, noticeTickets, refreshRollupIn, rollupSafeWatermark, rollupWatermark, setReportSession, unitNames, type DrillQuery, type DrillRow, type GroupBy, type RollupRefresh } from '@hub/store';
 import type { ReportAnswer, ReportQuestion } from './report.types';
 
 /**
@@ -17,6 +17,7 @@ export class ReportService {
   constructor(
     private readonly ds: DataSource,
     @Inject(NOW) private readonly now: NowFn,
+    @Optional() private readonly replica?: ReadReplica,
   ) {}
 
   /**
@@ -32,12 +33,19 @@ export class ReportService {
     });
   }
 
+  /**
+   * On the read replica where the app has one (the gateway; docs/reliability.md#postgresql-read-replica):
+   * a replica at most DATABASE_REPLICA_MAX_LAG_MS behind holds every fact of an asOf older than that.
+   * The router's snapshots read the primary (it opens no replica): stored for good, exact.
+   */
   private read<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction('REPEATABLE READ', async (m) => {
-      // A report's statements are estimated as large; compiling them (JIT) costs more than it saves.
-      await setReportSession(m);
-      return fn(m);
-    });
+    const run = (ds: DataSource) =>
+      ds.transaction('REPEATABLE READ', async (m) => {
+        // A report's statements are estimated as large; compiling them (JIT) costs more than it saves.
+        await setReportSession(m);
+        return fn(m);
+      });
+    return this.replica ? this.replica.read(run) : run(this.ds);
   }
 
   summary(q: ReportQuestion): Promise<ReportAnswer> {
