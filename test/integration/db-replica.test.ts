@@ -72,7 +72,8 @@ describe('the read replica: stale lists and reports, fresh writes, fallback when
     await migrate(primary.url(DB));
     replica = await PrivatePostgres.startReplica(primary, await freePort());
     env = { DATABASE_URL: primary.url(DB), DATABASE_REPLICA_URL: replica.url(DB), DATABASE_REPLICA_CHECK_MS: '100' };
-    h = await startLifecycleHub(['gateway', 'router', 'notifier'], { env: { ...env, DATABASE_REPLICA_MAX_LAG_MS: '600000' } });
+    // checked once at its start only: the stopped standby is then met by a read, not by a check
+    h = await startLifecycleHub(['gateway', 'router', 'notifier'], { env: { ...env, DATABASE_REPLICA_MAX_LAG_MS: '600000', DATABASE_REPLICA_CHECK_MS: '60000' } });
     await resetWorld(h);
     // a second gateway on the same servers that accepts no more than 300 ms of lag
     strict = await startHub(testConfig({ ...env, DATABASE_REPLICA_MAX_LAG_MS: '300' }), ['gateway']);
@@ -140,6 +141,7 @@ describe('the read replica: stale lists and reports, fresh writes, fallback when
     replica!.halt();
     // the first read meets the dead standby and is retried on the primary at once
     expect((await listed(hub.office)).total).toBe(3);
+    expect(await (await fetch(`${hub.hub.url}/metrics`)).text()).toMatch(/hub_db_replica_fallbacks_total\{reason="failed"[^}]*\} 1\b/);
     expect((await report()).received).toBe(3);
     await waitState(hub, third, 'dispatched');
     const health = await fetch(`${hub.hub.url}/health`);

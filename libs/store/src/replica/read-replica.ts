@@ -148,7 +148,7 @@ export class ReadReplica {
     // logged on a change only: a replica down for an hour is one line, not one per read
     if (before.serving === next.serving && before.reason === next.reason) return;
     if (next.serving === 'replica') this.logger.log({ lagMs: next.lagMs }, 'reads go to the replica');
-    else this.logger.warn({ reason: next.reason, lagMs: next.lagMs, maxLagMs: this.opts!.maxLagMs, error: error instanceof Error ? error.message.slice(0, 200) : undefined }, 'reads go to the primary');
+    else this.logger.warn({ reason: next.reason, lagMs: next.lagMs, maxLagMs: this.opts!.maxLagMs, error: describe(error) }, 'reads go to the primary');
   }
 }
 
@@ -159,4 +159,11 @@ function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** The driver's words, or its code (a refused connection can be an AggregateError without a message). */
+function describe(e: unknown): string | undefined {
+  if (e === undefined) return undefined;
+  const err = e as { message?: string; code?: string; name?: string };
+  return (err.message || err.code || err.name || String(e)).slice(0, 200);
 }
