@@ -124,7 +124,7 @@ export async function refreshRollupIn(tx: Queryable, to: Date): Promise<RollupRe
     if (dim === 'unit') clocks = r[0]!.n;
   }
   await tx.query(`DELETE FROM report_rollup_live_clocks WHERE clock_id IN (SELECT id FROM rollup_c WHERE final)`);
-  await tx.query(`INSERT INTO report_rollup_live_clocks (clock_id, due) SELECT id, due FROM rollup_c WHERE NOT final ON CONFLICT (clock_id) DO UPDATE SET due = EXCLUDED.due`);
+  await tx.query(`INSERT INTO report_rollup_live_clocks (clock_id, due, unit_code) SELECT id, due, unit_code FROM rollup_c WHERE NOT final ON CONFLICT (clock_id) DO UPDATE SET due = EXCLUDED.due`);
   const live = await queryRows<{ n: number }>(tx, `SELECT count(*)::int AS n FROM report_rollup_live_clocks`);
   await tx.query(
     `INSERT INTO report_rollup_state (id, watermark, refreshed_at) VALUES (1, $1, now())
@@ -177,8 +177,11 @@ function addInto(a: Counts, b: Counts): void {
   for (const k of ['satisfied', 'basicallySatisfied', 'dissatisfied', 'solved'] as const) a.callbacks[k] += b.callbacks[k];
 }
 
-/** Clocks due by the watermark read live: those the refresh left live (by the end it saw) and those moved since. */
-const LIVE_OR_MOVED = `SELECT clock_id FROM report_rollup_live_clocks WHERE due > $1 AND due <= least($2::timestamptz, $5::timestamptz)
+/**
+ * Clocks due by the watermark read live: those the refresh left live (by the end it saw; a unit's
+ * own, $4, by its index) and those moved since.
+ */
+const LIVE_OR_MOVED = `SELECT clock_id FROM report_rollup_live_clocks WHERE due > $1 AND due <= least($2::timestamptz, $5::timestamptz) AND ($4::text IS NULL OR unit_code = $4)
                        UNION SELECT clock_id FROM clock_due_changes WHERE changed_at >= $5`;
 
 /** The rollup's rows of whole months [$1, $2) plus what came after the watermark ($5), at $3. */
