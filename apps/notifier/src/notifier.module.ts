@@ -5,6 +5,7 @@ import { CoreModule, HEALTH_QUEUES, HubConfig, HealthController } from '@hub/com
 import { HubQueuesModule } from '@hub/queues/bull.module';
 import { QUEUES } from '@hub/queues';
 import { OutboxRelayService } from './relay/outbox-relay.service';
+import { OutboxRetentionService } from './relay/outbox-retention.service';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryService } from './delivery/delivery.service';
 import { UnitEndpoints } from './delivery/unit-endpoints.service';
@@ -18,6 +19,7 @@ export class NotifierModule {
       controllers: [HealthController],
       providers: [
         OutboxRelayService,
+        OutboxRetentionService,
         UnitEndpoints,
         DeliveryService,
         DeliveryProcessor,

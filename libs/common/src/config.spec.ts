@@ -123,3 +123,20 @@ describe('DATABASE_REPLICA_URL (a streaming replica for the office lists and rep
     expect(e!.message).not.toContain('secret');
   });
 });
+
+describe('HUB_OUTBOX_RETENTION_DAYS (delivered outbox rows kept)', () => {
+  const base = { HUB_JWT_SECRET: 'j'.repeat(32), HUB_DATA_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`, HUB_SEARCH_KEY: Buffer.alloc(32, 2).toString('base64') };
+  it('defaults to 30 days; 0 keeps every row; at most 3650', () => {
+    expect(loadConfig(base).delivery.retentionDays).toBe(30);
+    expect(loadConfig({ ...base, HUB_OUTBOX_RETENTION_DAYS: '0' }).delivery.retentionDays).toBe(0);
+    expect(loadConfig({ ...base, HUB_OUTBOX_RETENTION_DAYS: '3650' }).delivery.retentionDays).toBe(3650);
+  });
+  it.each([
+    ['-1', /between 0 and 3650/],
+    ['3651', /between 0 and 3650/],
+    ['30d', /must be an integer/],
+  ])('refuses %p, naming the variable', (v, message) => {
+    expect(() => loadConfig({ ...base, HUB_OUTBOX_RETENTION_DAYS: v })).toThrow(message);
+    expect(() => loadConfig({ ...base, HUB_OUTBOX_RETENTION_DAYS: v })).toThrow(/^HUB_OUTBOX_RETENTION_DAYS: /);
+  });
+});

@@ -1,12 +1,15 @@
 import { isIP } from 'node:net';
 import { ConfigError } from './config-error';
 import { redisTopology, type RedisTopology } from './redis-config';
+import { int, str, type Env } from './config-values';
+import { deliveryConfig, type DeliveryConfig } from './delivery-config';
 
 /**
  * Configuration from the environment (docs/contracts.md#connection-settings plus the hub's own settings), validated once at
  * boot. A bad or missing value stops the app with a message that names the variable.
  */
 export { ConfigError };
+export type { DeliveryConfig };
 
 export interface HubConfig {
   /** address the apps listen on: HUB_HOST; default 127.0.0.1, or 0.0.0.0 when NODE_ENV=production */
@@ -36,17 +39,7 @@ export interface HubConfig {
   nationalPollMs: number;
   nationalPageLimit: number;
   directoryFile?: string;
-  delivery: {
-    timeoutMs: number;
-    concurrency: number;
-    backoffBaseMs: number;
-    backoffMaxMs: number;
-    retryHours: number;
-    relayIntervalMs: number;
-    requeueAfterMs: number;
-    /** first offers go LIFO while their queue holds more waiting jobs than this (docs/reliability.md#overload-and-catch-up) */
-    lifoAboveWaiting: number;
-  };
+  delivery: DeliveryConfig;
   /** signs the hub's access tokens (HS256); at least 32 characters */
   jwtSecret: string;
   /** 'true' in tests: the national poller does not start by itself */
@@ -141,26 +134,6 @@ export interface UpstreamConfig {
   keys: string;
 }
 
-type Env = Record<string, string | undefined>;
-
-function str(env: Env, name: string, fallback?: string): string {
-  const v = env[name];
-  if (v === undefined || v === '') {
-    if (fallback === undefined) throw new ConfigError(name, 'is required');
-    return fallback;
-  }
-  return v;
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer, got "${raw}"`);
-  const n = Number(raw);
-  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
-
 function url(env: Env, name: string, protocols: string[], fallback?: string): string | undefined {
   const raw = env[name];
   const value = raw === undefined || raw === '' ? fallback : raw;
@@ -245,16 +218,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     nationalPollMs: int(env, 'HUB_NATIONAL_POLL_MS', 60000, 100, 86_400_000),
     nationalPageLimit: int(env, 'HUB_NATIONAL_PAGE_LIMIT', 100, 1, 100),
     directoryFile: env.HUB_DIRECTORY_FILE || undefined,
-    delivery: {
-      timeoutMs: int(env, 'HUB_DELIVERY_TIMEOUT_MS', 10_000, 100, 120_000),
-      concurrency: int(env, 'HUB_DELIVERY_CONCURRENCY', 64, 1, 1000),
-      backoffBaseMs: int(env, 'HUB_DELIVERY_BACKOFF_BASE_MS', 5_000, 1, 3_600_000),
-      backoffMaxMs: int(env, 'HUB_DELIVERY_BACKOFF_MAX_MS', 1_800_000, 1, 86_400_000),
-      retryHours: int(env, 'HUB_DELIVERY_RETRY_HOURS', 72, 0, 24 * 30),
-      relayIntervalMs: int(env, 'HUB_RELAY_INTERVAL_MS', 500, 10, 60_000),
-      requeueAfterMs: int(env, 'HUB_RELAY_REQUEUE_AFTER_MS', 60_000, 100, 3_600_000),
-      lifoAboveWaiting: int(env, 'HUB_RELAY_LIFO_ABOVE', 1_000, 0, 1_000_000_000),
-    },
+    delivery: deliveryConfig(env),
     jwtSecret: jwtSecret(env),
     disablePoller: bool('HUB_DISABLE_POLLER'),
     requestTimeoutMs: requestTimeoutMs(env),

@@ -5,6 +5,7 @@ export * from './outbox/outbox-message';
 export * from './outbox/outbox.repository';
 export * from './outbox/outbox-claim.repository';
 export * from './outbox/outbox-operations.repository';
+export * from './outbox/outbox-retention.repository';
 export * from './repositories/ticket-intake.repository';
 export * from './outbox/internal-job';
 export * from './repositories/directory.repository';
