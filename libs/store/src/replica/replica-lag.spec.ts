@@ -31,6 +31,8 @@ describe('the read replica\'s lag (docs/reliability.md#postgresql-read-replica)'
     expect(isReplicaFault(new Error('Connection terminated unexpectedly'))).toBe('down');
     expect(isReplicaFault(new ConnectionLostError(new Error('released')))).toBe('down');
     expect(isReplicaFault({ code: '40001', message: 'canceling statement due to conflict with recovery' })).toBe('conflict');
+    expect(isReplicaFault({ code: '40P01', message: 'canceling statement due to conflict with recovery' })).toBe('conflict');
+    expect(isReplicaFault({ code: '40P01', message: 'deadlock detected' })).toBeNull();
     expect(isReplicaFault({ code: '40001', message: 'could not serialize access' })).toBeNull();
     expect(isReplicaFault({ code: '57014', message: 'canceling statement due to statement timeout' })).toBeNull();
     expect(isReplicaFault({ code: '42P01', message: 'relation does not exist' })).toBeNull();

@@ -36,7 +36,8 @@ export function isReplicaFault(e: unknown): 'down' | 'conflict' | null {
   const code = err?.driverError?.code ?? err?.code ?? '';
   // a transaction's connection cut between statements (queryRows' ConnectionLostError, TypeORM's released runner)
   if (['ConnectionLostError', 'QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError'].includes(err?.name ?? '')) return 'down';
-  if (code === '40001' && /conflict with recovery/i.test(err?.message ?? '')) return 'conflict';
+  // replay needed what the read held (40001), or a buffer deadlock with it (40P01): this statement only
+  if (/conflict with recovery/i.test(err?.message ?? '')) return 'conflict';
   // 08: connection exceptions; 57P01–03: shutdown, crash, not accepting yet; 53300: too many connections
   if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code)) return 'down';
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE'].includes(code)) return 'down';
