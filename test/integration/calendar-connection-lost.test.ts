@@ -64,6 +64,17 @@ describe('CalendarLoader after pg_terminate_backend', () => {
       .catch((e: unknown) => (failure = e));
     expect(failure).toBeInstanceOf(ConnectionLostError);
     expect((failure as Error).message).toMatch(/connection lost/);
+    // any statement of such a transaction, not only those of the store's queryRows
+    failure = undefined;
+    await ds
+      .transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        await terminate();
+        expect(await released(tx)).toBe(true);
+        await tx.query('SELECT 2');
+      })
+      .catch((e: unknown) => (failure = e));
+    expect(failure).toBeInstanceOf(ConnectionLostError);
 
     // the loader holds nothing of the dead transaction: the next ones read, and see a change
     for (let i = 0; i < 3; i++) expect(await holidays(loader, 2031)).toEqual(['2031-01-01']);

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { Client, Pool } from 'pg';
 import { MIGRATIONS } from './migrations';
 import { PreparingClient } from './prepared-client';
+import { connectionLost } from './db/connection-lost';
 
 export interface DataSourceOptions {
   url: string;
@@ -51,9 +52,13 @@ export function createGenericPlanPool(opts: { url: string; size: number; appName
   });
 }
 
-/** PostgreSQL through TypeORM; migrations only, never `synchronize`. */
+/**
+ * PostgreSQL through TypeORM; migrations only, never `synchronize`. Every statement of its
+ * transactions (EntityManager.query calls DataSource.query) reports a connection terminated
+ * between statements as ConnectionLostError (see there).
+ */
 export function createDataSource(opts: DataSourceOptions): DataSource {
-  return new DataSource({
+  const ds = new DataSource({
     type: 'postgres',
     url: opts.url,
     entities: [],
@@ -70,6 +75,15 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
       ...(opts.prepared === false ? {} : { Client: PreparingClient }),
     },
   });
+  const query = ds.query.bind(ds);
+  ds.query = (async (...args: Parameters<DataSource['query']>) => {
+    try {
+      return await query(...args);
+    } catch (e) {
+      throw connectionLost(e) ?? e;
+    }
+  }) as DataSource['query'];
+  return ds;
 }
 
 /** Creates the database named in the URL when it does not exist (the run command's first step). */

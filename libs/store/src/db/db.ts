@@ -1,4 +1,5 @@
 import { DataProtection, dataProtection } from '@hub/common/crypto';
+import { connectionLost } from './connection-lost';
 
 /**
  * Anything that runs SQL: a DataSource, a transaction's EntityManager, a QueryRunner or a pg pool.
@@ -22,27 +23,6 @@ export async function queryRows<T>(db: Queryable, sql: string, params?: unknown[
   if (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number') return r[0] as T[];
   if (r && typeof r === 'object' && 'rows' in r && Array.isArray((r as { rows: unknown }).rows)) return (r as { rows: T[] }).rows;
   return (r ?? []) as T[];
-}
-
-/**
- * The connection of a transaction (or a held QueryRunner) was terminated while it sat between
- * statements: pg_terminate_backend, a PostgreSQL restart, a broken socket. TypeORM's query runner
- * releases itself on the client's `error` event, so the next statement fails with "query runner
- * already released", which names neither the cause nor that the work is lost. Whatever ran on that
- * connection has rolled back; the caller retries as after any failed statement.
- */
-export class ConnectionLostError extends Error {
-  constructor(cause: unknown) {
-    super('database connection lost in the middle of a transaction (terminated or broken); the transaction was rolled back', { cause });
-    this.name = 'ConnectionLostError';
-  }
-}
-
-const RELEASED = new Set(['QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError']);
-
-/** A ConnectionLostError for TypeORM's "already released" errors, else undefined. */
-export function connectionLost(e: unknown): ConnectionLostError | undefined {
-  return e instanceof Error && RELEASED.has(e.name) ? new ConnectionLostError(e) : undefined;
 }
 
 const protections = new WeakMap<object, DataProtection>();
