@@ -181,8 +181,9 @@ function addInto(a: Counts, b: Counts): void {
  * Clocks due by the watermark read live: those the refresh left live (by the end it saw; a unit's
  * own, $4, by its index) and those moved since.
  */
-const LIVE_OR_MOVED = `SELECT clock_id FROM report_rollup_live_clocks WHERE due > $1 AND due <= least($2::timestamptz, $5::timestamptz) AND ($4::text IS NULL OR unit_code = $4)
-                       UNION SELECT clock_id FROM clock_due_changes WHERE changed_at >= $5`;
+const liveOrMoved = (unit: boolean): string =>
+  `SELECT clock_id FROM report_rollup_live_clocks WHERE due > $1 AND due <= least($2::timestamptz, $5::timestamptz)${unit ? ' AND unit_code = $4' : ''}
+   UNION SELECT clock_id FROM clock_due_changes WHERE changed_at >= $5`;
 
 /** The rollup's rows of whole months [$1, $2) plus what came after the watermark ($5), at $3. */
 async function rollupRows(db: Queryable, q: CountQuery, watermark: Date): Promise<[FactCountRow[], ClockCountRow[]]> {
@@ -203,11 +204,11 @@ async function rollupRows(db: Queryable, q: CountQuery, watermark: Date): Promis
       SELECT ${cols}, c.due FROM ticket_clocks c ${join} WHERE c.due > greatest($1::timestamptz, $5::timestamptz) AND c.due <= $2 AND ${where}
       UNION ALL
       SELECT ${cols}, c.due FROM ticket_clocks c ${join}
-       WHERE c.id IN (${LIVE_OR_MOVED}) AND c.due > $1 AND c.due <= least($2::timestamptz, $5::timestamptz) AND ${where}
+       WHERE c.id IN (${liveOrMoved(!!q.unit)}) AND c.due > $1 AND c.due <= least($2::timestamptz, $5::timestamptz) AND ${where}
       UNION ALL
       SELECT ${cols}, c.due FROM ticket_clocks c ${join}
        WHERE c.due <= c.created_at AND c.type IN ('contact', 'resolve') AND c.due > $1 AND c.due <= least($2::timestamptz, $5::timestamptz) AND ${where}
-         AND c.id NOT IN (${LIVE_OR_MOVED})`;
+         AND c.id NOT IN (${liveOrMoved(!!q.unit)})`;
   const clocks = await queryRows<ClockCountRow>(
     db,
     `SELECT ${rkey} AS k, r.type, r.outcome AS o, sum(r.n)::int AS n FROM report_rollup_clocks r WHERE ${rollupWhere} GROUP BY 1, 2, 3
