@@ -22,3 +22,25 @@ export function int(env: Env, name: string, fallback: number, min: number, max: 
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
 }
+
+/** A URL setting with one of `protocols`; trailing slashes are dropped. Unset and no fallback: undefined. */
+export function url(env: Env, name: string, protocols: string[], fallback?: string): string | undefined {
+  const raw = env[name];
+  const value = raw === undefined || raw === '' ? fallback : raw;
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL: "${redactUrl(value)}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/** Never echo a password from a connection string. */
+export function redactUrl(value: string): string {
+  return value.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}

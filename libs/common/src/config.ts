@@ -1,27 +1,24 @@
 import { isIP } from 'node:net';
 import { ConfigError } from './config-error';
 import { redisTopology, type RedisTopology } from './redis-config';
-import { int, str, type Env } from './config-values';
+import { int, redactUrl, str, url, type Env } from './config-values';
+import { databaseConfig, databaseUrl, type DatabaseConfig, type ReplicaConfig } from './database-config';
 import { deliveryConfig, type DeliveryConfig } from './delivery-config';
 
 /**
  * Configuration from the environment (docs/contracts.md#connection-settings plus the hub's own settings), validated once at
  * boot. A bad or missing value stops the app with a message that names the variable.
  */
-export { ConfigError };
-export type { DeliveryConfig };
+export { ConfigError, redactUrl };
+export type { DatabaseConfig, DeliveryConfig, ReplicaConfig };
 
-export interface HubConfig {
+/** The database settings (databaseUrl, replica, db) are DatabaseConfig's, read in database-config.ts. */
+export interface HubConfig extends DatabaseConfig {
   /** address the apps listen on: HUB_HOST; default 127.0.0.1, or 0.0.0.0 when NODE_ENV=production */
   host: string;
   port: number;
   routerPort: number;
   notifierPort: number;
-  databaseUrl: string;
-  /** a streaming replica for the office's lists and the reports (docs/reliability.md, "PostgreSQL read replica"); none: all reads on the primary */
-  replica?: ReplicaConfig;
-  /** per-session limits of the apps' pools (docs/performance.md#bounded-work) */
-  db: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   redisUrl: string;
   /** one server, a Redis Cluster or a Sentinel-watched master (REDIS_CLUSTER_NODES, REDIS_SENTINELS) */
   redisTopology: RedisTopology;
@@ -52,21 +49,6 @@ export interface HubConfig {
   open311: Open311Config;
   /** where units' work orders may go: HUB_UNIT_ENDPOINTS_ALLOW (docs/security.md "Units' endpoints") */
   unitEndpoints: { allowHttp: boolean; allowNets: string[] };
-}
-
-/** DATABASE_REPLICA_URL and its limits: reads go to the primary when the replica lags more than maxLagMs. */
-export interface ReplicaConfig {
-  url: string;
-  maxLagMs: number;
-  /** how often the replica's position is compared with the primary's */
-  checkMs: number;
-}
-
-function replicaConfig(env: Env, databaseUrl: string): ReplicaConfig | undefined {
-  const u = url(env, 'DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']);
-  if (u === undefined) return undefined;
-  if (u === databaseUrl) throw new ConfigError('DATABASE_REPLICA_URL', 'names the same server as DATABASE_URL: give the streaming replica, or leave it unset');
-  return { url: u, maxLagMs: int(env, 'DATABASE_REPLICA_MAX_LAG_MS', 5_000, 0, 3_600_000), checkMs: int(env, 'DATABASE_REPLICA_CHECK_MS', 1_000, 50, 60_000) };
 }
 
 /** The Open311 door (docs/open311.md). */
@@ -134,22 +116,6 @@ export interface UpstreamConfig {
   keys: string;
 }
 
-function url(env: Env, name: string, protocols: string[], fallback?: string): string | undefined {
-  const raw = env[name];
-  const value = raw === undefined || raw === '' ? fallback : raw;
-  if (value === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new ConfigError(name, `is not a valid URL: "${redactUrl(value)}"`);
-  }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
-  }
-  return value.replace(/\/+$/, '');
-}
-
 /** Shortest shared HMAC secret accepted (docs/security.md "Secrets"): 256 bits, the hash's own size. */
 export const MIN_HMAC_SECRET_BYTES = 32;
 
@@ -172,11 +138,6 @@ function hmacKeys(env: Env, name: string): string {
   return raw;
 }
 
-/** Never echo a password from a connection string. */
-export function redactUrl(value: string): string {
-  return value.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
-}
-
 export function loadConfig(env: Env = process.env): HubConfig {
   const level = str(env, 'LOG_LEVEL', 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
@@ -192,18 +153,13 @@ export function loadConfig(env: Env = process.env): HubConfig {
   const production = env.NODE_ENV === 'production';
   const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379')!;
   const queuePrefix = str(env, 'HUB_QUEUE_PREFIX', 'hub');
-  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/hub')!;
+  const primaryUrl = databaseUrl(env);
   return {
     host: host(env, production),
     port: int(env, 'PORT', 3000, 0, 65535),
     routerPort: int(env, 'ROUTER_PORT', 3001, 0, 65535),
     notifierPort: int(env, 'NOTIFIER_PORT', 3002, 0, 65535),
-    databaseUrl,
-    replica: replicaConfig(env, databaseUrl),
-    db: {
-      statementTimeoutMs: int(env, 'HUB_DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
-      idleInTransactionTimeoutMs: int(env, 'HUB_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 100, 3_600_000),
-    },
+    ...databaseConfig(env, primaryUrl),
     redisUrl,
     redisTopology: redisTopology(env, redisUrl, queuePrefix),
     queuePrefix,
