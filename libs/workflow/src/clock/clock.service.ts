@@ -3,7 +3,6 @@ import { NOW, type NowFn } from '@hub/common';
 import { formatInstant, type WorkingCalendar } from '@hub/rules/calendar';
 import {
   applicableClocks,
-  applyExtension,
   clocksForPhase,
   formatClockDue,
   startClocks,
@@ -20,41 +19,25 @@ import {
   TicketRow,
   appendEvent,
   closeClocks,
-  decideExtensionRequest,
   insertClocks,
-  insertExtensionRequest,
   loadClock,
-  loadExtensionRequest,
   loadTicket,
-  openClocksOf,
-  pendingExtensionRequestId,
   runningNextFire,
-  toDeadlineClock,
-  updateClockDeadlines,
   updateClockTimer,
   wireDue,
-  writeOutbox,
   type ClockRow,
   type ExtensionRequestRow,
 } from '@hub/store';
-import { statusMessage } from '@hub/connectors';
 import { CLOCK_SETTINGS, type ClockSettings } from './clock.settings';
 import { ClockPolicies } from './clock-policies';
+import { ClockExtensions, type ExtensionDecision } from './clock-extensions';
 import { recomputeOpenClocks, type RecomputeSummary } from './calendar-change';
-import {
-  alreadyDecided,
-  checkExtensionInput,
-  extensionError,
-  extensionNotFound,
-  extensionPending,
-  notHandlingUnit,
-  ticketNotFound,
-} from './clock.errors';
-import { clockExtensions, clockFired } from './clock.metrics';
-import { superviseClock, unitRef, warnClock } from './clock-notices';
-import { openResolveClock, subjectOf } from './clock-rows';
+import { clockFired } from './clock.metrics';
+import { superviseClock, warnClock } from './clock-notices';
+import { subjectOf } from './clock-rows';
 
 export { supervisorOf } from './clock-notices';
+export type { ExtensionDecision } from './clock-extensions';
 
 /**
  * What a timer did: `warned` (预警), `supervised` (missed and/or a 督办 round), `expired` (a window
@@ -62,13 +45,6 @@ export { supervisorOf } from './clock-notices';
  * next_fire_at), `early` (not due yet at `now`).
  */
 export type FireOutcome = 'warned' | 'supervised' | 'expired' | 'skipped' | 'stale' | 'early';
-
-export interface ExtensionDecision {
-  request: ExtensionRequestRow;
-  /** the wire `due` sent with `extended` (approved only) */
-  due: Record<string, string> | null;
-  dueDate: string | null;
-}
 
 /** States in which the office, not a unit, holds a ticket (intake and the dispute queue). */
 const OFFICE_HELD_STATES: readonly string[] = ['received', 'accepted', 'disputed'];
@@ -89,6 +65,7 @@ const MAX_CATCH_UP_ROUNDS = 400;
 export class ClockService {
   private readonly logger = new Logger(ClockService.name);
   private readonly policies: ClockPolicies;
+  private readonly extensions: ClockExtensions;
   private windowExpired?: (tx: Queryable, ticketId: string, type: ClockType, at: Date) => Promise<void>;
 
   constructor(
@@ -98,6 +75,7 @@ export class ClockService {
     @Inject(CLOCK_SETTINGS) settings: ClockSettings,
   ) {
     this.policies = new ClockPolicies(settings);
+    this.extensions = new ClockExtensions(calendars, directories, (db, id) => this.policy(db, id), () => this.now(), this.logger);
   }
 
   /** The effective calendar: the active directory's, overlaid by the office's replaced years. */
@@ -205,39 +183,15 @@ export class ClockService {
     return this.start(tx, ticket, ['resolve'], at);
   }
 
-  // --- extensions (申请延期, 沪府办〔2020〕49号 Art. 5) ---------------------------------------------------------
+  // --- extensions (申请延期, 沪府办〔2020〕49号 Art. 5; clock-extensions.ts) ----------------------------------
 
   /**
    * The handling unit asks for a later resolve date. Checked now, against the cap, so a unit
    * learns at once that a date is impossible (the office's decision checks again). One pending
    * request per ticket.
    */
-  async requestExtension(tx: Queryable, ticketId: string, unitCode: string, requestedDueDate: string, reason: string): Promise<ExtensionRequestRow> {
-    checkExtensionInput(requestedDueDate, reason);
-    const ticket = await loadTicket(tx, ticketId, true);
-    if (!ticket) throw ticketNotFound(ticketId);
-    if (ticket.unitCode !== unitCode) throw notHandlingUnit(unitCode);
-    const calendar = await this.calendars.loadForWrite(tx);
-    const clock = await openResolveClock(tx, ticketId);
-    const verdict = applyExtension(await this.policy(tx, clock.policyId), toDeadlineClock(clock), requestedDueDate, calendar);
-    if (!verdict.ok) {
-      clockExtensions.inc({ outcome: `rejected:${verdict.error}` });
-      throw extensionError(verdict.error, requestedDueDate, clock.dueDate, verdict.cap);
-    }
-    const request = await insertExtensionRequest(tx, { ticketId, clockId: clock.id, requestedDueDate, reason: reason.trim(), requestedBy: unitCode, at: this.now() });
-    if (!request) {
-      const pending = await pendingExtensionRequestId(tx, ticketId);
-      throw extensionPending(pending);
-    }
-    await appendEvent(tx, ticketId, 'extension_requested', `unit:${unitCode}`, {
-      requestId: request.id,
-      requestedDueDate,
-      currentDueDate: clock.dueDate,
-      cap: verdict.cap,
-      reason: request.reason,
-    });
-    clockExtensions.inc({ outcome: 'requested' });
-    return request;
+  requestExtension(tx: Queryable, ticketId: string, unitCode: string, requestedDueDate: string, reason: string): Promise<ExtensionRequestRow> {
+    return this.extensions.request(tx, ticketId, unitCode, requestedDueDate, reason);
   }
 
   /**
@@ -246,61 +200,8 @@ export class ClockService {
    * extensions cannot creep past it), and the source is told `extended` with the new `due`. A
    * refusal is recorded in the ticket's log; the deadline stays.
    */
-  async decideExtension(tx: Queryable, requestId: string, approve: boolean, by: string, note: string | null, byNotice = false): Promise<ExtensionDecision> {
-    const head = await loadExtensionRequest(tx, requestId);
-    if (!head) throw extensionNotFound(requestId);
-    const ticket = await loadTicket(tx, head.ticketId, true);
-    if (!ticket) throw ticketNotFound(head.ticketId);
-    const request = await loadExtensionRequest(tx, requestId, true);
-    if (!request) throw extensionNotFound(requestId);
-    if (request.status !== 'pending') throw alreadyDecided(requestId, request.status);
-    const at = this.now();
-
-    if (!approve) {
-      const refused = await decideExtensionRequest(tx, requestId, { status: 'refused', by, note, at, previousDueDate: null });
-      await appendEvent(tx, ticket.id, 'extension_refused', by, { requestId, requestedDueDate: request.requestedDueDate, note });
-      clockExtensions.inc({ outcome: 'refused' });
-      return { request: refused, due: null, dueDate: null };
-    }
-
-    const calendar = await this.calendars.loadForWrite(tx);
-    const clock = await openResolveClock(tx, ticket.id);
-    const verdict = applyExtension(await this.policy(tx, clock.policyId), toDeadlineClock(clock), request.requestedDueDate, calendar);
-    if (!verdict.ok) {
-      clockExtensions.inc({ outcome: `rejected:${verdict.error}` });
-      throw extensionError(verdict.error, request.requestedDueDate, clock.dueDate, verdict.cap);
-    }
-    const next = verdict.clock;
-    // The 预警 belongs to the old deadline; warn again before the new one if that is still ahead.
-    const warnedAt = clock.warnedAt !== null && next.warnAt.getTime() > at.getTime() ? null : clock.warnedAt;
-    await updateClockDeadlines(tx, [
-      { id: clock.id, days: next.days, due: next.due, dueDate: next.dueDate, warnAt: next.warnAt, provisional: next.provisional, warnedAt, nextFireAt: runningNextFire({ type: clock.type, warnAt: next.warnAt, due: next.due, warnedAt }) },
-    ]);
-    const decided = await decideExtensionRequest(tx, requestId, { status: 'approved', by, note, at, previousDueDate: clock.dueDate });
-    const open = await openClocksOf(tx, ticket.id);
-    const due = wireDue(open, calendar.timeZone);
-    await appendEvent(tx, ticket.id, 'extension_approved', by, {
-      requestId,
-      previousDueDate: clock.dueDate,
-      dueDate: next.dueDate,
-      due: due.resolve,
-      days: next.days,
-      cap: verdict.cap,
-      provisional: next.provisional,
-      note,
-    });
-    const dir = await this.directories.current(tx);
-    await writeOutbox(tx, [
-      statusMessage(ticket, 'extended', {
-        occurredAt: formatInstant(at, calendar.timeZone),
-        unit: unitRef(dir?.compiled, ticket.unitCode),
-        due,
-        reason: byNotice ? `特殊情况延期，办结时限延至 ${next.dueDate}，特此告知` : `延期申请已批准，办结时限延至 ${next.dueDate}`,
-      }),
-    ]);
-    clockExtensions.inc({ outcome: 'approved' });
-    this.logger.log({ ticketId: ticket.id, requestId, dueDate: next.dueDate }, 'extension approved');
-    return { request: decided, due, dueDate: next.dueDate };
+  decideExtension(tx: Queryable, requestId: string, approve: boolean, by: string, note: string | null, byNotice = false): Promise<ExtensionDecision> {
+    return this.extensions.decide(tx, requestId, approve, by, note, byNotice);
   }
 
   // --- calendar changes --------------------------------------------------------------------------
