@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { parseKeyRing } from '@hub/connectors/signing';
 import { dataProtection, ticketPayloadContext } from '@hub/common';
-import { NationalPollerService, type PollReport } from '../../apps/gateway/src/intake/national-poller.service';
+import { NationalPollerService, POLL_LOCK, type PollReport } from '../../apps/gateway/src/intake/national-poller.service';
 import { FakeNational, type FakeNationalOptions, type TransferFixture } from '../fakes/fake-national';
 import { RunningHub, eventually, resetDatabase, startHub, testConfig } from '../support/harness';
 import { nationalTransfer } from '../factories/tickets.factory';
@@ -331,6 +331,22 @@ describe('national poller (docs/contracts.md#national-pull) against a fake natio
     } finally {
       await qr.release();
     }
+  });
+
+  it('its connection terminated mid-poll: the poll still reports its own outcome (the failed unlock does not replace it) and the next poll runs', async () => {
+    fake.setTransfers(transfers(2));
+    // the pull is answered 429 only after the connection holding the poll's lock was terminated
+    fake.failPulls({ status: 429, headers: { 'Retry-After': '1' }, delayMs: 3_000 });
+    const polled = poller(hub).pollOnce();
+    await fake.upstream.waitFor(() => fake.pulls().length >= 1, 30_000);
+    const killed = (await hub.ds.query(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [POLL_LOCK],
+    )) as Array<{ ok: boolean }>;
+    expect(killed).toEqual([{ ok: true }]);
+    expect(await polled).toMatchObject({ outcome: 'retry_later', retryInMs: 1000 });
+    await eventually(async () => (await poller(hub).pollOnce()).outcome === 'done', 30_000);
+    expect(await externalIds(hub.ds)).toHaveLength(2);
   });
 
   it('without HUB_NATIONAL_URL the poller reports not_configured and pulls nothing', async () => {

@@ -5,7 +5,7 @@ import { parseKeyRing } from '@hub/connectors/signing';
 import { NationalClient, TransferPageItem, mapNationalTransfer } from '@hub/connectors/national';
 import { contentHash } from '@hub/connectors/common';
 import type { CanonicalTicket } from '@hub/rules/model/ticket';
-import { advisoryUnlock, pollCursor, releaseSavepoint, rollbackToSavepoint, routeJob, savePollCursor, savepoint, storeTicket, tryAdvisoryLock, type StoreResult } from '@hub/store';
+import { advisoryUnlock, advisoryUnlockAll, pollCursor, releaseSavepoint, rollbackToSavepoint, routeJob, savePollCursor, savepoint, storeTicket, tryAdvisoryLock, type StoreResult } from '@hub/store';
 import { nationalReceipt } from '@hub/connectors';
 
 /**
@@ -89,7 +89,12 @@ export class NationalPollerService implements OnApplicationBootstrap, OnApplicat
       try {
         await this.pages(qr, report);
       } finally {
-        await advisoryUnlock(qr, POLL_LOCK);
+        // A failed unlock must not hide the poll's own outcome or error. A terminated connection
+        // took the lock with it; on a live one, unlocking everything once more is the last resort.
+        await advisoryUnlock(qr, POLL_LOCK).catch(async (err: unknown) => {
+          this.logger.warn({ err }, 'national poll lock release failed');
+          await advisoryUnlockAll(qr).catch(() => undefined);
+        });
       }
       if (report.outcome === 'done') this.failures = 0;
       return report;

@@ -54,6 +54,11 @@ export async function advisoryUnlock(db: Queryable, key: number): Promise<void> 
   await db.query(`SELECT pg_advisory_unlock($1)`, [key]);
 }
 
+/** Every session-level advisory lock of this connection released. */
+export async function advisoryUnlockAll(db: Queryable): Promise<void> {
+  await db.query(`SELECT pg_advisory_unlock_all()`);
+}
+
 /** Transaction-level advisory lock without waiting; true when taken (held until the transaction ends). */
 export async function tryAdvisoryXactLock(db: Queryable, key: number): Promise<boolean> {
   const rows = await queryRows<{ locked: boolean }>(db, `SELECT pg_try_advisory_xact_lock($1) AS locked`, [key]);
