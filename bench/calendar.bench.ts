@@ -11,21 +11,11 @@ import * as path from 'path';
 import { findWorkday, isWorkday } from 'chinese-days';
 import { WorkingCalendar, formatDay, parseDay } from '@hub/rules/calendar';
 import type { DirectoryDocument } from '@hub/rules/directory/directory.types';
+import { seededRandom } from '@hub/rules/dispatch/testing';
 
 const DIRECTORY = path.resolve(__dirname, '../data/shanghai-directory.json');
 const OURS_N = 500_000;
 const THEIRS_N = 20_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Question {
   from: Date;
@@ -35,7 +25,7 @@ interface Question {
 }
 
 function questions(count: number, seed: number): Question[] {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const first = parseDay('2024-01-01');
   const last = parseDay('2026-10-31'); // + 30 WD stays inside the published years
   const out: Question[] = [];

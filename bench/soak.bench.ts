@@ -21,7 +21,8 @@ import { chromium } from 'playwright-core';
 import { postgresRssMiB, rssMiB } from './support/chaos/cluster';
 import { Client } from 'pg';
 import { DB_NAME, startChaosHub, type ChaosHub } from './support/chaos/hub';
-import { Workload, seeded } from './support/chaos/workload';
+import { seededRandom } from '@hub/rules/dispatch/testing';
+import { Workload } from './support/chaos/workload';
 
 const RATE = Number(process.env.SOAK_RATE ?? 50);
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
   });
   const samples: Sample[] = [];
   try {
-    const w = new Workload(hub, seeded(5), { lifecycleOnly: true, forget: true, patienceMs: 120_000 });
+    const w = new Workload(hub, seededRandom(5), { lifecycleOnly: true, forget: true, patienceMs: 120_000 });
     await w.init();
     let minute = 0;
     const t0 = performance.now();

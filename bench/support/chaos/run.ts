@@ -5,7 +5,8 @@
 import { percentile } from '../processes';
 import { check, stuckJobs, type Verdict } from './checker';
 import { DB_NAME, startChaosHub, type ChaosHub } from './hub';
-import { Workload, seeded, type Rng, type UpstreamMode } from './workload';
+import { seededRandom } from '@hub/rules/dispatch/testing';
+import { Workload, type Rng, type UpstreamMode } from './workload';
 
 export const FAULTS = [
   'kill gateway-1',
@@ -75,7 +76,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const log = o.log ?? ((l: string) => console.log(l));
-  const rng = seeded(o.seed);
+  const rng = seededRandom(o.seed);
   const hub = await startChaosHub({ pgPort: o.pgPort, redisPort: o.redisPort, appPortBase: o.appPortBase, replicas: { gateway: 2, router: 2, notifier: 2 }, logDir: o.logDir });
   const w = new Workload(hub, rng);
   try {

@@ -12,19 +12,8 @@ import { hotlineOrder, nationalTransfer, validIdCard, ywtbEvaluation } from '../
 import type { ChaosHub } from './hub';
 import { UNIT } from './hub';
 
+/** The workload's and the fault schedule's random numbers: seededRandom (libs/rules), so a seed repeats a run. */
 export type Rng = () => number;
-
-/** mulberry32: the workload and the fault schedule repeat with the seed. */
-export function seeded(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Step {
   /** what is called: a unit's or the office's action, or a citizen's event through the hotline */
