@@ -16,15 +16,13 @@
  * BENCH_BACKLOG (50000), BENCH_ONLY (a | b), BENCH_DB, BENCH_PORT_BASE (3100), BENCH_REDIS_URL.
  * The apps are those of ../dist: to compare two commits, run this file from a worktree of each.
  */
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { uptime } from 'node:os';
 import { execSync } from 'node:child_process';
-import { parseKeyRing, signRequest } from '@hub/connectors/signing';
-import { createDataSource, importDirectory, migrate } from '@hub/store';
-import { Client } from 'pg';
+import { createDataSource } from '@hub/store';
 import { FakeUpstream } from '../test/fakes/fake-upstream';
 import { hotlineOrder, validIdCard } from '../test/factories/tickets.factory';
+import { dropBenchDatabase, freshBenchDatabase, hotlineHubEnv, hotlinePoster, importShanghaiDirectory, startHotlineHub } from './support/hotline-hub';
 import { percentile, startApp } from './support/processes';
 
 const RATE = Number(process.env.BENCH_RATE ?? 60);
@@ -34,24 +32,17 @@ const AFTER_S = Number(process.env.BENCH_AFTER_S ?? 60);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 50_000);
 const ONLY = process.env.BENCH_ONLY ?? '';
 const DB_NAME = process.env.BENCH_DB ?? 'hub_bench_catchup';
-const DB = `postgres://postgres@127.0.0.1:5432/${DB_NAME}`;
 const PORT = Number(process.env.BENCH_PORT_BASE ?? 3100);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
-const KEYS = 'bk1:bench-hotline-secret-of-at-least-32-bytes:hmac-sha256';
 
 const load = (): string => execSync('uptime').toString().trim().replace(/^.*load/, 'load');
 
 async function main(): Promise<void> {
   console.log(`catch-up bench, commit ${execSync('git rev-parse --short HEAD').toString().trim()}, ${load()} (up ${Math.round(uptime() / 60)} min)`);
-  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.end();
-  await migrate(DB);
+  const DB = await freshBenchDatabase(DB_NAME);
   const ds = createDataSource({ url: DB, poolSize: 2 });
   await ds.initialize();
-  const doc = JSON.parse(readFileSync('data/shanghai-directory.json', 'utf8')) as unknown;
-  if (!(await importDirectory(ds, doc, 'bench', true)).ok) throw new Error('directory import failed');
+  await importShanghaiDirectory(ds);
 
   /** scheduled send time and arrival of `dispatched`, per order number */
   const sent = new Map<string, number>();
@@ -62,38 +53,15 @@ async function main(): Promise<void> {
     if (body?.type === 'dispatched' && body.orderNo && !arrived.has(body.orderNo)) arrived.set(body.orderNo, performance.now());
     return { status: 200, body: { ok: true } };
   });
-  const env = {
-    DATABASE_URL: DB,
-    REDIS_URL,
-    HUB_QUEUE_PREFIX: 'bench-catchup',
-    LOG_LEVEL: 'warn',
-    HUB_HOTLINE_KEYS: KEYS,
-    HUB_HOTLINE_URL: fake.url,
-    HUB_DISABLE_POLLER: 'true',
-    HUB_RATE_LIMIT_ENABLED: 'false',
-    PORT: String(PORT),
-    ROUTER_PORT: String(PORT + 1),
-    NOTIFIER_PORT: String(PORT + 2),
-  };
-  const gateway = await startApp('gateway', env, PORT);
-  let router = await startApp('router', env, PORT + 1);
-  const notifier = await startApp('notifier', env, PORT + 2);
-  const key = parseKeyRing('HUB_HOTLINE_KEYS', KEYS).signingKey!;
+  const env = hotlineHubEnv({ db: DB, redisUrl: REDIS_URL, queuePrefix: 'bench-catchup', port: PORT, hotlineUrl: fake.url });
+  const hub = await startHotlineHub(env, PORT);
+  const { gateway, notifier } = hub;
+  let router = hub.router;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const post = hotlinePoster(PORT, agent);
   let errors = 0;
   let next = 0;
 
-  const post = (order: Record<string, unknown>): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const raw = Buffer.from(JSON.stringify(order));
-      const headers = { ...signRequest(key, 'POST', '/connectors/hotline/orders', raw, new Date()), 'content-type': 'application/json', 'content-length': String(raw.length) };
-      const req = http.request({ host: '127.0.0.1', port: PORT, method: 'POST', path: '/connectors/hotline/orders', headers, agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', reject);
-      req.end(raw);
-    });
   const order = (): Record<string, unknown> => {
     const i = next++;
     // each order its own citizen: the merge rule would rightly fold a shared one into one ticket
@@ -206,10 +174,7 @@ async function main(): Promise<void> {
   agent.destroy();
   await fake.close();
   await ds.destroy();
-  const a = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await a.connect();
-  await a.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await a.end();
+  await dropBenchDatabase(DB_NAME);
   process.exit(0);
 }
 

@@ -16,31 +16,24 @@
  * unit and born-late clock indexes, the moved-deadline trigger).
  */
 import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { parseKeyRing, signRequest } from '@hub/connectors/signing';
-import { createDataSource, importDirectory, migrate } from '@hub/store';
+import { createDataSource } from '@hub/store';
 import { Client } from 'pg';
 import { FakeUpstream } from '../test/fakes/fake-upstream';
 import { hotlineOrder, validIdCard } from '../test/factories/tickets.factory';
+import { freshBenchDatabase, hotlineHubEnv, hotlinePoster, importShanghaiDirectory, startHotlineHub } from './support/hotline-hub';
 import { cpuSeconds, cpuSecondsByName, peakRssMiB, percentile, startApp } from './support/processes';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2000);
 const DB_NAME = process.env.BENCH_DB ?? 'hub_bench_e2e';
-const DB = `postgres://postgres@127.0.0.1:5432/${DB_NAME}`;
 // Ports and Redis database of this run (several people may bench on one machine).
 const PORT = Number(process.env.BENCH_PORT_BASE ?? 3100);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
-const KEYS = 'bk1:bench-hotline-secret-of-at-least-32-bytes:hmac-sha256';
 
 async function main(): Promise<void> {
-  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.end();
-  await migrate(DB);
+  const DB = await freshBenchDatabase(DB_NAME);
   // BENCH_AUTO_EXPLAIN_MS=n: plans of statements slower than n ms go to the server log, for the
   // bench database only (set on the database, which the next run drops; nothing else is touched).
   const explainMs = Number(process.env.BENCH_AUTO_EXPLAIN_MS ?? 0);
@@ -63,9 +56,7 @@ async function main(): Promise<void> {
     await ds.query('DROP TRIGGER trg_ticket_clocks_due_change ON ticket_clocks');
   }
   console.log(`uptime at start: ${execSync('uptime').toString().trim()}; BENCH_REPORT_FACTS=${process.env.BENCH_REPORT_FACTS ?? 'on'} BENCH_REPORT_ROLLUP=${process.env.BENCH_REPORT_ROLLUP ?? 'on'}`);
-  const doc = JSON.parse(readFileSync('data/shanghai-directory.json', 'utf8')) as unknown;
-  const imp = await importDirectory(ds, doc, 'bench', true);
-  if (!imp.ok) throw new Error('directory import failed');
+  await importShanghaiDirectory(ds);
 
   const sent = new Map<string, number>();
   const latencies: number[] = [];
@@ -79,42 +70,16 @@ async function main(): Promise<void> {
     return { status: 200, body: { ok: true } };
   });
 
-  const env = {
-    DATABASE_URL: DB,
-    REDIS_URL: REDIS_URL,
-    HUB_QUEUE_PREFIX: 'bench-e2e',
-    LOG_LEVEL: 'warn',
-    HUB_HOTLINE_KEYS: KEYS,
-    HUB_HOTLINE_URL: fake.url,
-    HUB_DISABLE_POLLER: 'true',
-    HUB_RATE_LIMIT_ENABLED: 'false',
-    PORT: String(PORT),
-    ROUTER_PORT: String(PORT + 1),
-    NOTIFIER_PORT: String(PORT + 2),
-  };
-  const gateway = await startApp('gateway', env, PORT);
-  const router = await startApp('router', env, PORT + 1);
-  const notifier = await startApp('notifier', env, PORT + 2);
+  const env = hotlineHubEnv({ db: DB, redisUrl: REDIS_URL, queuePrefix: 'bench-e2e', port: PORT, hotlineUrl: fake.url });
+  const { gateway, router, notifier } = await startHotlineHub(env, PORT);
   // more replicas of router and notifier, each on its own health port (docs/reliability.md#not-done-yet-issue-18-scale-out-part)
   const extra = [];
   for (let k = 1; k < Number(process.env.BENCH_REPLICAS ?? 1); k++) {
     extra.push(await startApp('router', { ...env, ROUTER_PORT: String(PORT + 1 + 2 * k) }, PORT + 1 + 2 * k));
     extra.push(await startApp('notifier', { ...env, NOTIFIER_PORT: String(PORT + 2 + 2 * k) }, PORT + 2 + 2 * k));
   }
-  const key = parseKeyRing('HUB_HOTLINE_KEYS', KEYS).signingKey!;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-  const post = (order: Record<string, unknown>): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const raw = Buffer.from(JSON.stringify(order));
-      const headers = { ...signRequest(key, 'POST', '/connectors/hotline/orders', raw, new Date()), 'content-type': 'application/json', 'content-length': String(raw.length) };
-      const req = http.request({ host: '127.0.0.1', port: PORT, method: 'POST', path: '/connectors/hotline/orders', headers, agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', reject);
-      req.end(raw);
-    });
+  const post = hotlinePoster(PORT, agent);
 
   let errors = 0;
   let next = 0;
