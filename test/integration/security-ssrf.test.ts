@@ -15,7 +15,7 @@ import { UnitEndpoints } from '../../apps/notifier/src/delivery/unit-endpoints.s
 import { FakeUpstream } from '../fakes/fake-upstream';
 import { unitSystemKeys } from '../fakes/unit-keys';
 import { authHeader } from '../support/auth';
-import { RunningHub, SHANGHAI_DIRECTORY, eventually, resetDatabase, startHub, testConfig } from '../support/harness';
+import { RunningHub, SHANGHAI_DIRECTORY, eventually, resetDatabase, startHub, testConfig, type AppName } from '../support/harness';
 import { activateUnitEndpoints, insertTicket, write } from '../factories/outbox.factory';
 
 const UNITS_KEYS = 'uk-1:ssrf-units-secret-of-at-least-32-bytes:hmac-sha256';
@@ -29,6 +29,26 @@ const withEndpoints = (version: string, endpoints: Record<string, string>): Doc 
   return doc;
 };
 
+/** A hub of `apps` with `env` on a reset database, for the describe it is called in. */
+const hubFor = (env: Record<string, string>, apps: AppName[]): (() => RunningHub) => {
+  let hub: RunningHub;
+  beforeAll(async () => {
+    hub = await startHub(testConfig(env), apps);
+    await resetDatabase(hub.ds);
+  });
+  afterAll(async () => hub?.close());
+  return () => hub;
+};
+
+type ImportAnswer = { status: number; body: { error?: string; errors?: Array<{ path: string; message: string }> } };
+
+/** POST /office/directory/versions as an admin. */
+const importDirectory = async (hub: RunningHub, doc: Doc): Promise<ImportAnswer> => {
+  const h = { ...(await authHeader(hub, { role: 'admin' })), 'content-type': 'application/json' };
+  const res = await fetch(`${hub.url}/office/directory/versions`, { method: 'POST', headers: h, body: JSON.stringify(doc) });
+  return { status: res.status, body: (await res.json()) as ImportAnswer['body'] };
+};
+
 describe('security: units endpoints (SSRF)', () => {
   let unit: FakeUpstream;
   beforeAll(async () => {
@@ -37,18 +57,8 @@ describe('security: units endpoints (SSRF)', () => {
   afterAll(async () => unit?.close());
 
   describe('at import (POST /office/directory/versions), without an allow-list', () => {
-    let hub: RunningHub;
-    beforeAll(async () => {
-      hub = await startHub(testConfig({ HUB_UNIT_ENDPOINTS_ALLOW: '' }), ['gateway']);
-      await resetDatabase(hub.ds);
-    });
-    afterAll(async () => hub?.close());
-
-    const post = async (doc: Doc): Promise<{ status: number; body: { error?: string; errors?: Array<{ path: string; message: string }> } }> => {
-      const h = { ...(await authHeader(hub, { role: 'admin' })), 'content-type': 'application/json' };
-      const res = await fetch(`${hub.url}/office/directory/versions`, { method: 'POST', headers: h, body: JSON.stringify(doc) });
-      return { status: res.status, body: (await res.json()) as { error?: string; errors?: Array<{ path: string; message: string }> } };
-    };
+    const hub = hubFor({ HUB_UNIT_ENDPOINTS_ALLOW: '' }, ['gateway']);
+    const post = (doc: Doc): Promise<ImportAnswer> => importDirectory(hub(), doc);
 
     it.each([
       ['plain http', 'http://93.184.216.34/biz'],
@@ -67,7 +77,7 @@ describe('security: units endpoints (SSRF)', () => {
       expect(status).toBe(400);
       expect(body.error).toBe('invalid_directory');
       expect(body.errors).toEqual([{ path: `units[${index}].endpoint`, message: expect.stringMatching(/^refused: /) }]);
-      expect(await hub.ds.query(`SELECT 1 FROM directory_versions WHERE version = $1`, [doc.version])).toEqual([]);
+      expect(await hub().ds.query(`SELECT 1 FROM directory_versions WHERE version = $1`, [doc.version])).toEqual([]);
     });
 
     it('https to a public address on any port is accepted', async () => {
@@ -82,16 +92,10 @@ describe('security: units endpoints (SSRF)', () => {
   });
 
   describe('with HUB_UNIT_ENDPOINTS_ALLOW', () => {
-    let hub: RunningHub;
-    beforeAll(async () => {
-      hub = await startHub(testConfig({ HUB_UNIT_ENDPOINTS_ALLOW: 'http,127.0.0.1' }), ['gateway']);
-      await resetDatabase(hub.ds);
-    });
-    afterAll(async () => hub?.close());
+    const hub = hubFor({ HUB_UNIT_ENDPOINTS_ALLOW: 'http,127.0.0.1' }, ['gateway']);
 
     it('allows what it names (plain http on loopback) and nothing else (metadata, other private ranges)', async () => {
-      const h = { ...(await authHeader(hub, { role: 'admin' })), 'content-type': 'application/json' };
-      const post = (doc: Doc): Promise<Response> => fetch(`${hub.url}/office/directory/versions`, { method: 'POST', headers: h, body: JSON.stringify(doc) });
+      const post = (doc: Doc): Promise<ImportAnswer> => importDirectory(hub(), doc);
       expect((await post(withEndpoints('allow-loopback', { [UNIT]: `${unit.url}/biz` }))).status).toBe(201);
       expect((await post(withEndpoints('allow-metadata', { [UNIT]: 'http://169.254.169.254/' }))).status).toBe(400);
       expect((await post(withEndpoints('allow-private', { [UNIT]: 'http://10.0.0.8/' }))).status).toBe(400);
@@ -101,6 +105,15 @@ describe('security: units endpoints (SSRF)', () => {
   describe('at send time', () => {
     const policy: UnitEndpointPolicy = { allowHttp: true, allowNets: [] };
     const key = unitKeyRing(parseKeyRing('HUB_UNITS_KEYS', UNITS_KEYS), UNIT).signingKey!;
+    /** One signed POST to `endpoint`'s work-orders through a transport that resolves with `lookup`. */
+    const send = async (lookup: ReturnType<typeof pinnedLookup>, endpoint: string): Promise<unknown> => {
+      const transport = new SignedHttpTransport({ lookup });
+      try {
+        return await transport.exchange({ method: 'POST', target: buildTargetUrl(endpoint, ['work-orders']), body: { a: 1 }, key, timeoutMs: 5000 });
+      } finally {
+        transport.destroy();
+      }
+    };
 
     it('DNS rebinding: a name public for the check and loopback for the connection is not connected to', async () => {
       unit.reset();
@@ -110,37 +123,20 @@ describe('security: units endpoints (SSRF)', () => {
       // The import's check sees the public address…
       expect(await checkUnitEndpoint(endpoint, policy, rebinding)).toMatchObject({ ok: true });
       // …the connection resolves again, is judged on what it got, and does not connect.
-      const transport = new SignedHttpTransport({ lookup: pinnedLookup(policy, rebinding) });
-      try {
-        const x = await transport.exchange({ method: 'POST', target: buildTargetUrl(endpoint, ['work-orders']), body: { a: 1 }, key, timeoutMs: 5000 });
-        expect(x).toMatchObject({ kind: 'failure', error: 'connection_error: ERR_ENDPOINT_ADDRESS_REFUSED' });
-        expect(unit.received()).toHaveLength(0);
-      } finally {
-        transport.destroy();
-      }
+      expect(await send(pinnedLookup(policy, rebinding), endpoint)).toMatchObject({ kind: 'failure', error: 'connection_error: ERR_ENDPOINT_ADDRESS_REFUSED' });
+      expect(unit.received()).toHaveLength(0);
     });
 
     it('the socket goes to the address that was checked (an allowed one), not to a second resolution', async () => {
       unit.reset();
       // `unit-system.example` does not exist: the request can only arrive through the checked address.
-      const transport = new SignedHttpTransport({ lookup: pinnedLookup({ allowHttp: true, allowNets: ['127.0.0.1'] }, async () => ['127.0.0.1']) });
-      try {
-        const endpoint = `http://unit-system.example:${new URL(unit.url).port}/biz`;
-        const x = await transport.exchange({ method: 'POST', target: buildTargetUrl(endpoint, ['work-orders']), body: { a: 1 }, key, timeoutMs: 5000 });
-        expect(x).toMatchObject({ kind: 'response', status: 200 });
-        expect(unit.received().map((r) => `${r.path} ${r.signatureValid}`)).toEqual(['/biz/work-orders true']);
-      } finally {
-        transport.destroy();
-      }
+      const endpoint = `http://unit-system.example:${new URL(unit.url).port}/biz`;
+      expect(await send(pinnedLookup({ allowHttp: true, allowNets: ['127.0.0.1'] }, async () => ['127.0.0.1']), endpoint)).toMatchObject({ kind: 'response', status: 200 });
+      expect(unit.received().map((r) => `${r.path} ${r.signatureValid}`)).toEqual(['/biz/work-orders true']);
     });
 
     describe('the notifier, with a directory written around the import', () => {
-      let hub: RunningHub;
-      beforeAll(async () => {
-        hub = await startHub(testConfig({ HUB_UNIT_ENDPOINTS_ALLOW: '', HUB_UNITS_KEYS: UNITS_KEYS }), ['gateway', 'notifier']);
-        await resetDatabase(hub.ds);
-      });
-      afterAll(async () => hub?.close());
+      const running = hubFor({ HUB_UNIT_ENDPOINTS_ALLOW: '', HUB_UNITS_KEYS: UNITS_KEYS }, ['gateway', 'notifier']);
 
       it.each([
         ['plain http on loopback', () => `${unit.url}/biz`, /^endpoint_refused: protocol http: not allowed$/],
@@ -148,6 +144,7 @@ describe('security: units endpoints (SSRF)', () => {
         ['localhost', () => `https://localhost:${new URL(unit.url).port}/biz`, /^endpoint_refused: host localhost is internal$/],
       ])('%s: nothing is sent; the message fails for good with the reason, shown to operators only', async (_what, endpoint, reason) => {
         unit.reset();
+        const hub = running();
         const t = await insertTicket(hub.ds);
         await activateUnitEndpoints(hub.ds, { [UNIT]: endpoint() });
         // the notifier re-reads the directory every few seconds
