@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { StoredRequest } from '@hub/connectors/open311';
+import type { StoredRequest, StoredUpdate } from '@hub/connectors/open311';
 import { type Queryable, queryRows } from '../db';
 
 /**
@@ -65,15 +65,8 @@ export async function open311ExternalId(db: Queryable, ticketId: string): Promis
   return rows[0]?.externalId;
 }
 
-export interface Open311UpdateRow {
-  id: string;
-  ticketId: string;
-  type: string;
-  stateAfter: string | null;
-  occurredAt: Date;
-  confidential: boolean;
-  replyPoints: string | null;
-}
+/** One status change as the updates list reads it: the row presentUpdate takes. */
+export type Open311UpdateRow = StoredUpdate;
 
 /**
  * The event types that are updates, written out so the planner can use the partial index
