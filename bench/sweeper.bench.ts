@@ -10,7 +10,7 @@
  * (1,000,000 open clocks, their timers spread over the next 30 days, BENCH_DUE = 1,000 of them
  * already due) plus 250,000 closed ones (met, no timer: history the partial index leaves out). After
  * VACUUM ANALYZE it times, BENCH_RUNS times each (after warm-up):
- *   - the sweeper's due query (DUE_CLOCKS_SQL from clock.repository.ts, the same text the router
+ *   - the sweeper's due query (DUE_CLOCKS_SQL from clock-timers.repository.ts, the same text the router
  *     runs): one page of 500, and every due timer (pages of 500 until exhausted);
  *   - the scheduler's claim of the next hour's timers (rolled back each run).
  * and prints EXPLAIN (ANALYZE, BUFFERS) of the due query: Index Only Scan, Heap Fetches: 0.

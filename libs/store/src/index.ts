@@ -12,6 +12,7 @@ export * from './repositories/directory.repository';
 export * from './repositories/ticket.repository';
 export * from './repositories/directory-cache';
 export * from './repositories/clock.repository';
+export * from './repositories/clock-timers.repository';
 export * from './repositories/calendar.repository';
 export * from './repositories/extension-request.repository';
 export * from './repositories/calendar.loader';
