@@ -37,7 +37,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
@@ -46,6 +45,7 @@ import { HotlineOrderDto, mapHotlineOrder } from '@hub/connectors/hotline';
 import { contentHash, validateBody } from '@hub/connectors/common';
 import { ensureDatabase, migrate, routeJob, storeTicket } from '@hub/store';
 import { hotlineOrder } from '../test/factories/tickets.factory';
+import { freePort } from '../test/support/notifier-process';
 
 const ROOT = path.resolve(__dirname, '..');
 const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub_bench_intake';
@@ -370,18 +370,6 @@ function memory(pid: number | undefined): { rss: number; peak: number } | undefi
   } catch {
     return undefined;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = a !== null && typeof a === 'object' ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function health(port: number): Promise<number> {
