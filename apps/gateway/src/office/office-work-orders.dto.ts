@@ -5,11 +5,23 @@
 import 'reflect-metadata';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { IsNotBlank, LIMITS, OptionalField } from '@hub/connectors/common';
+import { IsNotBlank, LIMITS, OptionalField, stacked } from '@hub/connectors/common';
 import { TEXT } from '../work-orders/work-orders.dto';
 
 /** More co-handlers than this is not a multi-unit matter but a meeting (Yunnan Measures Art. 15). */
 export const MAX_CO_UNITS = 10;
+
+/** Co-handlers (协办): optional unit codes, at most MAX_CO_UNITS. */
+function CoUnitsField(description: string): PropertyDecorator {
+  return stacked(
+    ApiPropertyOptional({ type: [String], description }),
+    OptionalField(),
+    IsArray(),
+    ArrayMaxSize(MAX_CO_UNITS),
+    IsString({ each: true }),
+    MaxLength(LIMITS.code, { each: true }),
+  );
+}
 
 export class DesignateDto {
   @ApiProperty({ description: 'the unit that handles it from now on (指定谁、谁办理, 沪府办〔2020〕49号 Art. 4(二)); it can no longer object', example: '310104-MARKET' })
@@ -19,12 +31,7 @@ export class DesignateDto {
   @MaxLength(LIMITS.code)
   unit!: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'co-handlers (协办); omitted: keep the current ones' })
-  @OptionalField()
-  @IsArray()
-  @ArrayMaxSize(MAX_CO_UNITS)
-  @IsString({ each: true })
-  @MaxLength(LIMITS.code, { each: true })
+  @CoUnitsField('co-handlers (协办); omitted: keep the current ones')
   coUnits?: string[];
 }
 
@@ -157,12 +164,7 @@ export class UnitsDto {
   @MaxLength(LIMITS.code)
   lead!: string;
 
-  @ApiPropertyOptional({ type: [String], description: '协办: the co-handlers; omitted: every other unit already on the matter' })
-  @OptionalField()
-  @IsArray()
-  @ArrayMaxSize(MAX_CO_UNITS)
-  @IsString({ each: true })
-  @MaxLength(LIMITS.code, { each: true })
+  @CoUnitsField('协办: the co-handlers; omitted: every other unit already on the matter')
   coUnits?: string[];
 }
 

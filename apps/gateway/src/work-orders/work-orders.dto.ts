@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsObject, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { IsHttpUrl, IsNotBlank, IsSha256Hex, LIMITS, NoNestedArrays, OptionalField } from '@hub/connectors/common';
+import { IsHttpUrl, IsNotBlank, IsSha256Hex, LIMITS, NoNestedArrays, OptionalField, stacked } from '@hub/connectors/common';
 
 /** Free text written by staff (reports, reasons, notes). */
 export const TEXT = { short: 2000, long: 20000 } as const;
@@ -30,6 +30,19 @@ export class DocumentDto {
   @IsString()
   @IsSha256Hex()
   sha256?: string;
+}
+
+/** An optional list of documents (attachments), at most LIMITS.attachmentsCount. */
+export function DocumentsField(): PropertyDecorator {
+  return stacked(
+    ApiPropertyOptional({ type: [DocumentDto] }),
+    OptionalField(),
+    IsArray(),
+    ArrayMaxSize(LIMITS.attachmentsCount),
+    NoNestedArrays(),
+    ValidateNested({ each: true }),
+    Type(() => DocumentDto),
+  );
 }
 
 /** `sealedDocument` (docs/contracts.md#national-messages): the digest is required, the national platform checks it. */
@@ -77,13 +90,7 @@ export class ReplyDto {
   @MaxLength(TEXT.short * 2)
   replyPoints!: string;
 
-  @ApiPropertyOptional({ type: [DocumentDto] })
-  @OptionalField()
-  @IsArray()
-  @ArrayMaxSize(LIMITS.attachmentsCount)
-  @NoNestedArrays()
-  @ValidateNested({ each: true })
-  @Type(() => DocumentDto)
+  @DocumentsField()
   attachments?: DocumentDto[];
 
   @ApiPropertyOptional({ description: 'after a reopen (重办): the same conclusion as before; unsatisfied callbacks keep counting (沪府办〔2020〕49号 Art. 4(三))' })
@@ -176,12 +183,6 @@ export class CoInputDto {
   @MaxLength(TEXT.long)
   content!: string;
 
-  @ApiPropertyOptional({ type: [DocumentDto] })
-  @OptionalField()
-  @IsArray()
-  @ArrayMaxSize(LIMITS.attachmentsCount)
-  @NoNestedArrays()
-  @ValidateNested({ each: true })
-  @Type(() => DocumentDto)
+  @DocumentsField()
   attachments?: DocumentDto[];
 }

@@ -25,6 +25,17 @@ export function OptionalField(): PropertyDecorator {
   return ValidateIf((_object: object, value: unknown) => value !== undefined && value !== null && value !== '');
 }
 
+/**
+ * Several property decorators as one, applied as the same stack written above a property would be
+ * (the last first), so the validators run and join their messages in the same order. Nest's
+ * applyDecorators applies them first to last.
+ */
+export function stacked(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => {
+    for (let i = decorators.length - 1; i >= 0; i--) decorators[i](target, key);
+  };
+}
+
 function stringRule(
   name: string,
   test: (value: string) => boolean,
