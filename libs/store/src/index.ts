@@ -3,6 +3,7 @@ export * from './store.module';
 export * from './data-source';
 export * from './outbox/outbox-message';
 export * from './outbox/outbox.repository';
+export * from './outbox/outbox-record.repository';
 export * from './outbox/outbox-claim.repository';
 export * from './outbox/outbox-operations.repository';
 export * from './outbox/outbox-retention.repository';

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { OUTBOX_ROW_COLUMNS, OutboxRow, pendingById, recordAttempt } from './outbox.repository';
+import { OUTBOX_ROW_COLUMNS, OutboxRow, pendingById } from './outbox.repository';
+import { recordAttempt } from './outbox-record.repository';
 import { queryRows, type Queryable } from '../db';
 
 export type InternalJobResult = 'done' | 'skipped' | 'retry';
