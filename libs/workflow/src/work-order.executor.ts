@@ -16,19 +16,14 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { NOW, type NowFn } from '@hub/common';
-import { formatInstant } from '@hub/rules/calendar';
-import { DEFAULT_WORK_ORDER_CONFIG, allowedActions, createWorkOrder, transition, type Actor, type WorkOrderAction, type WorkOrderConfig, type WorkOrderContext } from '@hub/rules/lifecycle';
+import { DEFAULT_WORK_ORDER_CONFIG, createWorkOrder, transition, type Actor, type WorkOrderAction, type WorkOrderConfig, type WorkOrderContext } from '@hub/rules/lifecycle';
 import {
   DirectoryCache,
   appendEvent,
   closeWrites,
-  endMerge,
   flagBounced,
   flushWrites,
-  isTicketId,
   loadStoredWorkOrder,
-  loadTicket,
-  mergedIntoOf,
   officeSetting,
   openWrites,
   saveWorkOrder,
@@ -37,7 +32,6 @@ import {
   type Queryable,
   type TicketRow,
 } from '@hub/store';
-import { statusMessage } from '@hub/connectors';
 import { ClockService } from '@hub/workflow/clock';
 import { ACTIONS, type ActionDef, type ActionStep } from './actions';
 import { inputCheck } from './actions/checks';
@@ -45,6 +39,7 @@ import { messagesOf, runClocks } from './executor/effects';
 import { SYSTEM, byOf, decisionOf, handles, roster, rosterChanged, routingOptions, type RoutingNote } from './executor/helpers';
 import { lapse } from './executor/lapse';
 import { lockAndLoad } from './executor/load';
+import { unmerge } from './executor/unmerge';
 import { adopt } from './work-order-adoption';
 import { fieldOfMachineMessage, forbidden, invalidInput, notAllowed, ticketNotFound } from './work-order.errors';
 import type { ApplyOptions, ApplyResult, ExecutorAction, LockedTicket, Performer } from './work-order.types';
@@ -305,30 +300,9 @@ export class WorkOrderService {
    */
   async unmerge(tx: Queryable, ticketId: string, reason: string, performer: Performer): Promise<ApplyResult> {
     const at = this.now();
-    // Lock order: the handled ticket before the one merged into it, as an action on the handled
-    // ticket does (it writes messages for its merged tickets while holding its own lock).
-    if (isTicketId(ticketId)) {
-      const into = await mergedIntoOf(tx, ticketId);
-      if (into) await loadTicket(tx, into, true);
-    }
-    const loaded = await this.lockAndLoad(tx, ticketId, at);
-    if (!loaded) throw ticketNotFound(ticketId);
-    const { ticket, ctx } = loaded;
-    if (ctx.state !== 'merged') throw notAllowed(`unmerge needs a merged ticket; this one is ${ctx.state}`, ctx.state, allowedActions(ctx, { role: 'office' }));
-    const fresh = createWorkOrder({ source: ticket.source, kind: ticket.ticket.kind, config: ctx.config });
-    const accepted = transition(fresh, { type: 'accept' }, SYSTEM);
-    const disputed = accepted.ok ? transition(accepted.next, { type: 'dispute', reason: 'unmerged' }, SYSTEM) : accepted;
-    if (!disputed.ok) throw new Error(`unmerge: the machine refused to rebuild the ticket: ${disputed.message}`);
-    const next = disputed.next;
-    const by = byOf({ role: 'office', id: performer.id }, performer);
-    const from = ticket.mergedInto;
-    await saveWorkOrder(tx, ticket.id, { context: next, state: next.state, unitCode: null, designated: false, bounces: next.bounces, assignedAt: null, mergedInto: null });
-    await endMerge(tx, ticket.id, { by, at, reason });
-    await appendEvent(tx, ticket.id, 'unmerged', by, { from, reason, before: { state: ctx.state }, after: { state: next.state }, performer });
-    if (from) await appendEvent(tx, from, 'released', by, { ticketId: ticket.id, reason });
-    const tz = (await this.clocks.calendar(tx)).timeZone;
-    await writeOutbox(tx, [statusMessage(ticket, 'accepted', { occurredAt: formatInstant(at, tz), reason: `取消合并，重新作为独立工单办理 (unmerged): ${reason}` })]);
-    return this.result(ticket.id, 'unmerge', ctx, next, null, null);
+    const timeZone = async (): Promise<string> => (await this.clocks.calendar(tx)).timeZone;
+    const { ticket, before, next } = await unmerge(tx, ticketId, reason, performer, at, (id) => this.lockAndLoad(tx, id, at), timeZone);
+    return this.result(ticket.id, 'unmerge', before, next, null, null);
   }
 
   // --- reading ----------------------------------------------------------------------------------------
