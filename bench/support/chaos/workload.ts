@@ -149,7 +149,9 @@ export class Workload {
     const orderNo = `CH${refused ? 'X' : ''}${this.runId}${String(i).padStart(6, '0')}`;
     // a third were received ten days ago: their clocks are missed at once, and supervised
     const receivedAt = !this.opts.lifecycleOnly && this.rng() < 0.33 ? new Date(Date.now() - 10 * 86_400_000) : new Date();
-    const birth = new Date(Date.UTC(1950, 0, 1) + i * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+    // births within 1950–1999 whatever the count: a day per ticket from 1950 reached the future at
+    // ticket 28,100 and the ID numbers were refused (the soak's flows ended at its 24th minute)
+    const birth = new Date(Date.UTC(1950, 0, 1) + (i % 18_000) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
     const citizen = { name: '张三', phone: `1380${String(i % 10_000_000).padStart(7, '0')}`, idType: 'id_card', idNumber: validIdCard(birth, String(i % 1000).padStart(3, '0')), anonymous: false, confidential: false };
     const order = hotlineOrder({ orderNo, citizen, receivedAt: receivedAt.toISOString(), categoryCode: '0101', location: { regionCode: '310104', address: `徐汇区某路${i}号` } });
     const t: TicketRecord = { source: 'hotline', externalId: orderNo, submittedAt: performance.now(), refused, steps: this.plan(orderNo), planDone: false };
