@@ -33,6 +33,8 @@ interface Sample {
   minute: number;
   started: number;
   done: number;
+  /** tickets refused at intake or whose lifecycle stopped short */
+  failed: number;
   pending: number;
   rss: Record<string, number>;
   /** MiB: table (heap + TOAST) and its indexes, by table; then single indexes */
@@ -63,7 +65,7 @@ async function sample(hub: ChaosHub, w: Workload, minute: number, started: numbe
     const [{ pending }] = (await db.query(`SELECT count(*)::int AS pending FROM outbox WHERE status = 'pending'`)).rows as Array<{ pending: number }>;
     const info = await hub.redis.command((r) => r.info('memory'));
     const used = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
-    return { minute, started, done: w.done, pending, rss, tables, indexes: Object.fromEntries(ix.map((r) => [r.relname, mib(r.s)])), redisUsedMiB: mib(used), load: os.loadavg()[0] };
+    return { minute, started, done: w.done, failed: w.failed, pending, rss, tables, indexes: Object.fromEntries(ix.map((r) => [r.relname, mib(r.s)])), redisUsedMiB: mib(used), load: os.loadavg()[0] };
   } finally {
     await db.end();
   }
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
           samples.push(s);
           const t = s.tables;
           console.log(
-            `  min ${String(minute).padStart(2)}  load ${s.load.toFixed(1).padStart(5)}  done ${s.done}/${s.started}  pending ${s.pending}  rss ${Object.entries(s.rss).map(([k, v]) => `${k} ${v}`).join(', ')}  ` +
+            `  min ${String(minute).padStart(2)}  load ${s.load.toFixed(1).padStart(5)}  done ${s.done}/${s.started}  failed ${s.failed}  pending ${s.pending}  rss ${Object.entries(s.rss).map(([k, v]) => `${k} ${v}`).join(', ')}  ` +
               `outbox ${t.outbox?.table}+${t.outbox?.indexes} (dead ${t.outbox?.dead})  pending-idx ${s.indexes.ix_outbox_pending_key}  redis ${s.redisUsedMiB}`,
           );
         })

@@ -76,6 +76,8 @@ export class Workload {
 
   /** tickets done (the soak keeps no history: its measure is memory) */
   done = 0;
+  /** hotline tickets refused at intake or whose plan stopped short (counted also when forgetting) */
+  failed = 0;
   /** set when the run is given up: every flow ends at its next retry */
   aborted = false;
 
@@ -160,11 +162,12 @@ export class Workload {
       this.byOrderNo.set(orderNo, t);
     }
     const a = await this.signed('hotline', '/connectors/hotline/orders', order);
-    if (!a || a.status >= 300) return;
+    if (!a || a.status >= 300) return void this.failed++;
     t.answered = a.status;
     t.answeredAtMs = performance.now();
     t.ticketId = (a.body as { ticketId?: string }).ticketId;
     await this.runPlan(t);
+    if (t.planError !== undefined) this.failed++;
   }
 
   private async ywtbFlow(): Promise<void> {
