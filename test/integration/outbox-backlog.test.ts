@@ -5,7 +5,7 @@
  * the others nothing but a second try.
  */
 import type { DataSource } from 'typeorm';
-import { claimReady, claimUnclaimed, createDataSource, queryRows, routeJob, runInternalJobs, writeOutbox } from '@hub/store';
+import { claimReady, claimUnclaimed, claimUnclaimedFrom, createDataSource, reclaimStale, queryRows, routeJob, runInternalJobs, writeOutbox } from '@hub/store';
 import { insertTicket, insertTickets, status, write } from '../factories/outbox.factory';
 import { resetDatabase } from '../support/harness';
 import { outboxRowsReadBy, statementOf } from '../support/plan-probe';
@@ -62,6 +62,43 @@ describe('the relay\'s claim under a backlog already queued', () => {
     expect((await claimUnclaimed(ds, opts)).map((r) => r.id)).toEqual([behind]);
     await ds.query(`UPDATE outbox SET queued_attempt = NULL, queued_at = NULL WHERE id = $1`, [fresh[1]]);
     expect((await claimUnclaimed(ds, opts)).map((r) => r.id)).toEqual([fresh[1]]);
+  });
+});
+
+describe('the claim in bounded pieces, going round the keys; lost jobs found among old claims', () => {
+  const opts = { targets: ['hotline'], units: false, batch: 500 };
+  let heads: string[];
+
+  beforeEach(async () => {
+    await resetDatabase(ds);
+    // 30 tickets with one unclaimed message each; the first 10 by order key wait for a retry
+    const tickets = await insertTickets(ds, 30);
+    await writeOutbox(ds, tickets.map((t) => status(t, 'accepted')));
+    heads = (await queryRows<{ id: string }>(ds, `SELECT id::text AS id FROM outbox ORDER BY order_key, id`)).map((r) => r.id);
+    await ds.query(`UPDATE outbox SET attempts = 1, next_attempt_at = now() + interval '1 hour' WHERE id = ANY($1::bigint[])`, [heads.slice(0, 10)]);
+    await ds.query('VACUUM ANALYZE outbox');
+  });
+
+  it('each statement looks at 10 keys at most and the next goes on after it, so the keys waiting at the low end hold nobody back', async () => {
+    const first = await claimUnclaimedFrom(ds, opts, null, 10);
+    expect(first.rows).toEqual([]);
+    const second = await claimUnclaimedFrom(ds, opts, first.nextKey, 10);
+    expect(second.rows.map((r) => r.id).sort()).toEqual(heads.slice(10, 20).sort());
+    const third = await claimUnclaimedFrom(ds, opts, second.nextKey, 10);
+    expect(third.rows.map((r) => r.id).sort()).toEqual(heads.slice(20, 30).sort());
+    // the end reached: the next call says to start again from the first key
+    const fourth = await claimUnclaimedFrom(ds, opts, third.nextKey, 10);
+    expect(fourth).toEqual({ rows: [], nextKey: null });
+  });
+
+  it('a claim older than requeueAfterMs whose row is still pending is claimed again; a recent one is not', async () => {
+    const claimed = (await claimUnclaimedFrom(ds, opts, null, 1000)).rows.map((r) => r.id);
+    expect(claimed).toHaveLength(20);
+    expect(await reclaimStale(ds, { ...opts, requeueAfterMs: 60_000 })).toEqual([]);
+    await ds.query(`UPDATE outbox SET queued_at = now() - interval '2 minutes' WHERE id = $1`, [claimed[0]]);
+    expect((await reclaimStale(ds, { ...opts, requeueAfterMs: 60_000 })).map((r) => r.id)).toEqual([claimed[0]]);
+    // claimed again just now: not stale any more
+    expect(await reclaimStale(ds, { ...opts, requeueAfterMs: 60_000 })).toEqual([]);
   });
 });
 

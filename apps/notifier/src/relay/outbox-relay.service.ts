@@ -5,12 +5,14 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { RedisClient } from '@hub/common';
 import { HUB_CONFIG, HubConfig, INSTALLATION_ID, REDIS, redisWipes } from '@hub/common';
-import { claimReady, claimUnclaimed, forgetQueued, listenToOutbox } from '@hub/store';
+import { claimUnclaimedFrom, forgetQueued, listenToOutbox, reclaimStale } from '@hub/store';
 import { OutboxJob, QUEUES, outboxJobId, queueForTarget } from '@hub/queues';
 import { DeliveryService } from '../delivery/delivery.service';
 
 /** Rows claimed per statement; a pass repeats until a claim comes back short. */
 const RELAY_BATCH = 500;
+/** Order keys one claim statement looks at: its work is bounded however many keys wait. */
+const RELAY_KEYS = 2_000;
 /** How often a pass checks that Redis still holds its data (the marker below). */
 export const WIPE_CHECK_MS = 1_000;
 
@@ -26,7 +28,8 @@ export const WIPE_CHECK_MS = 1_000;
  * instead of waiting for HUB_RELAY_REQUEUE_AFTER_MS (docs/reliability.md#redis-wiped).
  *
  * Under a backlog (docs/reliability.md#overload-and-catch-up) a pass claims only what nobody holds
- * (claimUnclaimed), and while the target queue holds more than HUB_RELAY_LIFO_ABOVE waiting jobs a
+ * (claimUnclaimedFrom, RELAY_KEYS order keys a statement, going round), finds lost jobs among the
+ * claims older than HUB_RELAY_REQUEUE_AFTER_MS (reclaimStale), and while the target queue holds more than HUB_RELAY_LIFO_ABOVE waiting jobs a
  * message offered for the first time is queued LIFO: a new order does not wait behind tens of
  * thousands of old ones for its first event. Below that everything is FIFO: LIFO at a steady load
  * starves whatever sits at the bottom of a queue that never quite empties. Re-offers (retries,
@@ -43,6 +46,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private idle: Promise<void> = Promise.resolve();
   private lastWipeCheck = 0;
   private lastWalk = 0;
+  /** where the next claim goes on among the order keys (null: from the first) */
+  private nextKey: string | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -135,26 +140,35 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       for (;;) {
         const batch = RELAY_BATCH;
         const { targets, units } = this.delivery.deliverableTargets();
-        // Claims whose job was lost are found by walking every pending key: now and then only.
-        const walk = Date.now() - this.lastWalk >= this.config.delivery.requeueAfterMs / 2;
-        if (walk) this.lastWalk = Date.now();
         const o = { targets: ['router', ...targets], units, batch };
-        const rows = walk ? await claimReady(this.ds, { ...o, requeueAfterMs: this.config.delivery.requeueAfterMs }) : await claimUnclaimed(this.ds, o);
-        if (rows.length === 0) break;
-        const route = rows.filter((r) => queueForTarget(r.target) === QUEUES.route);
-        const deliver = rows.filter((r) => queueForTarget(r.target) === QUEUES.deliver);
-        const jobs = (rs: typeof rows, lifo: boolean) =>
-          rs.map((r) => ({ name: r.target, data: { outboxId: r.id, attempt: r.attempts, installation: this.installation }, opts: { jobId: outboxJobId(this.installation, r.id, r.attempts), lifo: lifo && r.attempts === 0 } }));
-        if (route.length) await this.routeQueue.addBulk(jobs(route, await backlog(this.routeQueue)));
-        if (deliver.length) await this.deliverQueue.addBulk(jobs(deliver, await backlog(this.deliverQueue)));
+        // Claims whose job was lost: now and then, timed from the end of the last look.
+        if (Date.now() - this.lastWalk >= this.config.delivery.requeueAfterMs / 2) {
+          const stale = await reclaimStale(this.ds, { ...o, requeueAfterMs: this.config.delivery.requeueAfterMs }).finally(() => (this.lastWalk = Date.now()));
+          if (stale.length) await this.queueRows(stale, backlog);
+          total += stale.length;
+        }
+        // Unclaimed heads, RELAY_KEYS order keys a statement, going round the keys pass after pass.
+        const { rows, nextKey } = await claimUnclaimedFrom(this.ds, o, this.nextKey, RELAY_KEYS);
+        this.nextKey = nextKey;
+        if (rows.length) await this.queueRows(rows, backlog);
         total += rows.length;
-        if (rows.length < batch && !walk) break;
+        if (nextKey === null && rows.length < batch) break;
       }
     } catch (err) {
       // Rows already marked queued are queued again after requeueAfterMs: nothing is lost.
       this.logger.error({ err }, 'outbox relay pass failed');
     }
     return total;
+  }
+
+  /** The rows claimed, as jobs: first offers LIFO while their queue holds a backlog, re-offers FIFO. */
+  private async queueRows(rows: Array<{ id: string; attempts: number; target: string }>, backlog: (q: Queue<OutboxJob>) => Promise<boolean>): Promise<void> {
+    const route = rows.filter((r) => queueForTarget(r.target) === QUEUES.route);
+    const deliver = rows.filter((r) => queueForTarget(r.target) === QUEUES.deliver);
+    const jobs = (rs: typeof rows, lifo: boolean) =>
+      rs.map((r) => ({ name: r.target, data: { outboxId: r.id, attempt: r.attempts, installation: this.installation }, opts: { jobId: outboxJobId(this.installation, r.id, r.attempts), lifo: lifo && r.attempts === 0 } }));
+    if (route.length) await this.routeQueue.addBulk(jobs(route, await backlog(this.routeQueue)));
+    if (deliver.length) await this.deliverQueue.addBulk(jobs(deliver, await backlog(this.deliverQueue)));
   }
 
   /**

@@ -1,4 +1,5 @@
 import { queryRows, type Queryable } from '../db';
+import { pendingById } from './outbox.repository';
 
 export interface ClaimOptions {
   /** outside targets whose connection is configured; others wait in the outbox (docs/contracts.md#connection-settings) */
@@ -52,25 +53,79 @@ export async function claimReady(db: Queryable, o: ClaimOptions): Promise<Array<
  * (claimed long ago, still pending) are claimReady's, run now and then.
  */
 export async function claimUnclaimed(db: Queryable, o: Omit<ClaimOptions, 'requeueAfterMs'>): Promise<Array<{ id: string; attempts: number; target: string }>> {
-  return queryRows<{ id: string; attempts: number; target: string }>(db, `WITH RECURSIVE firsts AS (
-        (SELECT c.order_key, c.id FROM outbox c WHERE ${CLAIMABLE_PREDICATE('c')} ORDER BY c.order_key, c.id LIMIT 1)
+  return (await claimUnclaimedFrom(db, o, null, 1_000_000_000)).rows;
+}
+
+/**
+ * claimUnclaimed over at most `maxKeys` order keys after `afterKey` (null: from the first), so that
+ * one statement's work is bounded whatever the backlog: unbounded, with 80,000 keys holding an
+ * unclaimed row it walked them all for each batch of 500. `nextKey` is where the next call goes on
+ * (null: the last key was reached), so keys whose head waits for a retry at the low end cannot hold
+ * back the others: the relay goes round.
+ */
+export async function claimUnclaimedFrom(
+  db: Queryable,
+  o: Omit<ClaimOptions, 'requeueAfterMs'>,
+  afterKey: string | null,
+  maxKeys: number,
+): Promise<{ rows: Array<{ id: string; attempts: number; target: string }>; nextKey: string | null }> {
+  // The candidates are looked up by id in an array, and "not claimed" is spelled so that it does not
+  // imply ix_outbox_claimable's predicate: with that index's statistics saying "empty", the planner
+  // otherwise scanned the whole index once per candidate (22 s for 500 rows at 100,000 unclaimed).
+  const out = await queryRows<{ id: string | null; attempts: number | null; target: string | null; next_key: string | null }>(
+    db,
+    `WITH RECURSIVE firsts AS (
+        (SELECT c.order_key, c.id, 1 AS n FROM outbox c WHERE ${CLAIMABLE_PREDICATE('c')} AND c.order_key > $4 ORDER BY c.order_key, c.id LIMIT 1)
         UNION ALL
-        SELECT n.order_key, n.id FROM firsts f CROSS JOIN LATERAL (
+        SELECT x.order_key, x.id, f.n + 1 FROM firsts f CROSS JOIN LATERAL (
           SELECT c.order_key, c.id FROM outbox c WHERE ${CLAIMABLE_PREDICATE('c')} AND c.order_key > f.order_key
-           ORDER BY c.order_key, c.id LIMIT 1) n)
-      UPDATE outbox SET queued_attempt = attempts, queued_at = now()
+           ORDER BY c.order_key, c.id LIMIT 1) x
+         WHERE f.n < $5),
+      claimed AS (
+        UPDATE outbox SET queued_attempt = attempts, queued_at = now()
+        WHERE id IN (
+          SELECT o.id FROM outbox o
+           WHERE o.id = ANY (ARRAY(SELECT id FROM firsts))
+             AND ${pendingById('o')} AND coalesce(o.queued_attempt, -1) <> o.attempts
+             AND o.next_attempt_at <= now()
+             AND (o.target = ANY($1::text[]) OR ($2 AND o.target LIKE 'unit:%'))
+             AND (SELECT p.id FROM outbox p WHERE p.order_key = o.order_key AND p.status = 'pending' AND p.id < o.id ORDER BY p.id LIMIT 1) IS NULL
+           ORDER BY o.id
+           LIMIT $3
+           FOR UPDATE OF o SKIP LOCKED)
+        RETURNING id::text AS id, attempts, target)
+      SELECT id, attempts, target, NULL::text AS next_key FROM claimed
+      UNION ALL
+      SELECT NULL, NULL, NULL, (SELECT order_key FROM firsts ORDER BY n DESC LIMIT 1) WHERE (SELECT max(n) FROM firsts) >= $5`,
+    [o.targets, o.units, o.batch, afterKey ?? '', maxKeys],
+  );
+  const rows = out.filter((r) => r.id !== null).map((r) => ({ id: r.id!, attempts: r.attempts!, target: r.target! }));
+  return { rows, nextKey: out.find((r) => r.id === null)?.next_key ?? null };
+}
+
+/**
+ * Claims whose job was lost (Redis wiped or replaced, a job removed): rows claimed over
+ * `requeueAfterMs` ago and still pending, at the head of their key, queued again; a job that still
+ * exists keeps its id, so queuing it again is a no-op in BullMQ. Found among the pending rows that
+ * are due (ix_outbox_pending_due) rather than by walking every key as claimReady does: that walk
+ * took over the statement timeout at 100,000 pending keys, failed every pass, and the relay, which
+ * tried it again at once, claimed nothing more (docs/reliability.md#overload-and-catch-up).
+ */
+export async function reclaimStale(db: Queryable, o: ClaimOptions): Promise<Array<{ id: string; attempts: number; target: string }>> {
+  return queryRows<{ id: string; attempts: number; target: string }>(
+    db,
+    `UPDATE outbox SET queued_at = now()
       WHERE id IN (
         SELECT o.id FROM outbox o
-         WHERE o.id IN (SELECT id FROM firsts)
-           AND ${CLAIMABLE_PREDICATE('o')}
-           AND o.next_attempt_at <= now()
+         WHERE o.status = 'pending' AND o.next_attempt_at <= now()
+           AND o.queued_attempt = o.attempts AND o.queued_at < now() - make_interval(secs => $4::double precision / 1000)
            AND (o.target = ANY($1::text[]) OR ($2 AND o.target LIKE 'unit:%'))
            AND (SELECT p.id FROM outbox p WHERE p.order_key = o.order_key AND p.status = 'pending' AND p.id < o.id ORDER BY p.id LIMIT 1) IS NULL
-         ORDER BY o.id
+         ORDER BY o.next_attempt_at, o.id
          LIMIT $3
          FOR UPDATE OF o SKIP LOCKED)
       RETURNING id::text AS id, attempts, target`,
-    [o.targets, o.units, o.batch],
+    [o.targets, o.units, o.batch, o.requeueAfterMs],
   );
 }
 
