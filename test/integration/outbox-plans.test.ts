@@ -8,8 +8,8 @@
  *
  * Each statement runs under EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) in a transaction that is rolled
  * back, with the plan PostgreSQL would cache for it (a generic plan), and the rows its outbox nodes
- * read are counted. (The relay's claimReady is not held to this: its pass is meant to read the pending
- * rows, see its comment.)
+ * read are counted. (The relay's reclaimStale is not held to this: it reads the due pending rows,
+ * see its comment.)
  */
 import type { DataSource } from 'typeorm';
 import { createDataSource, createGenericPlanPool, queryRows, recordSteps } from '@hub/store';

@@ -12,45 +12,15 @@ export interface ClaimOptions {
 }
 
 /**
- * Claims the messages that are due and at the head of their order key, so that the events of one
- * ticket reach a target in the order they were written (docs/delivery.md#order). The heads are
- * found by a loose index scan over (order_key, id): one probe per key with pending messages, not a
- * comparison of every pending row with every other. It keeps the plain `status = 'pending'` (not
- * pendingById) so that the planner starts from the claimable rows, mostly none
- * (docs/delivery.md#inside-the-outbox-statements). SKIP LOCKED lets several relays run at once.
- */
-export async function claimReady(db: Queryable, o: ClaimOptions): Promise<Array<{ id: string; attempts: number; target: string }>> {
-  return queryRows<{ id: string; attempts: number; target: string }>(db, `WITH RECURSIVE heads AS (
-        (SELECT order_key, id FROM outbox WHERE status = 'pending' ORDER BY order_key, id LIMIT 1)
-        UNION ALL
-        SELECT n.order_key, n.id FROM heads h CROSS JOIN LATERAL (
-          SELECT p.order_key, p.id FROM outbox p WHERE p.status = 'pending' AND p.order_key > h.order_key
-           ORDER BY p.order_key, p.id LIMIT 1) n)
-      UPDATE outbox SET queued_attempt = attempts, queued_at = now()
-      WHERE id IN (
-        SELECT o.id FROM outbox o
-         WHERE o.id IN (SELECT id FROM heads)
-           AND o.status = 'pending' AND o.next_attempt_at <= now()
-           AND (o.queued_attempt IS DISTINCT FROM o.attempts OR o.queued_at < now() - make_interval(secs => $4::double precision / 1000))
-           AND (o.target = ANY($1::text[]) OR ($2 AND o.target LIKE 'unit:%'))
-         ORDER BY o.id
-         LIMIT $3
-         FOR UPDATE OF o SKIP LOCKED)
-      RETURNING id::text AS id, attempts, target`,
-    [o.targets, o.units, o.batch, o.requeueAfterMs],
-  );
-}
-
-/**
  * The relay's usual claim: rows nobody has claimed (new messages, retries come due, claims given
  * back or forgotten) that head their order key. It walks `ix_outbox_claimable`, which holds only
- * those rows, one probe per order key that has one (a loose index scan, as claimReady's), so its
- * cost follows what can be claimed, not the backlog already queued: under a backlog of 50,000
- * claimed rows claimReady walked 50,000 keys per pass, and passes ran back to back
+ * those rows, one probe per order key that has one (a loose index scan), so its cost follows what
+ * can be claimed, not the backlog already queued: under a backlog of 50,000 claimed rows the walk
+ * over every pending key it replaced read 50,000 keys per pass, and passes ran back to back
  * (docs/reliability.md#overload-and-catch-up). Its conditions repeat the index's predicate word for
  * word, `(status = 'pending') IS TRUE`, so no other partial index can serve them (see pendingById);
  * the head check is a probe of the row's key in ix_outbox_pending_key. Claims whose job was lost
- * (claimed long ago, still pending) are claimReady's, run now and then.
+ * (claimed long ago, still pending) are reclaimStale's.
  */
 export async function claimUnclaimed(db: Queryable, o: Omit<ClaimOptions, 'requeueAfterMs'>): Promise<Array<{ id: string; attempts: number; target: string }>> {
   return (await claimUnclaimedFrom(db, o, null, 1_000_000_000)).rows;
@@ -107,7 +77,7 @@ export async function claimUnclaimedFrom(
  * Claims whose job was lost (Redis wiped or replaced, a job removed): rows claimed over
  * `requeueAfterMs` ago and still pending, at the head of their key, queued again; a job that still
  * exists keeps its id, so queuing it again is a no-op in BullMQ. Found among the pending rows that
- * are due (ix_outbox_pending_due) rather than by walking every key as claimReady does: that walk
+ * are due (ix_outbox_pending_due) rather than by walking every pending key as the relay once did: that walk
  * took over the statement timeout at 100,000 pending keys, failed every pass, and the relay, which
  * tried it again at once, claimed nothing more (docs/reliability.md#overload-and-catch-up).
  */

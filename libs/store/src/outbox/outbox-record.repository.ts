@@ -108,7 +108,7 @@ export interface RecordOptions {
   asyncCommit?: boolean;
   /**
    * a row claimed this long ago and still pending may be claimed again (its holder is gone), as in
-   * claimReady; held rows' claims are renewed after a quarter of it
+   * reclaimStale; held rows' claims are renewed after a quarter of it
    */
   requeueAfterMs?: number;
 }
