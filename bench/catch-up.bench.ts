@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   const order = (): Record<string, unknown> => {
     const i = next++;
     // each order its own citizen: the merge rule would rightly fold a shared one into one ticket
-    const birth = new Date(Date.UTC(1950, 0, 1) + (i % 20_000) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+    // (birth day, sequence) unique up to 18 M orders: i % 20,000 days with i % 1,000 repeated every
+    // 20,000 orders, and the merge rule folded those into the first (no `dispatched`: the drain never ended)
+    const birth = new Date(Date.UTC(1950, 0, 1) + (Math.floor(i / 1000) % 18_000) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
     const citizen = { name: '张三', phone: `139${String(i).padStart(8, '0')}`, idType: 'id_card', idNumber: validIdCard(birth, String(i % 1000).padStart(3, '0')), anonymous: false, confidential: false };
     return hotlineOrder({ citizen, categoryCode: i % 3 === 0 ? '0201' : '0101', location: { regionCode: ['310104', '310115', '310101'][i % 3] } });
   };
