@@ -21,8 +21,7 @@ import { uptime } from 'node:os';
 import { execSync } from 'node:child_process';
 import { createDataSource } from '@hub/store';
 import { FakeUpstream } from '../test/fakes/fake-upstream';
-import { hotlineOrder, validIdCard } from '../test/factories/tickets.factory';
-import { dropBenchDatabase, freshBenchDatabase, hotlineHubEnv, hotlinePoster, importShanghaiDirectory, startHotlineHub } from './support/hotline-hub';
+import { benchOrder, dropBenchDatabase, freshBenchDatabase, hotlineHubEnv, hotlinePoster, importShanghaiDirectory, startHotlineHub } from './support/hotline-hub';
 import { percentile, startApp } from './support/processes';
 
 const RATE = Number(process.env.BENCH_RATE ?? 60);
@@ -62,15 +61,7 @@ async function main(): Promise<void> {
   let errors = 0;
   let next = 0;
 
-  const order = (): Record<string, unknown> => {
-    const i = next++;
-    // each order its own citizen: the merge rule would rightly fold a shared one into one ticket
-    // (birth day, sequence) unique up to 18 M orders: i % 20,000 days with i % 1,000 repeated every
-    // 20,000 orders, and the merge rule folded those into the first (no `dispatched`: the drain never ended)
-    const birth = new Date(Date.UTC(1950, 0, 1) + (Math.floor(i / 1000) % 18_000) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
-    const citizen = { name: '张三', phone: `139${String(i).padStart(8, '0')}`, idType: 'id_card', idNumber: validIdCard(birth, String(i % 1000).padStart(3, '0')), anonymous: false, confidential: false };
-    return hotlineOrder({ citizen, categoryCode: i % 3 === 0 ? '0201' : '0101', location: { regionCode: ['310104', '310115', '310101'][i % 3] } });
-  };
+  const order = (): Record<string, unknown> => benchOrder(next++);
   /** Offers `rate`/s for `seconds` on a fixed schedule; resolves when all are answered. Returns the numbers of the orders accepted (201). */
   const offer = async (rate: number, seconds: number, inFlight = 256): Promise<string[]> => {
     const t0 = performance.now();

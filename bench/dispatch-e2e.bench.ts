@@ -20,8 +20,7 @@ import http from 'node:http';
 import { createDataSource } from '@hub/store';
 import { Client } from 'pg';
 import { FakeUpstream } from '../test/fakes/fake-upstream';
-import { hotlineOrder, validIdCard } from '../test/factories/tickets.factory';
-import { freshBenchDatabase, hotlineHubEnv, hotlinePoster, importShanghaiDirectory, startHotlineHub } from './support/hotline-hub';
+import { benchOrder, freshBenchDatabase, hotlineHubEnv, hotlinePoster, importShanghaiDirectory, startHotlineHub } from './support/hotline-hub';
 import { cpuSeconds, cpuSecondsByName, peakRssMiB, percentile, startApp } from './support/processes';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -93,10 +92,7 @@ async function main(): Promise<void> {
       const at = t0 + (k * 1000) / rate;
       const wait = at - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      // Each order its own citizen (ID and phone): the factory's shared test ID would rightly make the merge rule fold them all into one.
-      const birth = new Date(Date.UTC(1950, 0, 1) + i * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
-      const citizen = { name: '张三', phone: `1390${String(i).padStart(7, '0')}`, idType: 'id_card', idNumber: validIdCard(birth, String(i % 1000).padStart(3, '0')), anonymous: false, confidential: false };
-      const order = hotlineOrder({ citizen, categoryCode: i % 3 === 0 ? '0201' : '0101', location: { regionCode: ['310104', '310115', '310101'][i % 3] } });
+      const order = benchOrder(i);
       sent.set(order.orderNo as string, at);
       pending.push(post(order).then((s) => (s === 201 ? s : (errors++, s))));
     }

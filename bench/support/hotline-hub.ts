@@ -10,6 +10,7 @@ import { parseKeyRing, signRequest } from '@hub/connectors/signing';
 import { importDirectory, migrate } from '@hub/store';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { hotlineOrder, validIdCard } from '../../test/factories/tickets.factory';
 import { startApp } from './processes';
 
 const KEYS = 'bk1:bench-hotline-secret-of-at-least-32-bytes:hmac-sha256';
@@ -76,4 +77,15 @@ export function hotlinePoster(port: number, agent: http.Agent): (order: Record<s
       req.on('error', reject);
       req.end(raw);
     });
+}
+
+/**
+ * The i-th bench order: its own citizen (ID number and phone), so that the merge rule, which rightly
+ * folds one citizen's repeated complaint into the first, leaves every order its own ticket. Birth
+ * days go round 1950–1999 (a day per thousand orders): unique up to 18 M orders, never in the future.
+ */
+export function benchOrder(i: number): Record<string, unknown> {
+  const birth = new Date(Date.UTC(1950, 0, 1) + (Math.floor(i / 1000) % 18_000) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+  const citizen = { name: '张三', phone: `139${String(i % 100_000_000).padStart(8, '0')}`, idType: 'id_card', idNumber: validIdCard(birth, String(i % 1000).padStart(3, '0')), anonymous: false, confidential: false };
+  return hotlineOrder({ citizen, categoryCode: i % 3 === 0 ? '0201' : '0101', location: { regionCode: ['310104', '310115', '310101'][i % 3] } });
 }
