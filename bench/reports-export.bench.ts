@@ -7,7 +7,8 @@
  *   BENCH_DB=hub_reports_5m npx ts-node -r tsconfig-paths/register --transpile-only bench/reports-export.bench.ts
  *
  * Env: BENCH_DB (hub_bench_reports), BENCH_PORT (3870), BENCH_REDIS_URL, BENCH_FIGURE (resolve.late),
- * BENCH_PERIOD (A2026), BENCH_SLOW_KIB_S (the slow reader's pace, 2048 KiB/s).
+ * BENCH_PERIOD (A2026), BENCH_SLOW_KIB_S (the slow reader's pace, 2048 KiB/s), BENCH_GATEWAY_HEAP_MB (the
+ * gateway's --max-old-space-size; unset: Node's default).
  */
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 3870);
 const FIGURE = process.env.BENCH_FIGURE ?? 'resolve.late';
 const PERIOD = process.env.BENCH_PERIOD ?? 'A2026';
 const SLOW = Number(process.env.BENCH_SLOW_KIB_S ?? 2048) * 1024;
+const HEAP_MB = Number(process.env.BENCH_GATEWAY_HEAP_MB ?? 0);
 
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -60,6 +62,8 @@ async function main(): Promise<void> {
     PORT: String(PORT),
     ROUTER_PORT: String(PORT + 1),
     NOTIFIER_PORT: String(PORT + 2),
+    // a capped heap: the export must finish inside it if its memory is bounded, whatever the GC's laziness
+    ...(HEAP_MB ? { NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` } : {}),
   };
   const gateway = await startApp('gateway', env, PORT);
   try {
