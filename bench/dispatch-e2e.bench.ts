@@ -71,7 +71,7 @@ async function main(): Promise<void> {
 
   const env = hotlineHubEnv({ db: DB, redisUrl: REDIS_URL, queuePrefix: 'bench-e2e', port: PORT, hotlineUrl: fake.url });
   const { gateway, router, notifier } = await startHotlineHub(env, PORT);
-  // more replicas of router and notifier, each on its own health port (docs/reliability.md#not-done-yet-issue-18-scale-out-part)
+  // more replicas of router and notifier, each on its own health port (docs/reliability.md#replicas-on-this-machine)
   const extra = [];
   for (let k = 1; k < Number(process.env.BENCH_REPLICAS ?? 1); k++) {
     extra.push(await startApp('router', { ...env, ROUTER_PORT: String(PORT + 1 + 2 * k) }, PORT + 1 + 2 * k));
