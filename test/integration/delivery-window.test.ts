@@ -9,7 +9,7 @@
  */
 import { Client } from 'pg';
 import { parseKeyRing } from '@hub/connectors/signing';
-import { attemptsOf, claimUnclaimed, loadOutbox, queryRows, recordSteps, type AttemptOutcome } from '@hub/store';
+import { attemptsOf, claimUnclaimedFrom, loadOutbox, queryRows, recordSteps, type AttemptOutcome } from '@hub/store';
 import { FakeUpstream, type RecordedRequest } from '../fakes/fake-upstream';
 import { CHAIN_LIMITS } from '../../apps/notifier/src/delivery/delivery-chain';
 import { RunningHub, eventually, resetDatabase, startHub, testConfig } from '../support/harness';
@@ -179,7 +179,7 @@ describe('recordSteps: claiming and giving back windows', () => {
     await hub?.close();
   });
 
-  const claimHead = (): Promise<Array<{ id: string }>> => claimUnclaimed(hub.ds, { targets: ['hotline'], units: false, batch: 100 });
+  const claimHead = (): Promise<Array<{ id: string }>> => claimUnclaimedFrom(hub.ds, { targets: ['hotline'], units: false, batch: 100 }, null, 1000).then((c) => c.rows);
   const queued = async (ids: string[]): Promise<Array<number | null>> =>
     (
       await queryRows<{ q: number | null }>(hub.ds, `SELECT queued_attempt AS q FROM outbox WHERE id = ANY($1::bigint[]) ORDER BY outbox.id`, [ids])

@@ -5,12 +5,13 @@
  * the others nothing but a second try.
  */
 import type { DataSource } from 'typeorm';
-import { claimUnclaimed, claimUnclaimedFrom, createDataSource, reclaimStale, queryRows, routeJob, runInternalJobs, writeOutbox } from '@hub/store';
+import { claimUnclaimedFrom, createDataSource, reclaimStale, queryRows, routeJob, runInternalJobs, writeOutbox } from '@hub/store';
 import { insertTicket, insertTickets, status, write } from '../factories/outbox.factory';
 import { resetDatabase } from '../support/harness';
 import { outboxRowsReadBy, statementOf } from '../support/plan-probe';
 
 const BACKLOG = 3000;
+const claimUnclaimed = async (db: Parameters<typeof claimUnclaimedFrom>[0], o: Parameters<typeof claimUnclaimedFrom>[1]) => (await claimUnclaimedFrom(db, o, null, 1000)).rows;
 let ds: DataSource;
 
 beforeAll(async () => {

@@ -4,7 +4,7 @@
  * stay whatever their age, and no ticket's next message becomes a head early.
  */
 import type { DataSource } from 'typeorm';
-import { claimUnclaimed, createDataSource, deleteDeliveredOlderThan, deleteDeliveredWindow, queryRows } from '@hub/store';
+import { claimUnclaimedFrom, createDataSource, deleteDeliveredOlderThan, deleteDeliveredWindow, queryRows } from '@hub/store';
 import { insertTickets, status, write } from '../factories/outbox.factory';
 import { RunningHub, flushRedis, resetDatabase, startHub, testConfig } from '../support/harness';
 import { OutboxRetentionService } from '../../apps/notifier/src/relay/outbox-retention.service';
@@ -95,7 +95,7 @@ describe('deleting delivered outbox rows past the retention', () => {
     await age([first], 'delivered', 40);
     await age([head], 'pending', 40);
     expect((await deleteDeliveredOlderThan(ds, 30)).deleted).toBe(1);
-    const claimed = await claimUnclaimed(ds, { targets: ['hotline'], units: false, batch: 10 });
+    const { rows: claimed } = await claimUnclaimedFrom(ds, { targets: ['hotline'], units: false, batch: 10 }, null, 1000);
     expect(claimed.map((r) => r.id)).toEqual([head]);
     expect((await remaining()).sort()).toEqual([head, behind].sort());
   });

@@ -1,5 +1,8 @@
 import { ConfigError, loadConfig, trustProxySetting, unitEndpointsAllow } from './config';
 
+/** The secrets production requires, so that a case sets only what it is about. */
+const base = { HUB_JWT_SECRET: 'j'.repeat(32), HUB_DATA_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`, HUB_SEARCH_KEY: Buffer.alloc(32, 2).toString('base64') };
+
 describe('HUB_TRUST_PROXY (whose X-Forwarded-For is believed)', () => {
   it('believes no one by default, or when set to false', () => {
     expect(trustProxySetting({})).toBe(false);
@@ -35,7 +38,6 @@ describe('HUB_TRUST_PROXY (whose X-Forwarded-For is believed)', () => {
 });
 
 describe('shared HMAC secrets of the outside systems (HUB_*_KEYS)', () => {
-  const base = { HUB_JWT_SECRET: 'j'.repeat(32), HUB_DATA_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`, HUB_SEARCH_KEY: Buffer.alloc(32, 2).toString('base64') };
   const failure = (env: Record<string, string>): ConfigError | undefined => {
     try {
       loadConfig({ ...base, ...env });
@@ -71,7 +73,6 @@ describe('HUB_UNIT_ENDPOINTS_ALLOW', () => {
 });
 
 describe('HUB_RELAY_LIFO_ABOVE (first offers LIFO only under a backlog)', () => {
-  const base = { HUB_JWT_SECRET: 'j'.repeat(32), HUB_DATA_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`, HUB_SEARCH_KEY: Buffer.alloc(32, 2).toString('base64') };
   it('defaults to 1,000 waiting jobs and takes 0 (LIFO whenever a job waits) up to 10^9 (never)', () => {
     expect(loadConfig(base).delivery.lifoAboveWaiting).toBe(1000);
     expect(loadConfig({ ...base, HUB_RELAY_LIFO_ABOVE: '0' }).delivery.lifoAboveWaiting).toBe(0);
@@ -89,7 +90,6 @@ describe('HUB_RELAY_LIFO_ABOVE (first offers LIFO only under a backlog)', () => 
 });
 
 describe('DATABASE_REPLICA_URL (a streaming replica for the office lists and reports)', () => {
-  const base = { HUB_JWT_SECRET: 'j'.repeat(32), HUB_DATA_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`, HUB_SEARCH_KEY: Buffer.alloc(32, 2).toString('base64') };
   const failure = (env: Record<string, string>): ConfigError | undefined => {
     try {
       loadConfig({ ...base, ...env });
@@ -125,7 +125,6 @@ describe('DATABASE_REPLICA_URL (a streaming replica for the office lists and rep
 });
 
 describe('HUB_OUTBOX_RETENTION_DAYS (delivered outbox rows kept)', () => {
-  const base = { HUB_JWT_SECRET: 'j'.repeat(32), HUB_DATA_KEYS: `k:${Buffer.alloc(32, 1).toString('base64')}`, HUB_SEARCH_KEY: Buffer.alloc(32, 2).toString('base64') };
   it('defaults to 30 days; 0 keeps every row; at most 3650', () => {
     expect(loadConfig(base).delivery.retentionDays).toBe(30);
     expect(loadConfig({ ...base, HUB_OUTBOX_RETENTION_DAYS: '0' }).delivery.retentionDays).toBe(0);

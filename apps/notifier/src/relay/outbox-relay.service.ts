@@ -28,12 +28,12 @@ export const WIPE_CHECK_MS = 1_000;
  * instead of waiting for HUB_RELAY_REQUEUE_AFTER_MS (docs/reliability.md#redis-wiped).
  *
  * Under a backlog (docs/reliability.md#overload-and-catch-up) a pass claims only what nobody holds
- * (claimUnclaimedFrom, RELAY_KEYS order keys a statement, going round), finds lost jobs among the
- * claims older than HUB_RELAY_REQUEUE_AFTER_MS (reclaimStale), and while the target queue holds more than HUB_RELAY_LIFO_ABOVE waiting jobs a
- * message offered for the first time is queued LIFO: a new order does not wait behind tens of
- * thousands of old ones for its first event. Below that everything is FIFO: LIFO at a steady load
- * starves whatever sits at the bottom of a queue that never quite empties. Re-offers (retries,
- * lost jobs) always queue FIFO.
+ * (claimUnclaimedFrom, RELAY_KEYS order keys a statement, going round) and finds lost jobs among
+ * the claims older than HUB_RELAY_REQUEUE_AFTER_MS (reclaimStale). While the target queue holds
+ * more than HUB_RELAY_LIFO_ABOVE waiting jobs a message offered for the first time is queued LIFO:
+ * a new order does not wait behind tens of thousands of old ones for its first event. Below that
+ * everything is FIFO: LIFO at a steady load starves whatever sits at the bottom of a queue that
+ * never quite empties. Re-offers (retries, lost jobs) always queue FIFO.
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -45,7 +45,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private stopped = false;
   private idle: Promise<void> = Promise.resolve();
   private lastWipeCheck = 0;
-  private lastWalk = 0;
+  private lastStaleLook = 0;
   /** where the next claim goes on among the order keys (null: from the first) */
   private nextKey: string | null = null;
 
@@ -142,8 +142,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         const { targets, units } = this.delivery.deliverableTargets();
         const o = { targets: ['router', ...targets], units, batch };
         // Claims whose job was lost: now and then, timed from the end of the last look.
-        if (Date.now() - this.lastWalk >= this.config.delivery.requeueAfterMs / 2) {
-          const stale = await reclaimStale(this.ds, { ...o, requeueAfterMs: this.config.delivery.requeueAfterMs }).finally(() => (this.lastWalk = Date.now()));
+        if (Date.now() - this.lastStaleLook >= this.config.delivery.requeueAfterMs / 2) {
+          const stale = await reclaimStale(this.ds, { ...o, requeueAfterMs: this.config.delivery.requeueAfterMs }).finally(() => (this.lastStaleLook = Date.now()));
           if (stale.length) await this.queueRows(stale, backlog);
           total += stale.length;
         }

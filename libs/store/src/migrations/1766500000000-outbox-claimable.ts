@@ -4,7 +4,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The relay's claim under a backlog (docs/reliability.md#overload-and-catch-up): an index of the
  * pending rows nobody has claimed, by order key (the claim walks its keys). Claimed rows leave it,
  * so a backlog already queued in Redis costs the claim nothing, and a busy ticket one probe. Its predicate says `(status = 'pending') IS TRUE`
- * so that it is implied only by claimUnclaimed, which repeats it (the statements that find rows by
+ * so that it is implied only by claimUnclaimedFrom's key walk, which repeats it (the statements that find rows by
  * id with pendingById do not name queued_attempt). A claim now changes an indexed column: the
  * update is no longer HOT, a few index entries more per message.
  */

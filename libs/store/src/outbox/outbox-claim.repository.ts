@@ -11,27 +11,23 @@ export interface ClaimOptions {
   requeueAfterMs: number;
 }
 
-/**
- * The relay's usual claim: rows nobody has claimed (new messages, retries come due, claims given
- * back or forgotten) that head their order key. It walks `ix_outbox_claimable`, which holds only
- * those rows, one probe per order key that has one (a loose index scan), so its cost follows what
- * can be claimed, not the backlog already queued: under a backlog of 50,000 claimed rows the walk
- * over every pending key it replaced read 50,000 keys per pass, and passes ran back to back
- * (docs/reliability.md#overload-and-catch-up). Its conditions repeat the index's predicate word for
- * word, `(status = 'pending') IS TRUE`, so no other partial index can serve them (see pendingById);
- * the head check is a probe of the row's key in ix_outbox_pending_key. Claims whose job was lost
- * (claimed long ago, still pending) are reclaimStale's.
- */
-export async function claimUnclaimed(db: Queryable, o: Omit<ClaimOptions, 'requeueAfterMs'>): Promise<Array<{ id: string; attempts: number; target: string }>> {
-  return (await claimUnclaimedFrom(db, o, null, 1_000_000_000)).rows;
-}
+/** A message that no older pending message of its order key precedes: the only kind ever queued. */
+const HEAD_OF_KEY = (alias: string): string =>
+  `(SELECT p.id FROM outbox p WHERE p.order_key = ${alias}.order_key AND p.status = 'pending' AND p.id < ${alias}.id ORDER BY p.id LIMIT 1) IS NULL`;
+/** A target the notifier can send to now ($1: configured outside targets and the router, $2: units' keys set). */
+const SENDABLE = (alias: string): string => `(${alias}.target = ANY($1::text[]) OR ($2 AND ${alias}.target LIKE 'unit:%'))`;
 
 /**
- * claimUnclaimed over at most `maxKeys` order keys after `afterKey` (null: from the first), so that
- * one statement's work is bounded whatever the backlog: unbounded, with 80,000 keys holding an
- * unclaimed row it walked them all for each batch of 500. `nextKey` is where the next call goes on
- * (null: the last key was reached), so keys whose head waits for a retry at the low end cannot hold
- * back the others: the relay goes round.
+ * The relay's usual claim: rows nobody has claimed (new messages, retries come due, claims given
+ * back or forgotten) that head their order key, over at most `maxKeys` order keys after `afterKey`
+ * (null: from the first). It walks `ix_outbox_claimable`, which holds only those rows, one probe
+ * per order key that has one (a loose index scan, repeating the index's predicate word for word),
+ * so its cost follows what can be claimed, not the backlog already queued: the walk over every
+ * pending key it replaced read 50,000 keys per pass under a backlog of 50,000 claimed rows, and
+ * unbounded this one walked 80,000 keys for each batch of 500 (docs/reliability.md#overload-and-catch-up).
+ * `nextKey` is where the next call goes on (null: the last key was reached), so keys whose head
+ * waits for a retry at the low end cannot hold back the others: the relay goes round. Claims whose
+ * job was lost (claimed long ago, still pending) are reclaimStale's.
  */
 export async function claimUnclaimedFrom(
   db: Queryable,
@@ -57,9 +53,7 @@ export async function claimUnclaimedFrom(
           SELECT o.id FROM outbox o
            WHERE o.id = ANY (ARRAY(SELECT id FROM firsts))
              AND ${pendingById('o')} AND coalesce(o.queued_attempt, -1) <> o.attempts
-             AND o.next_attempt_at <= now()
-             AND (o.target = ANY($1::text[]) OR ($2 AND o.target LIKE 'unit:%'))
-             AND (SELECT p.id FROM outbox p WHERE p.order_key = o.order_key AND p.status = 'pending' AND p.id < o.id ORDER BY p.id LIMIT 1) IS NULL
+             AND o.next_attempt_at <= now() AND ${SENDABLE('o')} AND ${HEAD_OF_KEY('o')}
            ORDER BY o.id
            LIMIT $3
            FOR UPDATE OF o SKIP LOCKED)
@@ -77,8 +71,8 @@ export async function claimUnclaimedFrom(
  * Claims whose job was lost (Redis wiped or replaced, a job removed): rows claimed over
  * `requeueAfterMs` ago and still pending, at the head of their key, queued again; a job that still
  * exists keeps its id, so queuing it again is a no-op in BullMQ. Found among the pending rows that
- * are due (ix_outbox_pending_due) rather than by walking every pending key as the relay once did: that walk
- * took over the statement timeout at 100,000 pending keys, failed every pass, and the relay, which
+ * are due (ix_outbox_pending_due) rather than by walking every pending key as the relay once
+ * did: that walk took over the statement timeout at 100,000 pending keys, failed every pass, and the relay, which
  * tried it again at once, claimed nothing more (docs/reliability.md#overload-and-catch-up).
  */
 export async function reclaimStale(db: Queryable, o: ClaimOptions): Promise<Array<{ id: string; attempts: number; target: string }>> {
@@ -89,8 +83,7 @@ export async function reclaimStale(db: Queryable, o: ClaimOptions): Promise<Arra
         SELECT o.id FROM outbox o
          WHERE o.status = 'pending' AND o.next_attempt_at <= now()
            AND o.queued_attempt = o.attempts AND o.queued_at < now() - make_interval(secs => $4::double precision / 1000)
-           AND (o.target = ANY($1::text[]) OR ($2 AND o.target LIKE 'unit:%'))
-           AND (SELECT p.id FROM outbox p WHERE p.order_key = o.order_key AND p.status = 'pending' AND p.id < o.id ORDER BY p.id LIMIT 1) IS NULL
+           AND ${SENDABLE('o')} AND ${HEAD_OF_KEY('o')}
          ORDER BY o.next_attempt_at, o.id
          LIMIT $3
          FOR UPDATE OF o SKIP LOCKED)

@@ -200,15 +200,16 @@ async function rollupRows(db: Queryable, q: CountQuery, watermark: Date): Promis
   );
   // Clocks: due after the watermark (an index range); due by it: those the refresh left live, those
   // whose end moved since (an open clock moved before the watermark), and those born late.
+  const liveOrMovedIds = liveOrMoved(!!q.unit);
   const live = (cols: string, join: string, where: string): string => `
       SELECT ${cols}, c.due FROM ticket_clocks c ${join} WHERE c.due > greatest($1::timestamptz, $5::timestamptz) AND c.due <= $2 AND ${where}
       UNION ALL
       SELECT ${cols}, c.due FROM ticket_clocks c ${join}
-       WHERE c.id IN (${liveOrMoved(!!q.unit)}) AND c.due > $1 AND c.due <= least($2::timestamptz, $5::timestamptz) AND ${where}
+       WHERE c.id IN (${liveOrMovedIds}) AND c.due > $1 AND c.due <= least($2::timestamptz, $5::timestamptz) AND ${where}
       UNION ALL
       SELECT ${cols}, c.due FROM ticket_clocks c ${join}
        WHERE c.due <= c.created_at AND c.type IN ('contact', 'resolve') AND c.due > $1 AND c.due <= least($2::timestamptz, $5::timestamptz) AND ${where}
-         AND c.id NOT IN (${liveOrMoved(!!q.unit)})`;
+         AND c.id NOT IN (${liveOrMovedIds})`;
   const clocks = await queryRows<ClockCountRow>(
     db,
     `SELECT ${rkey} AS k, r.type, r.outcome AS o, sum(r.n)::int AS n FROM report_rollup_clocks r WHERE ${rollupWhere} GROUP BY 1, 2, 3
