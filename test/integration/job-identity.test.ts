@@ -93,18 +93,22 @@ describe('job identity: two hubs on one Redis and prefix', () => {
 
   it('a job of an installation that is not running is reported and left in the queue, never completed', async () => {
     const queue = new Queue(QUEUES.deliver, { connection: bullConnection(process.env.REDIS_URL!), prefix: `ident${process.pid}` });
-    const before = (await foreignJobs.get()).values.reduce((n, v) => n + v.value, 0);
     const jobId = outboxJobId('0000000000000000', '1', 0);
-    await queue.add('hotline', { outboxId: '1', attempt: 0, installation: '0000000000000000' }, { jobId, removeOnComplete: true, removeOnFail: true });
-    // taken by a worker of one of the two hubs at least twice (it comes back after each)
-    await eventually(async () => (await foreignJobs.get()).values.reduce((n, v) => n + v.value, 0) >= before + 2, 30_000);
-    const job = await queue.getJob(jobId);
-    expect(job).toBeDefined();
-    expect(['delayed', 'waiting', 'active']).toContain(await job!.getState());
-    // row 1 of either hub was not sent again on its behalf
-    for (const k of [0, 1]) expect(fakes[k].requests).toHaveLength(PER_HUB);
-    await job!.remove().catch(() => undefined);
-    await queue.close();
+    // closed whatever the outcome: an open queue keeps jest from exiting after a failure
+    try {
+      const before = (await foreignJobs.get()).values.reduce((n, v) => n + v.value, 0);
+      await queue.add('hotline', { outboxId: '1', attempt: 0, installation: '0000000000000000' }, { jobId, removeOnComplete: true, removeOnFail: true });
+      // taken by a worker of one of the two hubs at least twice (it comes back after each)
+      await eventually(async () => (await foreignJobs.get()).values.reduce((n, v) => n + v.value, 0) >= before + 2, 30_000);
+      const job = await queue.getJob(jobId);
+      expect(job).toBeDefined();
+      expect(['delayed', 'waiting', 'active']).toContain(await job!.getState());
+      // row 1 of either hub was not sent again on its behalf
+      for (const k of [0, 1]) expect(fakes[k].requests).toHaveLength(PER_HUB);
+    } finally {
+      await (await queue.getJob(jobId))?.remove().catch(() => undefined);
+      await queue.close();
+    }
   });
 
   it('each hub keeps its own report scheduler', async () => {
