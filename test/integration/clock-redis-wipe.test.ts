@@ -39,7 +39,7 @@ describe('clock timers survive a wiped Redis', () => {
       const job = await queue.getJob(warnJob);
       return job && job.timestamp > queued.timestamp ? job : undefined;
     });
-    expect(requeued.data).toEqual({ clockId: contactId, at: new Date('2026-11-24T00:00:00+08:00').toISOString(), installation: h.router.get<string>(INSTALLATION_ID) });
+    expect(requeued.data).toEqual({ clockId: contactId, at: new Date('2026-11-24T00:00:00+08:00').toISOString() });
 
     // wiped again, and this time nobody gets to queue it before it is due: the table still has it
     await flushRedis();

@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { parseKeyRing } from '@hub/connectors/signing';
 import { attemptsOf, listFailed, loadOutbox } from '@hub/store';
 import { FakeUpstream } from '../fakes/fake-upstream';
-import { RunningHub, eventually, flushRedis, resetDatabase, startHub, testConfig } from '../support/harness';
+import { RunningHub, eventually, flushRedis, resetDatabase, queuePrefixOf, startHub, testConfig } from '../support/harness';
 import { eventIdOf, firstArrivals, insertTicket, insertTickets, orderViolations, outboxStates, status, write } from '../factories/outbox.factory';
 
 const HOTLINE_KEYS = 'hk-1:delivery-faults-secret-of-at-least-32-bytes:hmac-sha256';
@@ -166,7 +166,7 @@ describe('delivery faults', () => {
     await hotline.waitForRequests(ORDERS, 1, 10_000);
     const redis = new Redis(process.env.REDIS_URL!);
     try {
-      const prefix = hub.config.queuePrefix;
+      const prefix = queuePrefixOf(hub);
       expect((await redis.keys(`${prefix}:deliver:*`)).length).toBeGreaterThan(0);
       // The hub's database would get FLUSHALL; this run's own Redis database gets FLUSHDB (same effect, other runs spared).
       await flushRedis();

@@ -8,7 +8,7 @@ import { bullConnection, outboxJobId, QUEUES } from '@hub/queues';
 import { INSTALLATION_ID } from '@hub/common';
 import { FakeUpstream } from '../fakes/fake-upstream';
 import { eventIdOf, insertTicket, status, write } from '../factories/outbox.factory';
-import { RunningHub, eventually, flushRedis, startHub, testConfig } from '../support/harness';
+import { RunningHub, eventually, flushRedis, queuePrefixOf, startHub, testConfig } from '../support/harness';
 
 describe('the notifier sends a job only for the head of its key', () => {
   const KEYS = 'hk-1:self-queue-hotline-secret-of-at-least-32-bytes:hmac-sha256';
@@ -21,7 +21,7 @@ describe('the notifier sends a job only for the head of its key', () => {
     // jobs other files of this run left in its Redis must not be taken for this one's
     await flushRedis();
     hub = await startHub(testConfig({ HUB_HOTLINE_URL: hotline.url, HUB_HOTLINE_KEYS: KEYS }), ['notifier'], { fresh: true });
-    deliver = new Queue(QUEUES.deliver, { connection: bullConnection(process.env.REDIS_URL!), prefix: hub.config.queuePrefix });
+    deliver = new Queue(QUEUES.deliver, { connection: bullConnection(process.env.REDIS_URL!), prefix: queuePrefixOf(hub) });
   });
   afterAll(async () => {
     await deliver.close();

@@ -1,22 +1,24 @@
 /**
  * Two hubs pointed at one Redis by mistake, with the same queue prefix and each its own database
- * (docs/reliability.md#job-identity). Their outbox ids are the same numbers; job ids carry each
- * installation's identity, so neither swallows the other's jobs (one job id for two rows), and a
- * worker that takes the other's job leaves it for its owner instead of completing it.
+ * (docs/reliability.md#job-identity). Their outbox ids are the same numbers; each installation's
+ * queues live under its own namespace (installationPrefix), so neither ever sees the other's jobs.
  */
 import { Client } from 'pg';
 import { Queue } from 'bullmq';
 import { getQueueToken } from '@nestjs/bullmq';
 import { parseKeyRing } from '@hub/connectors/signing';
-import { INSTALLATION_ID, foreignJobs } from '@hub/common';
-import { QUEUES, bullConnection, outboxJobId } from '@hub/queues';
+import Redis from 'ioredis';
+import { INSTALLATION_ID } from '@hub/common';
+import { QUEUES, installationPrefix } from '@hub/queues';
 import { migrate } from '@hub/store';
 import { FakeUpstream } from '../fakes/fake-upstream';
 import { eventIdOf, insertTicket, status, write } from '../factories/outbox.factory';
 import { RunningHub, eventually, flushRedis, startHub, testConfig } from '../support/harness';
+import { REPORTS_SCHEDULER } from '../../apps/router/src/reports/report-snapshots.processor';
 
 const KEYS = 'jk1:identity-hotline-secret-of-at-least-32-bytes:hmac-sha256';
-const PER_HUB = 30;
+const PER_HUB = 60;
+const PREFIX = `ident${process.pid}`;
 
 describe('job identity: two hubs on one Redis and prefix', () => {
   const otherDb = `${new URL(process.env.DATABASE_URL!).pathname.slice(1)}_other`;
@@ -44,7 +46,7 @@ describe('job identity: two hubs on one Redis and prefix', () => {
     fakes = [await FakeUpstream.start({ keyRing: parseKeyRing('K', KEYS) }), await FakeUpstream.start({ keyRing: parseKeyRing('K', KEYS) })];
     // the same prefix for both (the mistake); a requeue-after longer than the test, so that a
     // swallowed job would show as a message never delivered
-    const common = { HUB_HOTLINE_KEYS: KEYS, HUB_QUEUE_PREFIX: `ident${process.pid}`, HUB_RELAY_REQUEUE_AFTER_MS: '120000' };
+    const common = { HUB_HOTLINE_KEYS: KEYS, HUB_QUEUE_PREFIX: PREFIX, HUB_RELAY_REQUEUE_AFTER_MS: '120000' };
     hubs = [
       await startHub(testConfig({ ...common, HUB_HOTLINE_URL: fakes[0].url }), ['router', 'notifier'], { fresh: true }),
       await startHub(testConfig({ ...common, HUB_HOTLINE_URL: fakes[1].url, DATABASE_URL: otherUrl }), ['router', 'notifier']),
@@ -91,29 +93,28 @@ describe('job identity: two hubs on one Redis and prefix', () => {
     }
   });
 
-  it('a job of an installation that is not running is reported and left in the queue, never completed', async () => {
-    const queue = new Queue(QUEUES.deliver, { connection: bullConnection(process.env.REDIS_URL!), prefix: `ident${process.pid}` });
-    const jobId = outboxJobId('0000000000000000', '1', 0);
-    // closed whatever the outcome: an open queue keeps jest from exiting after a failure
+  it('each hub\'s queues and markers live under its own installation, none under the shared prefix itself', async () => {
+    const redis = new Redis(process.env.REDIS_URL!);
     try {
-      const before = (await foreignJobs.get()).values.reduce((n, v) => n + v.value, 0);
-      await queue.add('hotline', { outboxId: '1', attempt: 0, installation: '0000000000000000' }, { jobId, removeOnComplete: true, removeOnFail: true });
-      // taken by a worker of one of the two hubs at least twice (it comes back after each)
-      await eventually(async () => (await foreignJobs.get()).values.reduce((n, v) => n + v.value, 0) >= before + 2, 30_000);
-      const job = await queue.getJob(jobId);
-      expect(job).toBeDefined();
-      expect(['delayed', 'waiting', 'active']).toContain(await job!.getState());
-      // row 1 of either hub was not sent again on its behalf
-      for (const k of [0, 1]) expect(fakes[k].requests).toHaveLength(PER_HUB);
+      const keys = await redis.keys(`${PREFIX}:*`);
+      const [a, b] = hubs.map((h) => h.apps.notifier!.get<string>(INSTALLATION_ID));
+      for (const inst of [a, b]) {
+        const own = installationPrefix(PREFIX, inst);
+        expect(own).toBe(`${PREFIX}:${inst}`);
+        expect(keys).toContain(`${own}:outbox-alive`);
+        expect(keys).toContain(`${own}:clock-alive`);
+        expect(keys.some((k) => k.startsWith(`${own}:deliver:`))).toBe(true);
+      }
+      // every key belongs to one of the two installations
+      expect(keys.filter((k) => !k.startsWith(`${PREFIX}:${a}:`) && !k.startsWith(`${PREFIX}:${b}:`))).toEqual([]);
     } finally {
-      await (await queue.getJob(jobId))?.remove().catch(() => undefined);
-      await queue.close();
+      redis.disconnect();
     }
   });
 
-  it('each hub keeps its own report scheduler', async () => {
-    const q = hubs[0].apps.router!.get<Queue>(getQueueToken(QUEUES.reports));
-    const keys = (await q.getJobSchedulers()).map((j) => j.key);
-    for (const h of hubs) expect(keys).toContain(`report-snapshots-${h.apps.router!.get<string>(INSTALLATION_ID)}`);
+  it('each hub keeps its own report scheduler, in its own queue', async () => {
+    const queues = hubs.map((h) => h.apps.router!.get<Queue>(getQueueToken(QUEUES.reports)));
+    expect(queues[0].opts.prefix).not.toBe(queues[1].opts.prefix);
+    for (const q of queues) expect((await q.getJobSchedulers()).map((j) => j.key)).toEqual([REPORTS_SCHEDULER]);
   });
 });

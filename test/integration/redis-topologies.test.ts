@@ -14,7 +14,7 @@ import { importDirectory } from '@hub/store';
 import { FakeUpstream } from '../fakes/fake-upstream';
 import { SignedClient } from '../fakes/signed-client';
 import { hotlineOrder, validIdCard } from '../factories/tickets.factory';
-import { RunningHub, SHANGHAI_DIRECTORY, startHub, testConfig } from '../support/harness';
+import { RunningHub, SHANGHAI_DIRECTORY, queuePrefixOf, startHub, testConfig } from '../support/harness';
 import { startRedisCluster, startRedisSentinel, type RedisServers } from '../support/redis-servers';
 
 const HOTLINE_KEYS = 'hk1:hotline-secret-topology-of-at-least-32-bytes:hmac-sha256';
@@ -79,8 +79,8 @@ describe('on a Redis Cluster of three masters', () => {
       // one master holds them all: the hash tag put every key of every queue in one slot
       expect(owners).toHaveLength(1);
       const keys = owners[0];
-      expect(keys.some((k) => k.startsWith(`${PREFIX}:route:`))).toBe(true);
-      expect(keys.some((k) => k.startsWith(`${PREFIX}:deliver:`))).toBe(true);
+      expect(keys.some((k) => k.startsWith(`${queuePrefixOf(hub)}:route:`))).toBe(true);
+      expect(keys.some((k) => k.startsWith(`${queuePrefixOf(hub)}:deliver:`))).toBe(true);
       // the gateway's nonces (replay protection) are on the cluster too
       expect(keys.some((k) => k.startsWith(`${PREFIX}:nonce:`))).toBe(true);
       const slots = new Set(await Promise.all(keys.slice(0, 20).map((k) => cluster.cluster('KEYSLOT', k))));
@@ -113,8 +113,8 @@ describe('behind Redis Sentinel (one master, one sentinel)', () => {
     const master = new Redis({ port: 7010, host: '127.0.0.1', db: 3 });
     try {
       const keys = await master.keys(`${PREFIX}*`);
-      expect(keys.some((k) => k.startsWith(`${PREFIX}:route:`))).toBe(true);
-      expect(keys.some((k) => k.startsWith(`${PREFIX}:deliver:`))).toBe(true);
+      expect(keys.some((k) => k.startsWith(`${queuePrefixOf(hub)}:route:`))).toBe(true);
+      expect(keys.some((k) => k.startsWith(`${queuePrefixOf(hub)}:deliver:`))).toBe(true);
     } finally {
       master.disconnect();
     }

@@ -10,7 +10,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { type OutboxJob, QUEUES } from '@hub/queues';
 import { routeJob } from '@hub/store';
 import { insertTickets, write } from '../factories/outbox.factory';
-import { RunningHub, eventually, flushRedis, startHub, testConfig } from '../support/harness';
+import { RunningHub, eventually, flushRedis, queuePrefixOf, startHub, testConfig } from '../support/harness';
 
 const THRESHOLD = 40;
 
@@ -48,7 +48,7 @@ describe('first offers: LIFO above the backlog threshold, FIFO below it', () => 
     const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
     const worker = new Worker<OutboxJob>(QUEUES.route, async (job) => void taken.push(job.data.outboxId), {
       connection,
-      prefix: hub.config.queuePrefix,
+      prefix: queuePrefixOf(hub),
       concurrency: 1,
     });
     try {

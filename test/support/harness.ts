@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import Redis from 'ioredis';
-import { HubConfig, configureDataProtection, createApp, loadConfig, mountDocs } from '@hub/common';
+import { HubConfig, INSTALLATION_ID, configureDataProtection, createApp, loadConfig, mountDocs } from '@hub/common';
+import { installationPrefix } from '@hub/queues';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { mountConsole } from '../../apps/gateway/src/console/console-static';
 import { RouterModule } from '../../apps/router/src/router.module';
@@ -33,6 +34,12 @@ export function testConfig(env: Record<string, string | undefined> = {}): HubCon
     NOTIFIER_PORT: '0',
     ...env,
   });
+}
+
+/** The hub's queue namespace in Redis: HUB_QUEUE_PREFIX and its installation (docs/reliability.md#job-identity). */
+export function queuePrefixOf(hub: RunningHub): string {
+  const app = Object.values(hub.apps).find((a) => a !== undefined)!;
+  return installationPrefix(hub.config.queuePrefix, app.get<string>(INSTALLATION_ID));
 }
 
 export interface RunningHub {

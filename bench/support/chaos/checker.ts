@@ -2,6 +2,8 @@
  * The chaos bench's checker: once the hub has drained, the whole history against the database and
  * what the fake upstreams received (docs/reliability.md#what-the-checker-checks).
  */
+import { installationPrefix } from '@hub/queues';
+import { installationId } from '@hub/store';
 import type { RecordedRequest } from '../../../test/fakes/fake-upstream';
 import type { ChaosHub } from './hub';
 import type { Workload } from './workload';
@@ -133,10 +135,11 @@ export async function check(hub: ChaosHub, w: Workload): Promise<Verdict> {
 /** Jobs left in Redis after the drain: waiting or active routing and delivery jobs. */
 export async function stuckJobs(hub: ChaosHub): Promise<string[]> {
   const out: string[] = [];
+  const prefix = installationPrefix('chaos', await installationId(hub.ds));
   await hub.redis.command(async (r) => {
     for (const queue of ['route', 'deliver', 'clock']) {
-      const wait = await r.llen(`chaos:${queue}:wait`);
-      const active = await r.llen(`chaos:${queue}:active`);
+      const wait = await r.llen(`${prefix}:${queue}:wait`);
+      const active = await r.llen(`${prefix}:${queue}:active`);
       if (wait + active > 0) out.push(`${queue}: ${wait} waiting, ${active} active`);
     }
   });

@@ -2,8 +2,9 @@ import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplication
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { BullModule, WorkerHost } from '@nestjs/bullmq';
 import type { HubConfig } from '@hub/common/config';
+import { INSTALLATION_ID } from '@hub/common/core/tokens';
 import { bullConnection } from './bull-connection';
-import { QueueName } from './index';
+import { QueueName, installationPrefix } from './index';
 
 const BULL_CLIENT = Symbol('BULL_CLIENT');
 
@@ -41,8 +42,9 @@ function workerOf(host: WorkerHost): WorkerHost['worker'] | undefined {
 }
 
 /**
- * BullMQ for one app: the shared connection and prefix, and the queues it uses. Jobs are kept a
- * while after failing (for the operator), removed when done (the outbox row is the record).
+ * BullMQ for one app: the shared connection, the installation's own prefix (installationPrefix:
+ * known once the database has named the installation), and the queues it uses. Jobs are removed
+ * when done or failed: the outbox and clock rows are the record.
  */
 @Module({})
 export class HubQueuesModule {
@@ -53,15 +55,18 @@ export class HubQueuesModule {
       module: HubQueuesModule,
       imports: [
         DiscoveryModule,
-        BullModule.forRoot({
-          connection,
-          prefix: config.queuePrefix,
-          defaultJobOptions: {
-            attempts: 3,
-            backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-            removeOnComplete: true,
-            removeOnFail: true,
-          },
+        BullModule.forRootAsync({
+          useFactory: (installation: string) => ({
+            connection,
+            prefix: installationPrefix(config.queuePrefix, installation),
+            defaultJobOptions: {
+              attempts: 3,
+              backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+              removeOnComplete: true,
+              removeOnFail: true,
+            },
+          }),
+          inject: [INSTALLATION_ID],
         }),
         ...queues.map((name) => BullModule.registerQueue({ name })),
       ],

@@ -1,8 +1,8 @@
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { HUB_CONFIG, HubConfig, INSTALLATION_ID } from '@hub/common';
-import { OutboxJob, QUEUES, leaveIfForeign } from '@hub/queues';
+import { HUB_CONFIG, HubConfig } from '@hub/common';
+import { OutboxJob, QUEUES } from '@hub/queues';
 import { DeliveryService } from './delivery.service';
 
 /**
@@ -20,7 +20,6 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
   constructor(
     private readonly delivery: DeliveryService,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
-    @Inject(INSTALLATION_ID) private readonly installation: string,
   ) {
     super();
   }
@@ -29,12 +28,7 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
     this.worker.concurrency = this.config.delivery.concurrency;
   }
 
-  async process(job: Job<OutboxJob>, token?: string): Promise<string> {
-    const foreign = await leaveIfForeign(job, token, this.installation);
-    if (foreign) {
-      new Logger(DeliveryProcessor.name).warn({ jobId: job.id, owner: job.data.installation }, 'a delivery job of another installation (two hubs on one Redis and prefix?); left for its owner');
-      throw foreign;
-    }
+  async process(job: Job<OutboxJob>): Promise<string> {
     return this.delivery.deliver(job.data.outboxId, job.data.attempt);
   }
 

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import type { RedisClient } from '@hub/common';
 import { HUB_CONFIG, HubConfig, INSTALLATION_ID, REDIS, redisWipes } from '@hub/common';
 import { claimUnclaimedFrom, forgetQueued, listenToOutbox, reclaimStale } from '@hub/store';
-import { OutboxJob, QUEUES, outboxJobId, queueForTarget } from '@hub/queues';
+import { OutboxJob, QUEUES, installationPrefix, outboxJobId, queueForTarget } from '@hub/queues';
 import { DeliveryService } from '../delivery/delivery.service';
 
 /** Rows claimed per statement; a pass repeats until a claim comes back short. */
@@ -166,7 +166,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const route = rows.filter((r) => queueForTarget(r.target) === QUEUES.route);
     const deliver = rows.filter((r) => queueForTarget(r.target) === QUEUES.deliver);
     const jobs = (rs: typeof rows, lifo: boolean) =>
-      rs.map((r) => ({ name: r.target, data: { outboxId: r.id, attempt: r.attempts, installation: this.installation }, opts: { jobId: outboxJobId(this.installation, r.id, r.attempts), lifo: lifo && r.attempts === 0 } }));
+      rs.map((r) => ({ name: r.target, data: { outboxId: r.id, attempt: r.attempts }, opts: { jobId: outboxJobId(this.installation, r.id, r.attempts), lifo: lifo && r.attempts === 0 } }));
     if (route.length) await this.routeQueue.addBulk(jobs(route, await backlog(this.routeQueue)));
     if (deliver.length) await this.deliverQueue.addBulk(jobs(deliver, await backlog(this.deliverQueue)));
   }
@@ -186,6 +186,6 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   }
 
   private marker(): string {
-    return `${this.config.queuePrefix}:outbox-alive:${this.installation}`;
+    return `${installationPrefix(this.config.queuePrefix, this.installation)}:outbox-alive`;
   }
 }

@@ -2,8 +2,8 @@ import { Inject, Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { INSTALLATION_ID, NOW, type NowFn } from '@hub/common';
-import { ClockJob, QUEUES, leaveIfForeign } from '@hub/queues';
+import { NOW, type NowFn } from '@hub/common';
+import { ClockJob, QUEUES } from '@hub/queues';
 import { unmarkScheduled } from '@hub/store';
 import { ClockService, type FireOutcome } from '@hub/workflow/clock';
 
@@ -21,17 +21,11 @@ export class ClockTimersProcessor extends WorkerHost {
     private readonly ds: DataSource,
     private readonly clocks: ClockService,
     @Inject(NOW) private readonly now: NowFn,
-    @Inject(INSTALLATION_ID) private readonly installation: string,
   ) {
     super();
   }
 
-  async process(job: Job<ClockJob>, token?: string): Promise<FireOutcome> {
-    const foreign = await leaveIfForeign(job, token, this.installation);
-    if (foreign) {
-      this.logger.warn({ jobId: job.id, owner: job.data.installation }, 'a clock job of another installation (two hubs on one Redis and prefix?); left for its owner');
-      throw foreign;
-    }
+  async process(job: Job<ClockJob>): Promise<FireOutcome> {
     const expectedAt = Date.parse(job.data.at);
     const outcome = await this.ds.transaction((tx) => this.clocks.fire(tx, job.data.clockId, this.now(), Number.isNaN(expectedAt) ? undefined : expectedAt));
     // Fired before its time (clock skew between hosts): let the next scheduling pass queue it again.

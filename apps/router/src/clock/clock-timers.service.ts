@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { RedisClient } from '@hub/common';
 import { HUB_CONFIG, HubConfig, INSTALLATION_ID, NOW, REDIS, redisWipes, type NowFn } from '@hub/common';
-import { ClockJob, QUEUES } from '@hub/queues';
+import { ClockJob, QUEUES, installationPrefix } from '@hub/queues';
 import { claimClocksToSchedule, dueClocks, forgetScheduled, pendingRecomputes, tryAdvisoryXactLock, type DueClock } from '@hub/store';
 import { CLOCK_SETTINGS, ClockService, clockSweeps, type ClockSettings, type FireOutcome } from '@hub/workflow/clock';
 
@@ -155,7 +155,7 @@ export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestr
         if (rows.length === 0) return 0;
         const jobs = rows.map((r) => ({
           name: 'fire',
-          data: { clockId: r.id, at: r.nextFireAt.toISOString(), installation: this.installation },
+          data: { clockId: r.id, at: r.nextFireAt.toISOString() },
           opts: { jobId: clockJobId(this.installation, r.id, r.nextFireAt), delay: Math.max(0, r.nextFireAt.getTime() - now.getTime()) },
         }));
         await withTimeout(this.queue.addBulk(jobs), REDIS_TIMEOUT_MS, 'queueing clock jobs');
@@ -182,7 +182,7 @@ export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private marker(): string {
-    return `${this.config.queuePrefix}:clock:alive:${this.installation}`;
+    return `${installationPrefix(this.config.queuePrefix, this.installation)}:clock-alive`;
   }
 
   /** A sweep at once when the marker is gone (one check in flight at a time: Redis may hang). */

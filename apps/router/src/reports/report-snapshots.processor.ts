@@ -1,13 +1,13 @@
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { INSTALLATION_ID, NOW, type NowFn } from '@hub/common';
-import { QUEUES, leaveIfForeign, type ReportsJob } from '@hub/queues';
-import { Job } from 'bullmq';
+import { NOW, type NowFn } from '@hub/common';
+import { QUEUES, type ReportsJob } from '@hub/queues';
 import { ReportService, ReportSnapshotService } from '@hub/workflow/reports';
 
 /** How often the scheduler looks for a due snapshot (each kind is due a few times a year). */
 export const REPORTS_EVERY_MS = 3_600_000;
+export const REPORTS_SCHEDULER = 'report-snapshots';
 
 /**
  * Scheduled reports (docs/reports.md "Snapshots"): a BullMQ job scheduler ticks every hour on
@@ -24,21 +24,16 @@ export class ReportSnapshotsProcessor extends WorkerHost implements OnApplicatio
     private readonly reports: ReportService,
     @InjectQueue(QUEUES.reports) private readonly queue: Queue<ReportsJob>,
     @Inject(NOW) private readonly now: NowFn,
-    @Inject(INSTALLATION_ID) private readonly installation: string,
   ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    // one scheduler per installation (two hubs on one Redis and prefix keep one each); the one
-    // of the versions before identities goes
-    await this.queue.removeJobScheduler('report-snapshots');
-    await this.queue.upsertJobScheduler(`report-snapshots-${this.installation}`, { every: REPORTS_EVERY_MS }, { name: 'snapshots', data: { installation: this.installation } });
+    // one scheduler in the installation's own queue (installationPrefix), however many routers
+    await this.queue.upsertJobScheduler(REPORTS_SCHEDULER, { every: REPORTS_EVERY_MS }, { name: 'snapshots', data: {} });
   }
 
-  async process(job: Job<ReportsJob>, token?: string): Promise<number> {
-    const foreign = await leaveIfForeign(job, token, this.installation);
-    if (foreign) throw foreign;
+  async process(): Promise<number> {
     // The rollup first (docs/reports.md "The rollup"): the snapshots read it when their asOf allows.
     const rolled = await this.reports.refreshRollup();
     if (rolled) this.logger.log({ watermark: rolled.to.toISOString(), facts: rolled.facts, clocks: rolled.clocks, live: rolled.live }, 'report rollup refreshed');

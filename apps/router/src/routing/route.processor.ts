@@ -2,10 +2,10 @@ import { Inject, Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { HUB_CONFIG, HubConfig, INSTALLATION_ID, MicroBatcher, routed } from '@hub/common';
+import { HUB_CONFIG, HubConfig, MicroBatcher, routed } from '@hub/common';
 import { runInternalJobs, type InternalJobOutcome } from '@hub/store';
 import { routingFailureVerdict } from '@hub/rules/dispatch';
-import { OutboxJob, QUEUES, leaveIfForeign, retryDelayMs } from '@hub/queues';
+import { OutboxJob, QUEUES, retryDelayMs } from '@hub/queues';
 import { RoutingService, type RoutingOutcome } from './routing.service';
 
 /** Jobs in hand at once, and how many of them one transaction routes (the rest wait for the next). */
@@ -27,7 +27,6 @@ export class RouteProcessor extends WorkerHost {
     private readonly ds: DataSource,
     private readonly routing: RoutingService,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
-    @Inject(INSTALLATION_ID) private readonly installation: string,
   ) {
     super();
     const policy = { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs, retryHours: config.delivery.retryHours };
@@ -48,12 +47,7 @@ export class RouteProcessor extends WorkerHost {
     );
   }
 
-  async process(job: Job<OutboxJob>, token?: string): Promise<string> {
-    const foreign = await leaveIfForeign(job, token, this.installation);
-    if (foreign) {
-      this.logger.warn({ jobId: job.id, owner: job.data.installation }, 'a routing job of another installation (two hubs on one Redis and prefix?); left for its owner');
-      throw foreign;
-    }
+  async process(job: Job<OutboxJob>): Promise<string> {
     const { result, error } = await this.batches.call(job.data);
     if (!error) return result;
     this.logger.error({ err: error, outboxId: job.data.outboxId }, 'routing failed; retry scheduled');

@@ -35,12 +35,6 @@ export const routed = counter('hub_routing_decisions_total', 'Routing outcomes',
 
 export const piiUnreadable = counter('hub_pii_unreadable_total', 'Personal values that did not decrypt and were shown masked (docs/security.md)');
 
-export const foreignJobs = counter(
-  'hub_foreign_jobs_total',
-  'Jobs of another installation met in this one’s queues (two hubs on one Redis and prefix), left for their owner',
-  ['queue'],
-);
-
 export const redisWipes = counter('hub_redis_wipes_total', 'Times a Redis marker was found gone (Redis emptied or replaced) and the in-flight jobs were queued again', ['what']);
 
 export const replicaLag = gauge('hub_db_replica_lag_seconds', 'How far the PostgreSQL read replica is behind the primary at its last check (-1: unreachable or not a standby)');
