@@ -34,20 +34,17 @@
  * through BENCH_GATEWAY_NODE_OPTIONS).
  * Targets: ≥ 1,000 tickets/s, ≥ half the raw floor, p99 < 50 ms at 500 tickets/s.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { Pool } from 'pg';
 import { parseKeyRing, signRequest } from '@hub/connectors/signing';
 import { HotlineOrderDto, mapHotlineOrder } from '@hub/connectors/hotline';
 import { contentHash, validateBody } from '@hub/connectors/common';
 import { ensureDatabase, migrate, routeJob, storeTicket } from '@hub/store';
 import { hotlineOrder } from '../test/factories/tickets.factory';
-import { freePort } from '../test/support/notifier-process';
+import { type CpuMark, type CpuShares, cpuMark, cpuSince, memoryBytes, percentile } from './support/processes';
+import { type GatewayProcess, buildInto, startGateway, stopGateway } from './support/gateway-process';
 
-const ROOT = path.resolve(__dirname, '..');
 const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub_bench_intake';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -106,11 +103,6 @@ function post(port: number, agent: http.Agent, startedAt: number): Promise<Sampl
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 interface PhaseResult {
   name: string;
   ok: number;
@@ -142,8 +134,8 @@ function summarize(name: string, samples: Sample[], seconds: number, cpu: CpuSha
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
     max: lat[lat.length - 1] ?? NaN,
-    gatewayCpu: cpu.gateway,
-    loadgenCpu: cpu.loadgen,
+    gatewayCpu: cpu.pid,
+    loadgenCpu: cpu.self,
     machineBusy: cpu.machine,
     statuses,
     worstSeconds: worstSeconds(samples),
@@ -176,7 +168,7 @@ async function closedLoop(port: number, concurrency: number, warmupMs: number, r
   const measureFrom = startAll + warmupMs;
   const end = measureFrom + runMs;
   let cpu0: CpuMark | undefined;
-  const warm = setTimeout(() => (cpu0 = cpuMark(gw)), warmupMs);
+  const warm = setTimeout(() => (cpu0 = cpuMark(gw.child.pid)), warmupMs);
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (now() < end) {
@@ -188,7 +180,7 @@ async function closedLoop(port: number, concurrency: number, warmupMs: number, r
   );
   clearTimeout(warm);
   agent.destroy();
-  return summarize(`A closed loop, c=${concurrency}`, samples, runMs / 1000, cpuSince(cpu0 ?? cpuMark(gw), gw, runMs));
+  return summarize(`A closed loop, c=${concurrency}`, samples, runMs / 1000, cpuSince(cpu0 ?? cpuMark(gw.child.pid), gw.child.pid, runMs));
 }
 
 /**
@@ -215,7 +207,7 @@ async function openLoop(
     while (i < total && start + i * interval <= t) {
       const scheduled = start + i * interval;
       const counted = i >= warmCount;
-      if (i === warmCount) cpu0 = cpuMark(gw);
+      if (i === warmCount) cpu0 = cpuMark(gw?.child.pid);
       pending.push(
         send(scheduled).then((s) => {
           if (counted) samples.push(s);
@@ -228,7 +220,7 @@ async function openLoop(
     await sleep(1);
   }
   await Promise.all(pending);
-  return summarize(name, samples, runMs / 1000, cpuSince(cpu0 ?? cpuMark(gw), gw, runMs));
+  return summarize(name, samples, runMs / 1000, cpuSince(cpu0 ?? cpuMark(gw?.child.pid), gw?.child.pid, runMs));
 }
 
 async function httpOpenLoop(port: number, rate: number, warmupMs: number, runMs: number, gw: GatewayProcess): Promise<PhaseResult> {
@@ -301,160 +293,6 @@ async function floorOpenLoop(pool: Pool, rate: number, warmupMs: number, runMs: 
 }
 
 // ---------------------------------------------------------------------------------------------
-// The gateway process
-
-interface GatewayProcess {
-  child: ChildProcess;
-  port: number;
-  output(): string;
-}
-
-interface CpuMark {
-  gatewayTicks?: number;
-  loadgen: NodeJS.CpuUsage;
-  machine?: { busy: number; total: number };
-}
-
-/** Busy and total jiffies of the whole machine (/proc/stat), to show how much of it was in use. */
-function machineTicks(): { busy: number; total: number } | undefined {
-  try {
-    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const idle = cpu[3] + (cpu[4] ?? 0);
-    const total = cpu.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return undefined;
-  }
-}
-
-const CLK_TCK = 100;
-
-function procStat(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
-  } catch {
-    return undefined;
-  }
-}
-
-function cpuMark(gw?: GatewayProcess): CpuMark {
-  return { gatewayTicks: procStat(gw?.child.pid), loadgen: process.cpuUsage(), machine: machineTicks() };
-}
-
-/** CPU used since `mark` as a fraction of one core (the gateway's from /proc, in 10 ms ticks). */
-function cpuSince(mark: CpuMark, gw: GatewayProcess | undefined, runMs: number): CpuShares {
-  const used = process.cpuUsage(mark.loadgen);
-  const ticks = procStat(gw?.child.pid);
-  const gateway = ticks === undefined || mark.gatewayTicks === undefined ? undefined : (ticks - mark.gatewayTicks) / CLK_TCK / (runMs / 1000);
-  const m = machineTicks();
-  const machine = m && mark.machine ? (m.busy - mark.machine.busy) / Math.max(1, m.total - mark.machine.total) : undefined;
-  return { loadgen: (used.user + used.system) / 1000 / runMs, gateway, machine };
-}
-
-interface CpuShares {
-  /** fractions of one core */
-  gateway?: number;
-  loadgen: number;
-  /** fraction of all cores busy, whoever used them (other work on the machine included) */
-  machine?: number;
-}
-
-function memory(pid: number | undefined): { rss: number; peak: number } | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kib = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { rss: kib('VmRSS'), peak: kib('VmHWM') };
-  } catch {
-    return undefined;
-  }
-}
-
-function health(port: number): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/health', agent: false, timeout: 2000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-  });
-}
-
-/** The build's own steps (package.json "build"), into BUILD_DIR. */
-function build(): void {
-  rmSync(path.join(ROOT, BUILD_DIR), { recursive: true, force: true });
-  // tsc emits even when the tree has type errors elsewhere (work in progress): reported, not fatal.
-  const tsc = spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], { cwd: ROOT, encoding: 'utf8' });
-  const errors = (tsc.stdout.match(/error TS\d+/g) ?? []).length;
-  if (errors > 0) console.log(`(tsc reported ${errors} type error(s); the build was emitted anyway)`);
-  const alias = spawnSync(path.join(ROOT, 'node_modules/.bin/tsc-alias'), ['-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], { cwd: ROOT, encoding: 'utf8' });
-  if (alias.status !== 0) throw new Error(`tsc-alias failed:\n${alias.stdout}${alias.stderr}`);
-}
-
-async function startGateway(): Promise<GatewayProcess> {
-  const port = await freePort();
-  const extra = (process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
-  const args = process.env.BENCH_GATEWAY_MAIN
-    ? [...extra, process.env.BENCH_GATEWAY_MAIN]
-    : GATEWAY === 'dist'
-      ? [...extra, 'dist/apps/gateway/src/main.js']
-      : GATEWAY === 'build'
-        ? [...extra, `${BUILD_DIR}/apps/gateway/src/main.js`]
-        : [...extra, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/gateway/src/main.ts'];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      // not 'production': that mode demands the secrets of the hub's own API, which this bench does not use
-      NODE_ENV: undefined,
-      DATABASE_URL: DB_URL,
-      REDIS_URL: REDIS_URL,
-      PORT: String(port),
-      HUB_HOTLINE_KEYS: KEYS,
-      HUB_QUEUE_PREFIX: 'bench-intake',
-      HUB_DISABLE_POLLER: 'true',
-      LOG_LEVEL: 'warn',
-      TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out = (out + c.toString('utf8')).slice(-20_000)));
-  child.stderr?.on('data', (c: Buffer) => (out = (out + c.toString('utf8')).slice(-20_000)));
-  const deadline = Date.now() + 120_000;
-  while ((await health(port)) !== 200) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`gateway did not start:\n${out}`);
-    }
-    await sleep(200);
-  }
-  // A profiling hook starts on the first BENCH_BEFORE_STOP_SIGNAL and writes on the second one.
-  if (process.env.BENCH_BEFORE_STOP_SIGNAL) child.kill(process.env.BENCH_BEFORE_STOP_SIGNAL as NodeJS.Signals);
-  return { child, port, output: () => out };
-}
-
-async function stopGateway(gw: GatewayProcess): Promise<void> {
-  if (gw.child.exitCode !== null) return;
-  // For profiling: a preloaded hook (BENCH_GATEWAY_NODE_OPTIONS="-r ./hook.js") that writes its
-  // profile on this signal. Not --cpu-prof: Nest's shutdown ends the process by re-raising SIGTERM,
-  // and --cpu-prof writes nothing then.
-  const before = process.env.BENCH_BEFORE_STOP_SIGNAL;
-  if (before) {
-    gw.child.kill(before as NodeJS.Signals);
-    await sleep(3000);
-  }
-  const exited = new Promise<void>((r) => gw.child.once('exit', () => r()));
-  gw.child.kill('SIGTERM');
-  const timer = setTimeout(() => gw.child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Database
 
 async function emptyTables(pool: Pool): Promise<void> {
@@ -484,7 +322,7 @@ async function main(): Promise<void> {
   console.log(`gateway from ${from}, LOG_LEVEL=warn; orders signed inline (hmac-sha256)`);
   console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per phase after ${WARMUP_SECONDS} s warm-up, open-loop rate ${RATE}/s\n`);
 
-  if (GATEWAY === 'build' && (PHASES.includes('A') || PHASES.includes('B'))) build();
+  if (GATEWAY === 'build' && (PHASES.includes('A') || PHASES.includes('B'))) buildInto(BUILD_DIR);
   await ensureDatabase(DB_URL);
   await migrate(DB_URL);
   const pool = new Pool({ connectionString: DB_URL, max: Math.max(FLOOR_POOL, 2), application_name: 'bench-floor' });
@@ -495,11 +333,24 @@ async function main(): Promise<void> {
 
   if (PHASES.includes('A') || PHASES.includes('B')) {
     await emptyTables(pool);
-    const gw = await startGateway();
-    const memAfterStart = memory(gw.child.pid);
+    const gw = await startGateway({
+      source: GATEWAY,
+      buildDir: BUILD_DIR,
+      env: {
+        // not 'production': that mode demands the secrets of the hub's own API, which this bench does not use
+        NODE_ENV: undefined,
+        DATABASE_URL: DB_URL,
+        REDIS_URL: REDIS_URL,
+        HUB_HOTLINE_KEYS: KEYS,
+        HUB_QUEUE_PREFIX: 'bench-intake',
+        HUB_DISABLE_POLLER: 'true',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    const memAfterStart = memoryBytes(gw.child.pid);
     let maxRss = 0;
     const sampler = setInterval(() => {
-      const m = memory(gw.child.pid);
+      const m = memoryBytes(gw.child.pid);
       if (m && m.rss > maxRss) maxRss = m.rss;
     }, 100);
     try {
@@ -513,7 +364,7 @@ async function main(): Promise<void> {
         results.push(b);
         notes.push(`after B: ${await checkRows(pool, b.ok)}`);
       }
-      peak = memory(gw.child.pid);
+      peak = memoryBytes(gw.child.pid);
       if (peak) peak = { rss: Math.max(peak.rss, maxRss), peak: peak.peak };
       if (memAfterStart) notes.push(`gateway RSS after start ${fmt(memAfterStart.rss / 1048576, 1)} MiB`);
     } finally {

@@ -64,3 +64,57 @@ export function cpuSecondsByName(name: string): number {
   }
   return total;
 }
+
+/** Busy and total jiffies of the whole machine (/proc/stat), to show how much of it was in use. */
+function machineTicks(): { busy: number; total: number } | undefined {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = cpu[3] + (cpu[4] ?? 0);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a measurement starts: a process's CPU, this process's, the machine's. */
+export interface CpuMark {
+  pidSeconds?: number;
+  self: NodeJS.CpuUsage;
+  machine?: { busy: number; total: number };
+}
+
+export interface CpuShares {
+  /** the measured process, in fractions of one core */
+  pid?: number;
+  /** this process (the load generator), in fractions of one core */
+  self: number;
+  /** fraction of all cores busy, whoever used them (other work on the machine included) */
+  machine?: number;
+}
+
+export function cpuMark(pid?: number): CpuMark {
+  return { pidSeconds: pid === undefined ? undefined : cpuSeconds(pid), self: process.cpuUsage(), machine: machineTicks() };
+}
+
+/** CPU used since `mark` over `runMs`, as fractions of one core (a process's from /proc, in 10 ms ticks). */
+export function cpuSince(mark: CpuMark, pid: number | undefined, runMs: number): CpuShares {
+  const used = process.cpuUsage(mark.self);
+  const seconds = pid === undefined ? undefined : cpuSeconds(pid);
+  const share = seconds === undefined || mark.pidSeconds === undefined ? undefined : (seconds - mark.pidSeconds) / (runMs / 1000);
+  const m = machineTicks();
+  const machine = m && mark.machine ? (m.busy - mark.machine.busy) / Math.max(1, m.total - mark.machine.total) : undefined;
+  return { self: (used.user + used.system) / 1000 / runMs, pid: share, machine };
+}
+
+/** Resident memory now and at its peak, in bytes, from /proc (Linux). */
+export function memoryBytes(pid: number | undefined): { rss: number; peak: number } | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+    return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
