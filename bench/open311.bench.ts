@@ -18,9 +18,7 @@
  * notifier are not started (as in bench/intake). The machine is shared: the load average is printed.
  * Targets: GET with 1,000 results < 100 ms (p50 and p99 of one client); POST at hotline intake's rate.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -29,6 +27,7 @@ import { parseKeyRing, signRequest } from '@hub/connectors/signing';
 import { activeDirectory, ensureDatabase, importDirectory, migrate, createDataSource } from '@hub/store';
 import { hotlineOrder } from '../test/factories/tickets.factory';
 import { cpuSeconds, percentile } from './support/processes';
+import { startGateway, stopGateway } from './support/gateway-process';
 
 const ROOT = path.resolve(__dirname, '..');
 const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub_bench_open311';
@@ -48,7 +47,6 @@ const CATEGORIES = ['0101', '0102', '0103', '0104'];
 
 const now = (): number => performance.now();
 const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Adds the missing bench tickets (with clocks and replies) in batches; one statement per batch. */
 async function seed(pool: Pool): Promise<void> {
@@ -84,46 +82,6 @@ async function seed(pool: Pool): Promise<void> {
   }
   await pool.query(`VACUUM ANALYZE tickets, ticket_clocks, work_order_replies`);
   console.log(`\nseed: done in ${((now() - t0) / 1000).toFixed(0)} s`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startGateway(): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/gateway/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: undefined,
-      DATABASE_URL: DB_URL,
-      REDIS_URL,
-      PORT: String(port),
-      HUB_HOTLINE_KEYS: HOTLINE_KEYS,
-      HUB_OPEN311_KEYS: OPEN311_KEY,
-      HUB_QUEUE_PREFIX: 'bench-open311',
-      HUB_DISABLE_POLLER: 'true',
-      HUB_RATE_LIMIT_OPEN311_PER_MIN: '10000000',
-      HUB_RATE_LIMIT_OPEN311_READ_PER_MIN: '10000000',
-      LOG_LEVEL: 'warn',
-      TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
-    if (ok) return { child, port };
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error('gateway did not start');
-    await sleep(250);
-  }
 }
 
 interface Sample {
@@ -252,13 +210,27 @@ async function main(): Promise<void> {
   );
   console.log(`tickets: ${fmt(rows[0].all)} (${fmt(rows[0].open311)} open311, ${fmt(rows[0].window)} in the default 90-day window)\n`);
 
-  const gw = await startGateway();
+  const gw = await startGateway({
+    source: 'ts',
+    buildDir: '',
+    env: {
+      NODE_ENV: undefined,
+      DATABASE_URL: DB_URL,
+      REDIS_URL,
+      HUB_HOTLINE_KEYS: HOTLINE_KEYS,
+      HUB_OPEN311_KEYS: OPEN311_KEY,
+      HUB_QUEUE_PREFIX: 'bench-open311',
+      HUB_DISABLE_POLLER: 'true',
+      HUB_RATE_LIMIT_OPEN311_PER_MIN: '10000000',
+      HUB_RATE_LIMIT_OPEN311_READ_PER_MIN: '10000000',
+      LOG_LEVEL: 'warn',
+    },
+  });
   try {
     if (PHASES.includes('G')) await phaseG(gw.port, gw.child.pid);
     if (PHASES.includes('P')) await phaseP(gw.port, gw.child.pid);
   } finally {
-    gw.child.kill('SIGTERM');
-    await new Promise((r) => gw.child.once('exit', r));
+    await stopGateway(gw);
     await pool.end();
   }
   console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);

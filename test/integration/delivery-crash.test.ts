@@ -10,7 +10,7 @@ import { parseKeyRing } from '@hub/connectors/signing';
 import { createDataSource } from '@hub/store';
 import { FakeUpstream } from '../fakes/fake-upstream';
 import { eventually, resetDatabase } from '../support/harness';
-import { startNotifierProcess, type NotifierProcess } from '../support/notifier-process';
+import { hotlineNotifierEnv, startNotifierProcess, type NotifierProcess } from '../support/notifier-process';
 import { eventIdOf, firstArrivals, insertTickets, orderViolations, outboxStates, status, write } from '../factories/outbox.factory';
 
 const HOTLINE_KEYS = 'hk-1:crash-hotline-secret-of-at-least-32-bytes:hmac-sha256';
@@ -35,25 +35,13 @@ describe('notifier killed mid-delivery', () => {
     await ds?.destroy();
   });
 
-  const env = {
-    DATABASE_URL: process.env.DATABASE_URL,
-    REDIS_URL: process.env.REDIS_URL,
-    HUB_QUEUE_PREFIX: `crash${process.pid}`,
-    LOG_LEVEL: 'silent',
-    HUB_HOTLINE_URL: '',
-    HUB_HOTLINE_KEYS: HOTLINE_KEYS,
-    HUB_DELIVERY_BACKOFF_BASE_MS: '50',
-    HUB_DELIVERY_BACKOFF_MAX_MS: '400',
-    HUB_DELIVERY_TIMEOUT_MS: '2000',
-    HUB_RELAY_INTERVAL_MS: '50',
-    HUB_RELAY_REQUEUE_AFTER_MS: '1500',
-  };
+  const env = (): Record<string, string | undefined> => hotlineNotifierEnv({ prefix: `crash${process.pid}`, hotlineKeys: HOTLINE_KEYS, hotlineUrl: hotline.url });
 
   it('SIGKILL while 200 messages for 20 tickets are being delivered: all arrive after a restart, in order, duplicates with the same eventId', async () => {
     await resetDatabase(ds);
     const tickets = await insertTickets(ds, 20);
     for (let round = 0; round < 10; round++) await write(ds, tickets.map((t) => status(t, 'contacted')));
-    notifier = await startNotifierProcess({ ...env, HUB_HOTLINE_URL: hotline.url });
+    notifier = await startNotifierProcess(env());
 
     await hotline.waitForRequests('/api/orders/', 40, 60_000);
     await notifier.kill();
@@ -62,7 +50,7 @@ describe('notifier killed mid-delivery', () => {
     expect(pendingAtKill).toBeGreaterThan(0);
     const received = hotline.received().length;
 
-    notifier = await startNotifierProcess({ ...env, HUB_HOTLINE_URL: hotline.url });
+    notifier = await startNotifierProcess(env());
     await eventually(async () => (await outboxStates(ds)).every((r) => r.status === 'delivered'), 90_000, 250);
     await notifier.stop();
     notifier = undefined;

@@ -9,7 +9,7 @@ import { parseKeyRing } from '@hub/connectors/signing';
 import { createDataSource } from '@hub/store';
 import { FakeUpstream } from '../fakes/fake-upstream';
 import { eventually, resetDatabase } from '../support/harness';
-import { startNotifierProcess, type NotifierProcess } from '../support/notifier-process';
+import { hotlineNotifierEnv, startNotifierProcess, type NotifierProcess } from '../support/notifier-process';
 import { eventIdOf, firstArrivals, insertTicket, outboxStates, status, write } from '../factories/outbox.factory';
 
 const HOTLINE_KEYS = 'hk-1:window-crash-secret-of-at-least-32-bytes:hmac-sha256';
@@ -34,19 +34,7 @@ describe('notifier killed in the middle of a window', () => {
     await ds?.destroy();
   });
 
-  const env = (url: string): Record<string, string | undefined> => ({
-    DATABASE_URL: process.env.DATABASE_URL,
-    REDIS_URL: process.env.REDIS_URL,
-    HUB_QUEUE_PREFIX: `wcrash${process.pid}`,
-    LOG_LEVEL: 'silent',
-    HUB_HOTLINE_URL: url,
-    HUB_HOTLINE_KEYS: HOTLINE_KEYS,
-    HUB_DELIVERY_BACKOFF_BASE_MS: '50',
-    HUB_DELIVERY_BACKOFF_MAX_MS: '400',
-    HUB_DELIVERY_TIMEOUT_MS: '2000',
-    HUB_RELAY_INTERVAL_MS: '50',
-    HUB_RELAY_REQUEUE_AFTER_MS: '1500',
-  });
+  const env = (url: string): Record<string, string | undefined> => hotlineNotifierEnv({ prefix: `wcrash${process.pid}`, hotlineKeys: HOTLINE_KEYS, hotlineUrl: url });
 
   it('SIGKILL with 300 messages of one ticket claimed and in flight: after a restart all arrive, in order, once recorded each', async () => {
     await resetDatabase(ds);

@@ -5,12 +5,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { parseKeyRing, type SigningKey } from '@hub/connectors/signing';
 import { SignedClient } from '../fakes/signed-client';
 import { eventually, resetDatabase } from '../support/harness';
+import { freePort } from '../support/notifier-process';
 import { hotlineOrder } from '../factories/tickets.factory';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -18,18 +18,6 @@ const HOTLINE_KEYS = 'hk-crash:hotline-crash-secret-of-at-least-32-bytes:hmac-sh
 const hotlineKey: SigningKey = parseKeyRing('HUB_HOTLINE_KEYS', HOTLINE_KEYS).signingKey!;
 
 jest.setTimeout(240_000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = address !== null && typeof address === 'object' ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function getStatus(url: string): Promise<number> {
   return new Promise((resolve) => {

@@ -32,6 +32,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A child notifier's environment for the hotline at `hotlineUrl`, with the test configuration's
+ * fast retries and requeue (test/support/harness.ts testConfig) and its own queue prefix.
+ */
+export function hotlineNotifierEnv(o: { prefix: string; hotlineKeys: string; hotlineUrl: string }): Record<string, string | undefined> {
+  return {
+    DATABASE_URL: process.env.DATABASE_URL,
+    REDIS_URL: process.env.REDIS_URL,
+    HUB_QUEUE_PREFIX: o.prefix,
+    LOG_LEVEL: 'silent',
+    HUB_HOTLINE_URL: o.hotlineUrl,
+    HUB_HOTLINE_KEYS: o.hotlineKeys,
+    HUB_DELIVERY_BACKOFF_BASE_MS: '50',
+    HUB_DELIVERY_BACKOFF_MAX_MS: '400',
+    HUB_DELIVERY_TIMEOUT_MS: '2000',
+    HUB_RELAY_INTERVAL_MS: '50',
+    HUB_RELAY_REQUEUE_AFTER_MS: '1500',
+  };
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
