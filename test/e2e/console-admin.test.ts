@@ -98,4 +98,18 @@ it('the office tries the routing of a ticket, reads the calendar and the deliver
   await page.getByRole('menuitem', { name: '业务设置' }).click();
   await page.getByLabel('受理规则（JSON）').waitFor();
   await p.shoot('settings');
+  // the clock tables: a policy that does not exist is refused, naming where; Yunnan's is taken
+  await page.getByRole('tab', { name: '办理时限' }).click();
+  const clocks = page.getByLabel('办理时限（JSON）');
+  await clocks.waitFor();
+  expect(JSON.parse(await clocks.inputValue())).toHaveProperty('table.defaultPolicyId');
+  p.expect(400, /\/office\/settings\/clocks$/);
+  await clocks.fill(JSON.stringify({ policies: [], table: { rules: [], defaultPolicyId: 'nope' } }));
+  await page.getByRole('tabpanel', { name: '办理时限' }).getByRole('button', { name: '保存' }).click();
+  await page.getByText(/table\.defaultPolicyId：/).waitFor();
+  await clocks.fill(JSON.stringify({ policies: [], table: { rules: [], defaultPolicyId: 'yunnan-2-3-10' } }));
+  await page.getByRole('tabpanel', { name: '办理时限' }).getByRole('button', { name: '保存' }).click();
+  await page.getByText('设置已保存').waitFor();
+  expect((await w.admin.get<{ table: { defaultPolicyId: string } }>('/office/settings/clocks')).body.table.defaultPolicyId).toBe('yunnan-2-3-10');
+  await p.shoot('settings-clocks');
 });

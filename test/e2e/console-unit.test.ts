@@ -69,6 +69,8 @@ it('a unit signs, contacts and replies to a new order; the hotline hears every s
   await page.getByText('请填写答复要点').waitFor();
   expect(await page.getByLabel('办结报告').inputValue()).toBe('经现场检查，已责令餐馆整改后厨卫生。');
   await page.getByLabel('答复要点').fill('已责令整改，整改后复查。');
+  // Shanghai's 1/5/15 has no acceptance clocks: no 当场办结 to claim
+  expect(await page.getByLabel('当场办结').count()).toBe(0);
   await p.shoot('reply-form');
   await page.getByTestId('action-submit').click();
   await page.getByTestId('order-state').filter({ hasText: '已答复待回访' }).waitFor();
@@ -80,6 +82,30 @@ it('a unit signs, contacts and replies to a new order; the hotline hears every s
   const types = await hotlineTypes(w.h, ticketId, orderNo);
   expect(types.indexOf('signed')).toBeLessThan(types.indexOf('contacted'));
   expect(types.indexOf('contacted')).toBeLessThan(types.indexOf('replied'));
+});
+
+it('under Yunnan\'s 2/3/10 a unit that settled the matter on the spot says so with its reply (当场办结)', async () => {
+  expect((await w.admin.put('/office/settings/clocks', { policies: [], table: { rules: [], defaultPolicyId: 'yunnan-2-3-10' } })).status).toBe(200);
+  const { ticketId, orderNo } = await intakeOrder(w.h, order());
+  const p = await w.open('unit-on-the-spot');
+  const { page } = p;
+  await page.goto(`${w.url}/login`);
+  await signIn(p, 'staff-a', PASSWORD);
+  await page.getByRole('link', { name: orderNo }).click();
+  await page.getByTestId('action-sign').click();
+  await page.getByTestId('action-submit').click();
+  await page.getByTestId('order-state').filter({ hasText: '已签收' }).waitFor();
+  await page.getByTestId('action-reply').click();
+  await page.getByLabel('办结报告').fill('接诉后当场到店核查，餐馆已当场整改。');
+  await page.getByLabel('答复要点').fill('已当场整改。');
+  // the switch as a person clicks it (its input is visually hidden)
+  await page.locator('.el-switch', { has: page.getByLabel('当场办结') }).click();
+  expect(await page.getByLabel('当场办结').getAttribute('aria-checked')).toBe('true');
+  await p.shoot('reply-on-the-spot');
+  await page.getByTestId('action-submit').click();
+  await page.getByTestId('order-state').filter({ hasText: '已答复待回访' }).waitFor();
+  const [reply] = (await w.h.hub.ds.query(`SELECT data FROM ticket_events WHERE ticket_id = $1 AND data->>'action' = 'reply'`, [ticketId])) as Array<{ data: { input: Record<string, unknown> } }>;
+  expect(reply.data.input).toMatchObject({ replyPoints: '已当场整改。', onTheSpot: true });
 });
 
 it("a unit cannot see or open another unit's work order: typed by hand, it is not found", async () => {

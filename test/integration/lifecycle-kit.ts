@@ -54,6 +54,10 @@ export class HubApi {
     return this.call<T>('POST', path, body);
   }
 
+  put<T = Body>(path: string, body: unknown): Promise<Answer<T>> {
+    return this.call<T>('PUT', path, body);
+  }
+
   private async call<T>(method: string, path: string, body?: unknown): Promise<Answer<T>> {
     const res = await fetch(`${this.base}${path}`, {
       method,

@@ -43,6 +43,7 @@ export interface ActionSpec {
   done: string;
 }
 
+const hasAcceptanceClocks = (t: Ticket): boolean => ((t.clocks as Array<{ type: string }> | undefined) ?? []).some((c) => c.type === 'accept' || c.type === 'forward');
 const reason = (label = '理由'): FieldSpec => ({ key: 'reason', label, kind: 'textarea', required: true });
 const pending = (list: Array<{ id: string | number; status: string }>): string => String(list.find((x) => x.status === 'pending')?.id ?? '');
 const RATE = (key: string, label: string): FieldSpec => ({ key, label, kind: 'rate', required: true });
@@ -57,6 +58,8 @@ export const UNIT_ACTIONS: ActionSpec[] = [
       { key: 'report', label: '办结报告', kind: 'textarea', required: true },
       { key: 'replyPoints', label: '答复要点', kind: 'textarea', required: true, hint: '由来源渠道转告市民' },
       ...(t.history.some((e) => e.type === 'reopened') ? [{ key: 'maintainsPreviousAnswer', label: '维持原答复', kind: 'switch' as const }] : []),
+      // 当场办结 exists only under a table with acceptance clocks (e.g. Yunnan's 2/3/10; docs/clock.md)
+      ...(hasAcceptanceClocks(t) ? [{ key: 'onTheSpot', label: '当场办结', kind: 'switch' as const, hint: '当场解决并答复的事项，受理、转办时限一并办结' }] : []),
       ...(t.source === 'national'
         ? [
             { key: 'approvedBy', label: '审核人', kind: 'text' as const, required: true },
