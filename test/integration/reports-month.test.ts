@@ -5,7 +5,7 @@
  * the definition in libs/rules (countsOf on the same rows), the same report twice is the same bytes,
  * the workbook's cells are the JSON's, a unit sees and drills into its own figures only (404).
  */
-import { INSTALLATION_ID } from '@hub/common';
+import { REPORTS_SCHEDULER } from '../../apps/router/src/reports/report-snapshots.processor';
 import ExcelJS from 'exceljs';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
@@ -227,7 +227,7 @@ describe('reports: a scripted month through the API, checked by hand', () => {
 
   it('snapshots: made once at their fixed asOf, listed, downloadable, the same bytes as the report; never changed', async () => {
     const scheduler = h.hub.apps.router!.get<Queue>(getQueueToken(QUEUES.reports));
-    expect((await scheduler.getJobSchedulers()).map((j) => j.key)).toContain(`report-snapshots-${h.hub.apps.router!.get<string>(INSTALLATION_ID)}`);
+    expect((await scheduler.getJobSchedulers()).map((j) => j.key)).toContain(REPORTS_SCHEDULER);
     const svc = h.hub.apps.router!.get(ReportSnapshotService);
     const asOf = new Date(future);
     const first = await svc.make('quarter', '2026Q4', asOf);
