@@ -81,6 +81,8 @@ it('the office tries the routing of a ticket, reads the calendar and the deliver
   await page.getByRole('menuitem', { name: '消息投递' }).click();
   await page.getByTestId('deliveries').waitFor();
   await page.getByRole('radio', { name: '已投递' }).check({ force: true });
+  // how long delivered messages stay (HUB_OUTBOX_RETENTION_DAYS, 30 by default)
+  await page.getByTestId('retention').filter({ hasText: '保留 30 天' }).waitFor();
   await p.shoot('deliveries');
 
   // the current list as an .xlsx file

@@ -31,6 +31,7 @@ interface Item {
 interface Page {
   items: Item[];
   nextAfter: string | null;
+  retentionDays: number;
 }
 interface Answer<T> {
   status: number;
@@ -95,6 +96,8 @@ describe('office API for dead letters', () => {
     expect(all.status).toBe(200);
     expect(all.body.items.map((i) => i.id)).toEqual(ids);
     expect(all.body.nextAfter).toBeNull();
+    // the page says how long delivered messages stay (HUB_OUTBOX_RETENTION_DAYS, default 30)
+    expect(all.body.retentionDays).toBe(30);
     const first = all.body.items.find((i) => i.attempts === 2)!;
     expect(first).toMatchObject({ target: 'hotline', type: 'status', status: 'failed', attempts: 2, lastStatus: 400, lastError: 'http_400: bad_field' });
     expect(first.path).toMatch(/^\/api\/orders\/HL-[^/]+\/status$/);

@@ -1,6 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ValidationFailed, maskPii, type FieldError } from '@hub/common';
+import { HUB_CONFIG, ValidationFailed, maskPii, type FieldError, type HubConfig } from '@hub/common';
 import { DataProtection, outboxPayloadContext } from '@hub/common/crypto';
 import { attemptsOf, discardFailed, listDeliveries, loadOutbox, retryFailed, type AttemptLog, type OutboxRow } from '@hub/store';
 import {
@@ -44,6 +44,8 @@ export interface DeliveryPage {
   items: DeliverySummary[];
   /** pass as `after` for the next page; null on the last one */
   nextAfter: string | null;
+  /** delivered messages are deleted this many days after delivery (HUB_OUTBOX_RETENTION_DAYS; 0: kept) */
+  retentionDays: number;
 }
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
@@ -81,6 +83,7 @@ export class DeliveriesService {
   constructor(
     private readonly ds: DataSource,
     private readonly protection: DataProtection,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
   async list(query: { status?: string; target?: string; after?: string; limit?: string }): Promise<DeliveryPage> {
@@ -93,7 +96,7 @@ export class DeliveriesService {
     // One more than asked tells whether there is a next page.
     const rows = await listDeliveries(this.ds, { status, target, afterId, limit: limit + 1 });
     const items = rows.slice(0, limit).map(summary);
-    return { items, nextAfter: rows.length > limit ? items[items.length - 1].id : null };
+    return { items, nextAfter: rows.length > limit ? items[items.length - 1].id : null, retentionDays: this.config.delivery.retentionDays };
   }
 
   async get(rawId: string): Promise<DeliveryDetail> {
