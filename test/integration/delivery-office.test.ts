@@ -110,7 +110,7 @@ describe('office API for dead letters', () => {
     expect([...p1.body.items, ...p2.body.items, ...p3.body.items].map((i) => i.id)).toEqual(ids);
     expect(p3.body.nextAfter).toBeNull();
 
-    expect((await api<Page>('GET', '/office/deliveries?status=failed&target=ywtb')).body).toEqual({ items: [], nextAfter: null });
+    expect((await api<Page>('GET', '/office/deliveries?status=failed&target=ywtb')).body).toEqual({ items: [], nextAfter: null, retentionDays: 30 });
     expect((await api<Page>('GET', '/office/deliveries?status=delivered')).body.items).toEqual([]);
   });
 
