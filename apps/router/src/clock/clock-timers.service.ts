@@ -97,6 +97,9 @@ export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestr
       await lock.startTransaction();
       if (!(await tryAdvisoryXactLock(lock, CLOCK_SWEEPER_LOCK))) return report;
       report.locked = true;
+      // The lock lasts as long as its session: a pass whose lock connection is gone (PostgreSQL
+      // restarted, the backend terminated) stops at its next page instead of going on unlocked.
+      const held = async (): Promise<void> => void (await lock.query('SELECT 1'));
       const now = this.now();
       if ((await pendingRecomputes(this.ds)).length > 0) {
         const summary = await this.ds.transaction((tx) => this.clocks.recomputeOpenClocks(tx, 'pending'));
@@ -104,9 +107,9 @@ export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestr
         this.logger.log({ ...summary }, 'finished an interrupted calendar recomputation');
       }
       // Firing needs PostgreSQL only: it comes first, so a Redis outage delays nothing that is due.
-      await this.fireDue(now, report);
+      await this.fireDue(now, report, held);
       report.requeued = await withTimeout(this.requeueIfRedisLost(now), REDIS_TIMEOUT_MS, 'Redis marker check');
-      report.scheduled = await this.schedule(now);
+      report.scheduled = await this.schedule(now, held);
       return report;
     } finally {
       await lock.commitTransaction().catch(() => undefined);
@@ -121,9 +124,10 @@ export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** Fires every timer due at `now`, a page at a time, each clock in its own transaction. */
-  private async fireDue(now: Date, report: SweepReport): Promise<void> {
+  private async fireDue(now: Date, report: SweepReport, held: () => Promise<void>): Promise<void> {
     let after: DueClock | undefined;
     for (;;) {
+      await held();
       const page = await dueClocks(this.ds, now, this.settings.sweepBatch, after);
       if (page.length === 0) return;
       report.due += page.length;
@@ -146,10 +150,11 @@ export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestr
    * Queues the timers of (now, now + horizon] that have no job yet. The rows are marked in the
    * same transaction that adds the jobs, so a failed add leaves them to the next pass.
    */
-  async schedule(now: Date = this.now()): Promise<number> {
+  async schedule(now: Date = this.now(), held: () => Promise<void> = async () => undefined): Promise<number> {
     const until = new Date(now.getTime() + this.settings.horizonMs);
     let total = 0;
     for (;;) {
+      await held();
       const added = await this.ds.transaction(async (tx) => {
         const rows = await claimClocksToSchedule(tx, now, until, this.settings.sweepBatch);
         if (rows.length === 0) return 0;
