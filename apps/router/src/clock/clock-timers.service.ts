@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { RedisClient } from '@hub/common';
 import { HUB_CONFIG, HubConfig, INSTALLATION_ID, NOW, REDIS, redisWipes, type NowFn } from '@hub/common';
 import { ClockJob, QUEUES, installationPrefix } from '@hub/queues';
-import { claimClocksToSchedule, dueClocks, forgetScheduled, pendingRecomputes, tryAdvisoryXactLock, type DueClock } from '@hub/store';
+import { claimClocksToSchedule, dueClocks, forgetScheduled, pendingRecomputes, ping, tryAdvisoryXactLock, type DueClock } from '@hub/store';
 import { CLOCK_SETTINGS, ClockService, clockSweeps, type ClockSettings, type FireOutcome } from '@hub/workflow/clock';
 
 /** Advisory lock of the sweeper: however many routers run, one sweeps at a time. */
@@ -99,7 +99,7 @@ export class ClockTimersService implements OnApplicationBootstrap, OnModuleDestr
       report.locked = true;
       // The lock lasts as long as its session: a pass whose lock connection is gone (PostgreSQL
       // restarted, the backend terminated) stops at its next page instead of going on unlocked.
-      const held = async (): Promise<void> => void (await lock.query('SELECT 1'));
+      const held = (): Promise<void> => ping(lock);
       const now = this.now();
       if ((await pendingRecomputes(this.ds)).length > 0) {
         const summary = await this.ds.transaction((tx) => this.clocks.recomputeOpenClocks(tx, 'pending'));
