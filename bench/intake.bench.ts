@@ -44,6 +44,7 @@ import { ensureDatabase, migrate, routeJob, storeTicket } from '@hub/store';
 import { hotlineOrder } from '../test/factories/tickets.factory';
 import { type CpuMark, type CpuShares, cpuMark, cpuSince, memoryBytes, percentile } from './support/processes';
 import { type GatewayProcess, buildInto, startGateway, stopGateway } from './support/gateway-process';
+import { truncateTables } from './support/bench-db';
 
 const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub_bench_intake';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -296,10 +297,7 @@ async function floorOpenLoop(pool: Pool, rate: number, warmupMs: number, runMs: 
 // Database
 
 async function emptyTables(pool: Pool): Promise<void> {
-  // The event log refuses TRUNCATE by trigger (append-only); a bench database may be emptied.
-  await pool.query(`ALTER TABLE ticket_events DISABLE TRIGGER trg_ticket_events_no_truncate`);
-  await pool.query(`TRUNCATE tickets, ticket_events, outbox, delivery_attempts, inbound_events CASCADE`);
-  await pool.query(`ALTER TABLE ticket_events ENABLE TRIGGER trg_ticket_events_no_truncate`);
+  await truncateTables(pool, ['tickets', 'ticket_events', 'outbox', 'delivery_attempts', 'inbound_events']);
   await pool.query(`VACUUM ANALYZE tickets, ticket_events, outbox`);
   await pool.query(`CHECKPOINT`);
 }

@@ -28,6 +28,7 @@ import { activeDirectory, ensureDatabase, importDirectory, migrate, createDataSo
 import { hotlineOrder } from '../test/factories/tickets.factory';
 import { cpuSeconds, percentile } from './support/processes';
 import { startGateway, stopGateway } from './support/gateway-process';
+import { truncateTables } from './support/bench-db';
 
 const ROOT = path.resolve(__dirname, '..');
 const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub_bench_open311';
@@ -199,9 +200,7 @@ async function main(): Promise<void> {
   }
   await ds.destroy();
   // What earlier POST phases added is removed, so every run reads the same million.
-  await pool.query(`ALTER TABLE ticket_events DISABLE TRIGGER trg_ticket_events_no_truncate`);
-  await pool.query(`TRUNCATE ticket_events, outbox, inbound_events CASCADE`);
-  await pool.query(`ALTER TABLE ticket_events ENABLE TRIGGER trg_ticket_events_no_truncate`);
+  await truncateTables(pool, ['ticket_events', 'outbox', 'inbound_events']);
   await pool.query(`DELETE FROM tickets WHERE NOT (source = 'open311' AND external_id LIKE 'bench:%')`);
   await seed(pool);
   const { rows } = await pool.query<{ all: number; open311: number; window: number }>(
