@@ -37,7 +37,6 @@
  * BENCH_TARGET_DELAY_MS (the fake's answer time, default 0), BENCH_SCENARIOS (a comma list of
  * burst1, burst1000, steady1, steady1000; default all), HUB_DELIVERY_CONCURRENCY (default 64).
  */
-import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { parseKeyRing } from '@hub/connectors/signing';
@@ -46,7 +45,7 @@ import { FakeUpstream, type RecordedRequest } from '../test/fakes/fake-upstream'
 import { insertTickets, status } from '../test/factories/outbox.factory';
 import { resetDatabase } from '../test/support/harness';
 import { startNotifierProcess } from '../test/support/notifier-process';
-import { peakRssMiB } from './support/processes';
+import { cpuSeconds, peakRssMiB } from './support/processes';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub_bench_delivery';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -73,19 +72,6 @@ let peakRss = 0;
 const rssTimer = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 100);
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
 
 interface Figures {
   name: string;

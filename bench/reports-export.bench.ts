@@ -11,10 +11,9 @@
  * gateway's --max-old-space-size; unset: Node's default).
  */
 import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { JwtService } from '@nestjs/jwt';
 import { generateSecrets } from '../libs/common/src/secrets';
-import { startApp } from './support/processes';
+import { rssMiB, startApp } from './support/processes';
 
 const DB = `postgres://postgres@127.0.0.1:5432/${process.env.BENCH_DB ?? 'hub_bench_reports'}`;
 const PORT = Number(process.env.BENCH_PORT ?? 3870);
@@ -23,15 +22,12 @@ const PERIOD = process.env.BENCH_PERIOD ?? 'A2026';
 const SLOW = Number(process.env.BENCH_SLOW_KIB_S ?? 2048) * 1024;
 const HEAP_MB = Number(process.env.BENCH_GATEWAY_HEAP_MB ?? 0);
 
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
+const rss = (pid: number): number => rssMiB(pid) ?? NaN;
 
 async function exportOnce(pid: number, url: string, token: string, slow: boolean): Promise<string> {
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 100);
-  const before = rssMiB(pid);
+  const sampler = setInterval(() => (peak = Math.max(peak, rss(pid))), 100);
+  const before = rss(pid);
   const t0 = performance.now();
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   if (res.status !== 200) throw new Error(`${res.status} ${await res.text()}`);
@@ -45,7 +41,7 @@ async function exportOnce(pid: number, url: string, token: string, slow: boolean
     if (slow) await new Promise((r) => setTimeout(r, (value.byteLength / SLOW) * 1000));
   }
   clearInterval(sampler);
-  peak = Math.max(peak, rssMiB(pid));
+  peak = Math.max(peak, rss(pid));
   return `${slow ? `slow reader (${SLOW / 1024} KiB/s)` : 'fast reader'}: ${(bytes / 1048576).toFixed(1)} MiB in ${((performance.now() - t0) / 1000).toFixed(1)} s; gateway RSS ${before.toFixed(0)} MiB before, peak ${peak.toFixed(0)} MiB`;
 }
 

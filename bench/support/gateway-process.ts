@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { freePort } from '../../test/support/notifier-process';
+import { waitHealthy } from './processes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -33,17 +33,6 @@ export function buildInto(buildDir: string): void {
   if (alias.status !== 0) throw new Error(`tsc-alias failed:\n${alias.stdout}${alias.stderr}`);
 }
 
-function health(port: number): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/health', agent: false, timeout: 2000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-  });
-}
-
 /**
  * Starts a gateway as its own process (a load generator must not share its event loop) on a free
  * port and waits for its /health. BENCH_GATEWAY_NODE_OPTIONS adds node flags; BENCH_BEFORE_STOP_SIGNAL
@@ -67,14 +56,10 @@ export async function startGateway(o: { source: GatewaySource; buildDir: string;
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out = (out + c.toString('utf8')).slice(-20_000)));
   child.stderr?.on('data', (c: Buffer) => (out = (out + c.toString('utf8')).slice(-20_000)));
-  const deadline = Date.now() + 120_000;
-  while ((await health(port)) !== 200) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`gateway did not start:\n${out}`);
-    }
-    await sleep(200);
-  }
+  await waitHealthy(child, port, 120_000, () => `gateway:\n${out}`).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
   if (process.env.BENCH_BEFORE_STOP_SIGNAL) child.kill(process.env.BENCH_BEFORE_STOP_SIGNAL as NodeJS.Signals);
   return { child, port, output: () => out };
 }

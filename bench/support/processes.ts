@@ -8,30 +8,32 @@ export async function startApp(app: 'gateway' | 'router' | 'notifier', env: Reco
   // BENCH_CPU_PROF=router (or a comma list of apps) writes a V8 CPU profile of those apps into bench/profiles/ on exit.
   const prof = (process.env.BENCH_CPU_PROF ?? '').split(',').includes(app) ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(__dirname, '../profiles')}`] : [];
   const child = spawn(process.execPath, [...prof, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const end = Date.now() + 60_000;
+  await waitHealthy(child, healthPort, 60_000, () => app);
+  return child;
+}
+
+/** Waits for a child's /health to answer 200; throws (with `describe()`) if it exits or takes longer than `timeoutMs`. */
+export async function waitHealthy(child: ChildProcess, port: number, timeoutMs: number, describe: () => string): Promise<void> {
+  const end = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(`http://127.0.0.1:${healthPort}/health`);
-      if (r.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > end) throw new Error(`${app} did not become healthy`);
+    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}: ${describe()}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (Date.now() > end) throw new Error(`not healthy within ${timeoutMs} ms: ${describe()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 /** Peak resident memory of a process from /proc (Linux), in MiB. */
 export function peakRssMiB(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /VmHWM:\s+(\d+) kB/.exec(status);
-    return m ? Math.round(Number(m[1]) / 1024) : undefined;
-  } catch {
-    return undefined;
-  }
+  const m = memoryBytes(pid);
+  return m ? Math.round(m.peak / 1048576) : undefined;
+}
+
+/** Resident memory of a process now, in MiB. */
+export function rssMiB(pid: number | undefined): number | undefined {
+  const m = memoryBytes(pid);
+  return m ? m.rss / 1048576 : undefined;
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -270,17 +270,6 @@ export class AppProcess {
   }
 }
 
-/** Resident memory of a process, in MiB, from /proc. */
-export function rssMiB(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Memory of every postgres process whose data directory is `dir` (the postmaster and its backends),
  * in MiB: the sum of their PSS, so that shared buffers count once, not once per backend.
